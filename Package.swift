@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// Neuroplast: a PFC microcircuit simulator. Module layout and the reasons for it are in
+// ARCHITECTURE.md; dependencies point only downwards in that table.
+import PackageDescription
+
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Neuroplast",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "neuroplast", targets: ["neuroplast"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "NeuroplastCore"),
+        .target(name: "Scenario", dependencies: ["NeuroplastCore", "Yams"]),
+        .target(name: "Kernel", dependencies: ["NeuroplastCore"], swiftSettings: optimise),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
+        .target(name: "CPNGShim", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
+        .target(name: "PNGCodec", dependencies: ["CPNGShim"]),
+        .target(name: "Rendering", dependencies: ["NeuroplastCore", "CCairo", "PNGCodec"]),
+        .target(name: "Engine", dependencies: ["NeuroplastCore", "Scenario", "Kernel", "Rendering", "PNGCodec"],
+                swiftSettings: optimise),
+        .executableTarget(name: "neuroplast", dependencies: [
+            "NeuroplastCore", "Scenario", "Kernel", "Engine", "Rendering", "PNGCodec",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "CoreTests", dependencies: ["NeuroplastCore"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "NeuroplastCore"]),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "NeuroplastCore"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Kernel", "NeuroplastCore"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "PNGCodec", "NeuroplastCore"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "CLITests", dependencies: ["NeuroplastCore"]),
+    ]
+)

@@ -1,0 +1,93 @@
+// Blueprint: the scenario in kernel terms before any shard exists — global neuron ids,
+// populations, positions on the sheet — and the partition of the sheet into shards.
+// Everything here is a pure function of the scenario and seed.
+
+import Kernel
+
+/// Global neuron ids are population-major: population 0 holds ids 0..<n₀, and so on.
+public struct Blueprint: Sendable {
+    public let scenario: Scenario
+    /// First global id of each population, plus the total at the end.
+    public let populationStart: [Int]
+    /// Global population index of every neuron.
+    public let populationOf: [UInt8]
+    /// Positions [µm].
+    public let x: [Double]
+    public let y: [Double]
+
+    public init(scenario: Scenario) {
+        self.scenario = scenario
+        var starts = [0]
+        for p in scenario.populations { starts.append(starts.last! + p.count) }
+        populationStart = starts
+        let n = starts.last!
+        var pop = [UInt8](repeating: 0, count: n)
+        var xs = [Double](repeating: 0, count: n), ys = [Double](repeating: 0, count: n)
+        let rng = CounterRNG(seed: scenario.seed)
+        for (p, range) in zip(scenario.populations.indices, zip(starts, starts.dropFirst()).map { $0..<$1 }) {
+            for g in range {
+                pop[g] = UInt8(p)
+                let key = rng.key(stream: .position, entity: UInt64(g))
+                xs[g] = CounterRNG.unit(CounterRNG.bits(key: key, counter: 0)) * scenario.sheet.width
+                ys[g] = CounterRNG.unit(CounterRNG.bits(key: key, counter: 1)) * scenario.sheet.height
+            }
+        }
+        populationOf = pop; x = xs; y = ys
+    }
+
+    public var neuronCount: Int { populationStart.last! }
+
+    /// Global id range of population p.
+    public func range(of p: Int) -> Range<Int> { populationStart[p]..<populationStart[p + 1] }
+
+    /// Distance [µm] between two neurons, periodic on a toroidal sheet.
+    @inline(__always)
+    public func distance(_ a: Int, _ b: Int) -> Double {
+        var dx = abs(x[a] - x[b]), dy = abs(y[a] - y[b])
+        if scenario.sheet.periodic {
+            dx = min(dx, scenario.sheet.width - dx)
+            dy = min(dy, scenario.sheet.height - dy)
+        }
+        return (dx * dx + dy * dy).squareRoot()
+    }
+
+    /// The shard owning each neuron: the sheet is cut into `shards` vertical strips of equal
+    /// width; a neuron belongs to the strip containing its x.
+    public func partition(shards: Int) -> [[Int32]] {
+        var out = [[Int32]](repeating: [], count: shards)
+        let w = scenario.sheet.width
+        for g in 0..<neuronCount {
+            let s = min(shards - 1, Int(x[g] / w * Double(shards)))
+            out[s].append(Int32(g))
+        }
+        return out
+    }
+
+    /// Per-step Poisson drive, constant current and receptor channel of each population.
+    public func cellModels() -> [CellModel] {
+        let sc = scenario
+        return sc.populations.indices.map { p in
+            var current = 0.0
+            var drive = PoissonDrive.none
+            for d in sc.drives where d.population == p {
+                current += d.current
+                if d.poissonRate > 0 {
+                    let ch = d.receptor == .ampa ? 0 : d.receptor == .nmda ? 1 : 2
+                    drive = PoissonDrive(rate: d.poissonRate, dt: sc.time.dt, weight: d.weight, channel: ch)
+                }
+            }
+            return CellModel(model: sc.populations[p].model, dt: sc.time.dt, current: current, drive: drive)
+        }
+    }
+
+    /// Conductance mixes [nS] per (source, target) population, index s·P + t.
+    public func receptorMixes() -> (ampa: [Float], nmda: [Float], gaba: [Float]) {
+        let P = scenario.populations.count
+        var a = [Float](repeating: 0, count: P * P), n = a, g = a
+        for pr in scenario.projections {
+            let k = pr.source * P + pr.target
+            a[k] = Float(pr.ampa); n[k] = Float(pr.nmda); g[k] = Float(pr.gabaA)
+        }
+        return (a, n, g)
+    }
+}

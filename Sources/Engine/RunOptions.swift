@@ -1,0 +1,44 @@
+// How to run a scenario: the hardware side (threads, shards, chunk size) and where to
+// write, kept apart from the scenario itself (what to simulate).
+
+public struct RunOptions: Sendable {
+    /// Worker threads for the kernel loops (1 = no Dispatch).
+    public var threads: Int
+    /// Shard actors (vertical strips of the sheet).
+    public var shards: Int
+    /// Neurons per chunk of the parallel loop. Fixed so results never depend on threads.
+    public var chunkSize: Int
+    /// Root folder for runs; nil = the scenario's `output.directory`.
+    public var outputRoot: String?
+    /// Run folder name; nil = a time stamp and the seed.
+    public var runID: String?
+    /// Show a progress line (only when stderr is a terminal).
+    public var progress: Bool
+    /// Draw frames if the scenario asks for them.
+    public var frames: Bool
+    /// Assemble frames into an MP4 with ffmpeg.
+    public var video: Bool
+    /// Path of the scenario file, for the manifest.
+    public var scenarioPath: String?
+
+    public init(threads: Int = 1, shards: Int = 1, chunkSize: Int = 256, outputRoot: String? = nil,
+                runID: String? = nil, progress: Bool = true, frames: Bool = true, video: Bool = false,
+                scenarioPath: String? = nil) {
+        self.threads = threads; self.shards = shards; self.chunkSize = chunkSize; self.outputRoot = outputRoot
+        self.runID = runID; self.progress = progress; self.frames = frames; self.video = video
+        self.scenarioPath = scenarioPath
+    }
+}
+
+/// What a finished run reports.
+public struct RunResult: Sendable {
+    public var directory: String
+    public var neurons: Int
+    public var synapses: Int
+    public var spikes: Int
+    public var buildSeconds: Double
+    public var runSeconds: Double
+    public var totalSeconds: Double
+    public var summary: [String: FiringStats]
+    public var frames: Int
+}

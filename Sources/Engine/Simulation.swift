@@ -1,0 +1,121 @@
+// The simulation: the actor that owns the shards and runs the schedule of the fast clock,
+// exchanging spikes between shards at epoch boundaries.
+
+import Foundation
+import Kernel
+
+public actor Simulation {
+    public let blueprint: Blueprint
+    public let options: RunOptions
+    let shards: [Shard]
+    /// Steps per epoch: the smallest synaptic delay, so a spike never arrives in the epoch
+    /// that emitted it.
+    public let epochSteps: Int
+    public let synapseCount: Int
+    public let synapseBytes: Int
+    public private(set) var step = 0
+    /// Spikes emitted in the last epoch, awaiting delivery (sorted by step, source).
+    var pending: [Spike] = []
+
+    /// Builds the network: positions, then every shard's synapses in parallel.
+    public init(blueprint: Blueprint, options: RunOptions) async {
+        self.blueprint = blueprint
+        self.options = options
+        let S = max(1, options.shards)
+        let parts = blueprint.partition(shards: S)
+        let perShard = max(1, options.threads / S)
+        let statEvery = max(1, Int((1.0 / blueprint.scenario.time.dt).rounded()) / 1)
+        let built = await withTaskGroup(of: (Int, Shard).self) { group in
+            for (i, targets) in parts.enumerated() {
+                group.addTask {
+                    (i, Shard.build(index: i, targets: targets, blueprint: blueprint, threads: perShard,
+                                    chunkSize: options.chunkSize, statEvery: statEvery))
+                }
+            }
+            var out = [(Int, Shard)]()
+            for await r in group { out.append(r) }
+            return out.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        shards = built
+        let mins = built.map(\.minDelay).filter { $0 > 0 }
+        epochSteps = max(1, mins.min() ?? Int.max / 4)
+        synapseCount = built.reduce(0) { $0 + $1.synapseCount }
+        synapseBytes = built.reduce(0) { $0 + $1.synapseBytes }
+    }
+
+    /// Advances the network by `steps` steps and returns the spikes emitted, sorted by
+    /// (step, source).
+    ///
+    /// The schedule, per epoch of E = `epochSteps` steps (E ≤ minimum delay):
+    ///   1. every shard delivers the spikes of the previous epoch (`pending`, sorted by step
+    ///      then source) into its delay rings — reads `pending`, writes shard rings only;
+    ///   2. every shard runs E kernel steps (see `ShardKernel.step`) — shards run concurrently
+    ///      as child tasks, each with its own Dispatch chunk loop; they share nothing;
+    ///   3. the spikes of all shards are gathered and sorted into the new `pending`.
+    /// Because E ≤ the minimum delay, no spike is due inside the epoch that emitted it, so
+    /// shards need not talk mid-epoch. With one shard, delivery happens inside the shard at
+    /// the same epoch boundaries and the exchange is skipped.
+    public func advance(steps: Int) async -> [Spike] {
+        var out: [Spike] = []
+        if shards.count == 1 {
+            out = await shards[0].advance(from: step, steps: steps, incoming: [], selfDeliver: true, epoch: epochSteps)
+            step += steps
+            return out
+        }
+        var remaining = steps
+        while remaining > 0 {
+            let e = min(epochSteps, remaining)
+            let t0 = step
+            let incoming = pending
+            var results = [[Spike]](repeating: [], count: shards.count)
+            if options.threads <= 1 {
+                for (i, s) in shards.enumerated() {
+                    results[i] = await s.advance(from: t0, steps: e, incoming: incoming, selfDeliver: false, epoch: e)
+                }
+            } else {
+                await withTaskGroup(of: (Int, [Spike]).self) { group in
+                    for (i, s) in shards.enumerated() {
+                        group.addTask { (i, await s.advance(from: t0, steps: e, incoming: incoming, selfDeliver: false, epoch: e)) }
+                    }
+                    for await (i, r) in group { results[i] = r }
+                }
+            }
+            var merged = results.flatMap { $0 }
+            merged.sort()
+            out.append(contentsOf: merged)
+            pending = merged
+            step += e
+            remaining -= e
+        }
+        return out
+    }
+
+    /// Per-neuron state means since the last call, in global order.
+    func takeState() async -> GlobalState {
+        var g = GlobalState(count: blueprint.neuronCount)
+        for s in shards { g.scatter(await s.takeStateMeans()) }
+        return g
+    }
+
+    /// A sample of about `count` synapses as (pre, post) global ids, in shard order.
+    func synapseSample(count: Int) async -> (pre: [Int32], post: [Int32]) {
+        guard count > 0, synapseCount > 0 else { return ([], []) }
+        let stride = max(1, synapseCount / count)
+        var pre: [Int32] = [], post: [Int32] = []
+        for s in shards {
+            for (a, b) in await s.synapseSample(stride: stride) { pre.append(a); post.append(b) }
+        }
+        return (pre, post)
+    }
+}
+
+extension Simulation {
+    /// Membrane potentials now [mV], global order.
+    func currentPotentials() async -> [Float] {
+        var out = [Float](repeating: 0, count: blueprint.neuronCount)
+        for s in shards {
+            for (id, v) in await s.potentials() { out[Int(id)] = Float(v) }
+        }
+        return out
+    }
+}

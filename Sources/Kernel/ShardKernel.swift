@@ -1,0 +1,237 @@
+// The state and per-step update of one shard's neurons: structure-of-arrays membrane and
+// conductance state, per-target delay rings, the synapse table, and the step function
+// that runs the neuron update over fixed-size chunks with `ChunkedLoop`.
+//
+// One step t (the schedule of `step(_:threads:sampleStats:into:)`):
+//   1. arrive   — ring slot t mod R is added to each neuron's AMPA g, NMDA rise x and GABA g,
+//                 and cleared; Poisson background is drawn (counter RNG keyed by neuron, t);
+//   2. update   — membrane by exponential Euler with the start-of-step conductances
+//                 (Mg²⁺ block at the start-of-step V), refractory neurons clamped at V_reset;
+//   3. decay    — conductances advanced exactly (`Propagators`);
+//   4. threshold— V > V_th ⇒ spike, reset, refractory; spikes go to the chunk's own buffer;
+//   5. gather   — chunk buffers concatenated in chunk order (ascending local index).
+// Steps 1–4 touch only neuron i's own state and ring column, so chunks are independent.
+// `deliver` (serial) adds spikes of other epochs into the rings at slot (t_spike + d) mod R.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Receptor reversal potentials and Mg²⁺ parameters in kernel units.
+public struct ReceptorConstants: Sendable {
+    public var EA: Double, EN: Double, EG: Double   // [mV]
+    public var mg: Double, mgHalf: Double, mgSlope: Double
+    public init(_ r: ReceptorKinetics) {
+        EA = r.ampaE; EN = r.nmdaE; EG = r.gabaE; mg = r.mg; mgHalf = r.mgHalf; mgSlope = r.mgSlope
+    }
+}
+
+/// Everything the shard kernel is built from.
+public struct ShardLayout: Sendable {
+    /// Global ids of the shard's neurons, ascending.
+    public var globalIds: [Int32]
+    /// Global population index of each local neuron (populations are contiguous in global ids).
+    public var population: [UInt8]
+    /// One model per global population (populations without neurons here are unused).
+    public var cells: [CellModel]
+    /// Global population index of every global neuron (for source lookup during delivery).
+    public var sourcePopulation: [UInt8]
+    /// Conductances [nS] per (source population, target population): index s·P + t.
+    public var mixAMPA: [Float]
+    public var mixNMDA: [Float]
+    public var mixGABA: [Float]
+    public var initialV: [Double]
+    public init(globalIds: [Int32], population: [UInt8], cells: [CellModel], sourcePopulation: [UInt8],
+                mixAMPA: [Float], mixNMDA: [Float], mixGABA: [Float], initialV: [Double]) {
+        self.globalIds = globalIds; self.population = population; self.cells = cells
+        self.sourcePopulation = sourcePopulation; self.mixAMPA = mixAMPA; self.mixNMDA = mixNMDA
+        self.mixGABA = mixGABA; self.initialV = initialV
+    }
+}
+
+public final class ShardKernel {
+    public let n: Int
+    public let dt: Double
+    public let chunkSize: Int
+    public let populations: Int
+    public let layout: ShardLayout
+    public let receptors: ReceptorConstants
+    public let propagators: Propagators
+    public let synapses: SynapseTable
+    public let ringDepth: Int
+    /// Local index range of each global population (empty if none here).
+    public let populationRanges: [Range<Int>]
+    /// Whether any input (synaptic or drive) reaches a population through NMDA receptors.
+    let receivesNMDA: [Bool]
+
+    // State (structure of arrays), local index.
+    public let v: KernelBuffer<Double>      // [mV]
+    public let w: KernelBuffer<Double>      // [pA] AdEx adaptation current
+    public let gA: KernelBuffer<Double>     // [nS] AMPA
+    public let xN: KernelBuffer<Double>     // [nS] NMDA rise variable
+    public let sN: KernelBuffer<Double>     // [nS] NMDA conductance before Mg²⁺ block
+    public let gG: KernelBuffer<Double>     // [nS] GABA_A
+    public let refractory: KernelBuffer<Int32>
+    let driveKey: KernelBuffer<UInt64>
+    // Delay rings: slot-major, R × n.
+    let ringA: KernelBuffer<Float>
+    let ringN: KernelBuffer<Float>
+    let ringG: KernelBuffer<Float>
+    // Per-neuron sums of sampled state, for interval means.
+    public let vSum: KernelBuffer<Double>
+    public let gASum: KernelBuffer<Double>
+    public let gNSum: KernelBuffer<Double>  // Mg²⁺-blocked NMDA conductance
+    public let gGSum: KernelBuffer<Double>
+    public private(set) var statSamples = 0
+    // Per-chunk spike buffers.
+    let chunkSpikes: KernelBuffer<Int32>
+    let chunkCounts: KernelBuffer<Int>
+
+    /// - Parameters:
+    ///   - chunkSize: neurons per chunk of the parallel loop (fixed; results do not depend on it).
+    ///   - seed: the scenario seed, keying the Poisson drive.
+    public init(layout: ShardLayout, synapses: SynapseTable, receptors r: ReceptorKinetics, dt: Double,
+                chunkSize: Int, seed: UInt64, minRingDepth: Int = 1) {
+        self.layout = layout
+        n = layout.globalIds.count
+        self.dt = dt
+        self.chunkSize = max(1, chunkSize)
+        populations = layout.cells.count
+        receptors = ReceptorConstants(r)
+        propagators = Propagators(dt: dt, receptors: r)
+        self.synapses = synapses
+        ringDepth = max(synapses.maxDelay + 1, minRingDepth, 2)
+        var ranges = [Range<Int>](repeating: 0..<0, count: populations)
+        var i = 0
+        while i < n {
+            let p = Int(layout.population[i]); var j = i
+            while j < n, layout.population[j] == layout.population[i] { j += 1 }
+            ranges[p] = i..<j; i = j
+        }
+        populationRanges = ranges
+        receivesNMDA = (0..<populations).map { t in
+            layout.cells[t].drive.channel == 1 && layout.cells[t].drive.isActive ||
+            (0..<layout.cells.count).contains { s in layout.mixNMDA[s * layout.cells.count + t] != 0 }
+        }
+        v = KernelBuffer(layout.initialV, empty: 0)
+        w = KernelBuffer(count: n, initial: 0)
+        gA = KernelBuffer(count: n, initial: 0)
+        xN = KernelBuffer(count: n, initial: 0)
+        sN = KernelBuffer(count: n, initial: 0)
+        gG = KernelBuffer(count: n, initial: 0)
+        refractory = KernelBuffer(count: n, initial: 0)
+        let rng = CounterRNG(seed: seed)
+        driveKey = KernelBuffer(layout.globalIds.map { rng.key(stream: .drive, entity: UInt64($0)) }, empty: 0)
+        ringA = KernelBuffer(count: ringDepth * n, initial: 0)
+        ringN = KernelBuffer(count: ringDepth * n, initial: 0)
+        ringG = KernelBuffer(count: ringDepth * n, initial: 0)
+        vSum = KernelBuffer(count: n, initial: 0)
+        gASum = KernelBuffer(count: n, initial: 0)
+        gNSum = KernelBuffer(count: n, initial: 0)
+        gGSum = KernelBuffer(count: n, initial: 0)
+        chunkSpikes = KernelBuffer(count: n, initial: 0)
+        chunkCounts = KernelBuffer(count: (n + self.chunkSize - 1) / self.chunkSize, initial: 0)
+    }
+
+    public var chunkCount: Int { (n + chunkSize - 1) / chunkSize }
+
+    // MARK: delivery
+
+    /// Adds spikes (sorted by step, then source) into the delay rings. Each must arrive
+    /// after the last step already run and within the ring's depth.
+    public func deliver(_ spikes: [Spike]) {
+        let R = ringDepth, n = self.n, P = populations
+        let rows = synapses.rowStart.pointer, tgt = synapses.target.pointer
+        let wts = synapses.weight.pointer, dly = synapses.delay.pointer
+        let popOf = layout.population, srcPop = layout.sourcePopulation
+        let rA = ringA.pointer, rN = ringN.pointer, rG = ringG.pointer
+        layout.mixAMPA.withUnsafeBufferPointer { mA in
+        layout.mixNMDA.withUnsafeBufferPointer { mN in
+        layout.mixGABA.withUnsafeBufferPointer { mG in
+        popOf.withUnsafeBufferPointer { pop in
+            for s in spikes {
+                let g = Int(s.source)
+                let lo = Int(rows[g]), hi = Int(rows[g + 1])
+                if lo == hi { continue }
+                let base = Int(srcPop[g]) * P
+                for j in lo..<hi {
+                    let t = Int(tgt[j])
+                    let slot = (s.step + Int(dly[j])) % R
+                    let k = slot * n + t
+                    let m = base + Int(pop[t])
+                    let wj = wts[j]
+                    let a = mA[m], b = mN[m], c = mG[m]
+                    if a != 0 { rA[k] += wj * a }
+                    if b != 0 { rN[k] += wj * b }
+                    if c != 0 { rG[k] += wj * c }
+                }
+            }
+        }}}}
+    }
+
+    // MARK: update
+
+    /// Advances every neuron by one step `t`, appending local indices of neurons that spiked
+    /// (ascending) to `spiked`.
+    public func step(_ t: Int, threads: Int, sampleStats: Bool, into spiked: inout [Int32]) {
+        let view = KernelView(self)
+        let slot = t % ringDepth
+        let chunks = chunkCount
+        let cells = layout.cells
+        let ranges = populationRanges
+        let nmda = receivesNMDA
+        let size = chunkSize
+        ChunkedLoop.run(chunks: chunks, threads: threads) { c in
+            let lo = c * size, hi = min(view.n, lo + size)
+            var count = 0
+            for p in 0..<ranges.count {
+                let r = ranges[p]
+                let a = max(lo, r.lowerBound), b = min(hi, r.upperBound)
+                if a >= b { continue }
+                // SAFETY: chunk c writes only indices a..<b ⊂ [c·size, (c+1)·size) of the state
+                // arrays and ring column, and only spike slots [c·size, c·size + count) — disjoint
+                // from every other chunk. All buffers outlive the loop (owned by `self`).
+                view.update(range: a..<b, cell: cells[p], nmda: nmda[p], step: t, slot: slot,
+                            stats: sampleStats, spikeBase: lo, count: &count)
+            }
+            view.counts[c] = count
+        }
+        for c in 0..<chunks {
+            let base = c * size
+            for k in 0..<view.counts[c] { spiked.append(view.spikes[base + k]) }
+        }
+        if sampleStats { statSamples += 1 }
+    }
+
+    /// Clears the sums behind interval means.
+    public func resetStats() {
+        vSum.fill(0); gASum.fill(0); gNSum.fill(0); gGSum.fill(0); statSamples = 0
+    }
+}
+
+/// The pointers and constants one step needs, shareable with the parallel chunks.
+struct KernelView: Sendable {
+    let n: Int
+    let dt: Double
+    let ringDepth: Int
+    let rc: ReceptorConstants
+    let pr: Propagators
+    let v, w, gA, xN, sN, gG: SharedPointer<Double>
+    let ref: SharedPointer<Int32>
+    let key: SharedPointer<UInt64>
+    let ringA, ringN, ringG: SharedPointer<Float>
+    let vSum, gASum, gNSum, gGSum: SharedPointer<Double>
+    let spikes: SharedPointer<Int32>
+    let counts: SharedPointer<Int>
+
+    init(_ k: ShardKernel) {
+        n = k.n; dt = k.dt; ringDepth = k.ringDepth; rc = k.receptors; pr = k.propagators
+        v = k.v.shared; w = k.w.shared; gA = k.gA.shared; xN = k.xN.shared; sN = k.sN.shared; gG = k.gG.shared
+        ref = k.refractory.shared; key = k.driveKey.shared
+        ringA = k.ringA.shared; ringN = k.ringN.shared; ringG = k.ringG.shared
+        vSum = k.vSum.shared; gASum = k.gASum.shared; gNSum = k.gNSum.shared; gGSum = k.gGSum.shared
+        spikes = k.chunkSpikes.shared; counts = k.chunkCounts.shared
+    }
+}

@@ -1,0 +1,359 @@
+// ScenarioDecoder: turns a YAML node tree into a typed `Scenario`, checking every key,
+// unit, range and cross-reference, reporting all faults with their locations.
+
+import Yams
+
+struct ScenarioDecoder {
+    let root: NodeReader
+    var sink: DiagnosticSink { root.sink }
+    /// Physical memory [bytes] the size check compares against.
+    let memoryLimit: Double
+
+    static let topKeys = ["schema", "name", "description", "seed", "time", "sheet", "receptors",
+                          "populations", "projections", "drive", "record", "frames", "output"]
+
+    func decode(resolvedYAML: String) -> Scenario? {
+        guard let top = root.mapping(allowed: Self.topKeys) else { return nil }
+        if let s = top.required("schema", in: root) {
+            if let v = s.int(), v != NeuroplastSchema.version {
+                s.error("`schema` \(v) is not supported; this program reads schema \(NeuroplastSchema.version)")
+            }
+        }
+        let name = top.required("name", in: root)?.string()
+        if let n = name, n.isEmpty || n.contains("/") || n.hasPrefix(".") {
+            top["name"]?.error("`name` must be a non-empty name without `/` or a leading dot; got \"\(n)\"")
+        }
+        let description = top["description"]?.string() ?? ""
+        let seed = top["seed"]?.uint64() ?? 1
+        let time = top.required("time", in: root).flatMap(decodeTime)
+        let sheet = top.required("sheet", in: root).flatMap(decodeSheet)
+        let receptors = top["receptors"].map(decodeReceptors) ?? Self.defaultReceptors
+        let pops = top.required("populations", in: root).flatMap { decodePopulations($0, sheet: sheet) } ?? []
+        let projections = top["projections"].map { decodeProjections($0, pops: pops, dt: time?.dt) } ?? []
+        let drives = top["drive"].map { decodeDrives($0, pops: pops) } ?? []
+        let record = top["record"].map(decodeRecord) ?? RecordConfig(spikes: true, rasterSample: 50)
+        let frames = top["frames"].flatMap { decodeFrames($0, time: time) }
+        let output = OutputConfig(directory: top["output"].flatMap(decodeOutput) ?? "Output")
+
+        if let pr = top["populations"], pops.isEmpty, sink.isEmpty { pr.error("`populations` must list at least one population") }
+        checkSize(pops: pops, projections: projections, sheet: sheet, top: top)
+
+        guard sink.isEmpty, let name, let time, let sheet, let receptors else { return nil }
+        return Scenario(name: name, description: description, seed: seed, time: time, sheet: sheet,
+                        populations: pops, receptors: receptors, projections: projections, drives: drives,
+                        record: record, frames: frames, output: output, resolvedYAML: resolvedYAML)
+    }
+
+    // MARK: sections
+
+    func decodeTime(_ r: NodeReader) -> TimeConfig? {
+        guard let m = r.mapping(allowed: ["dt", "duration", "record_interval", "transient"]) else { return nil }
+        let dt = m.required("dt", in: r)?.quantity(.time, min: 0.001, max: 1)
+        let duration = m.required("duration", in: r)?.quantity(.time, min: 0, exclusiveMin: true)
+        let interval = m["record_interval"]?.quantity(.time, min: 0, exclusiveMin: true) ?? 100
+        let transient = m["transient"]?.quantity(.time, min: 0) ?? 0
+        guard let dt, let duration else { return nil }
+        if duration < dt { m["duration"]?.error("`time.duration` must be at least one time step (\(dt) ms)") }
+        if interval < dt { m["record_interval"]?.error("`time.record_interval` must be at least one time step (\(dt) ms)") }
+        if transient >= duration { m["transient"]?.error("`time.transient` must be shorter than `time.duration`") }
+        if duration / dt > 2e9 { m["duration"]?.error("`time.duration` / `time.dt` is more than 2·10⁹ steps") }
+        return TimeConfig(dt: dt, duration: duration, recordInterval: interval, transient: transient)
+    }
+
+    func decodeSheet(_ r: NodeReader) -> Sheet? {
+        guard let m = r.mapping(allowed: ["width", "height", "boundary"]) else { return nil }
+        let w = m.required("width", in: r)?.quantity(.length, min: 0, max: 1e5, exclusiveMin: true)
+        let h = m.required("height", in: r)?.quantity(.length, min: 0, max: 1e5, exclusiveMin: true)
+        let b = m["boundary"]?.choice(["periodic", "open"]) ?? "periodic"
+        guard let w, let h else { return nil }
+        return Sheet(width: w, height: h, periodic: b == "periodic")
+    }
+
+    static let defaultReceptors: ReceptorKinetics? = ReceptorKinetics(
+        ampaTau: 2, ampaE: 0, nmdaTauRise: 2, nmdaTauDecay: 100, nmdaE: 0,
+        mg: 1, mgHalf: 3.57, mgSlope: 0.062, gabaTau: 10, gabaE: -70)
+
+    func decodeReceptors(_ r: NodeReader) -> ReceptorKinetics? {
+        guard let m = r.mapping(allowed: ["ampa", "nmda", "gaba_a"]), var k = Self.defaultReceptors else { return nil }
+        if let a = m["ampa"], let am = a.mapping(allowed: ["tau", "E"]) {
+            k.ampaTau = am["tau"]?.quantity(.time, min: 0, exclusiveMin: true) ?? k.ampaTau
+            k.ampaE = am["E"]?.quantity(.voltage) ?? k.ampaE
+        }
+        if let n = m["nmda"], let nm = n.mapping(allowed: ["tau_rise", "tau_decay", "E", "mg", "mg_half", "mg_slope"]) {
+            k.nmdaTauRise = nm["tau_rise"]?.quantity(.time, min: 0, exclusiveMin: true) ?? k.nmdaTauRise
+            k.nmdaTauDecay = nm["tau_decay"]?.quantity(.time, min: 0, exclusiveMin: true) ?? k.nmdaTauDecay
+            k.nmdaE = nm["E"]?.quantity(.voltage) ?? k.nmdaE
+            k.mg = nm["mg"]?.quantity(.concentration, min: 0, max: 100) ?? k.mg
+            k.mgHalf = nm["mg_half"]?.quantity(.concentration, min: 0, exclusiveMin: true) ?? k.mgHalf
+            k.mgSlope = nm["mg_slope"]?.number(min: 0, max: 1) ?? k.mgSlope
+            if k.nmdaTauRise >= k.nmdaTauDecay {
+                (nm["tau_rise"] ?? n).error("`receptors.nmda.tau_rise` must be shorter than `tau_decay` (\(k.nmdaTauDecay) ms)")
+            }
+        }
+        if let g = m["gaba_a"], let gm = g.mapping(allowed: ["tau", "E"]) {
+            k.gabaTau = gm["tau"]?.quantity(.time, min: 0, exclusiveMin: true) ?? k.gabaTau
+            k.gabaE = gm["E"]?.quantity(.voltage) ?? k.gabaE
+        }
+        return k
+    }
+
+    static let paramKeys = ["C", "gL", "EL", "Vth", "Vreset", "refractory", "I_ext",
+                            "a", "b", "delta_T", "V_T", "tau_w", "V_peak"]
+
+    func decodePopulations(_ r: NodeReader, sheet: Sheet?) -> [Population]? {
+        guard let items = r.sequence() else { return nil }
+        var out: [Population] = []
+        var names: Set<String> = []
+        for item in items {
+            guard let m = item.mapping(allowed: ["name", "class", "excitatory", "count", "density", "model", "params", "init_v"]) else { continue }
+            let name = m.required("name", in: item)?.string()
+            if let n = name {
+                if names.contains(n) { m["name"]?.error("population name `\(n)` is used twice") }
+                if n.isEmpty || n.contains(where: { $0 == "." || $0 == "=" || $0 == " " }) {
+                    m["name"]?.error("population names must be non-empty without `.`, `=` or spaces; got \"\(n)\"")
+                }
+                names.insert(n)
+            }
+            let cls = m["class"]?.choice(CellPresets.classes) ?? "pyramidal"
+            let exc = m["excitatory"]?.bool() ?? CellPresets.excitatory(cls)
+            var count: Int?
+            switch (m["count"], m["density"]) {
+            case let (c?, nil): count = c.int(min: 1, max: 50_000_000)
+            case let (nil, d?):
+                if let dens = d.quantity(.areaDensity, min: 0, exclusiveMin: true), let s = sheet {
+                    let c = Int((dens * s.width * s.height).rounded())
+                    if c < 1 { d.error("`density` gives fewer than one neuron on this sheet") } else { count = c }
+                }
+            case (_?, _?): item.error("give either `count` or `density` for population `\(name ?? "?")`, not both")
+            case (nil, nil): item.error("population `\(name ?? "?")` needs `count` (a whole number ≥ 1) or `density` (e.g. \"5000 /mm2\")")
+            }
+            let modelName = m["model"]?.choice(["lif", "adex"]) ?? "lif"
+            var p = CellPresets.base(cls)
+            var x = CellPresets.adex(cls)
+            if let pr = m["params"], let pm = pr.mapping(allowed: Self.paramKeys) {
+                p.C = pm["C"]?.quantity(.capacitance, min: 0, exclusiveMin: true) ?? p.C
+                p.gL = pm["gL"]?.quantity(.conductance, min: 0, exclusiveMin: true) ?? p.gL
+                p.EL = pm["EL"]?.quantity(.voltage) ?? p.EL
+                p.Vth = pm["Vth"]?.quantity(.voltage) ?? p.Vth
+                p.Vreset = pm["Vreset"]?.quantity(.voltage) ?? p.Vreset
+                p.tRef = pm["refractory"]?.quantity(.time, min: 0) ?? p.tRef
+                p.Iext = pm["I_ext"]?.quantity(.current) ?? p.Iext
+                x.a = pm["a"]?.quantity(.conductance) ?? x.a
+                x.b = pm["b"]?.quantity(.current) ?? x.b
+                x.deltaT = pm["delta_T"]?.quantity(.voltage, min: 0, exclusiveMin: true) ?? x.deltaT
+                x.VT = pm["V_T"]?.quantity(.voltage) ?? x.VT
+                x.tauW = pm["tau_w"]?.quantity(.time, min: 0, exclusiveMin: true) ?? x.tauW
+                x.Vpeak = pm["V_peak"]?.quantity(.voltage) ?? x.Vpeak
+                if modelName == "lif" {
+                    for k in ["a", "b", "delta_T", "V_T", "tau_w", "V_peak"] where pm[k] != nil {
+                        pm[k]?.error("`\(k)` is an AdEx parameter; this population has `model: lif`")
+                    }
+                }
+                if p.Vreset >= p.Vth { (pm["Vreset"] ?? pr).error("`Vreset` (\(p.Vreset) mV) must be below `Vth` (\(p.Vth) mV)") }
+                if modelName == "adex", x.Vpeak <= x.VT { (pm["V_peak"] ?? pr).error("`V_peak` must be above `V_T`") }
+            }
+            var initV = p.Vreset...p.Vth
+            if let iv = m["init_v"], let im = iv.mapping(allowed: ["min", "max"]) {
+                let lo = im["min"]?.quantity(.voltage) ?? initV.lowerBound
+                let hi = im["max"]?.quantity(.voltage) ?? initV.upperBound
+                if lo > hi { iv.error("`init_v.min` must not exceed `init_v.max`") } else { initV = lo...hi }
+            }
+            guard let name, let count else { continue }
+            let model: NeuronModel = modelName == "adex" ? .adex(p, x) : .lif(p)
+            out.append(Population(name: name, cellClass: cls, excitatory: exc, count: count, model: model, initialV: initV))
+        }
+        return out
+    }
+
+    func populationIndex(_ r: NodeReader?, _ pops: [Population], what: String) -> Int? {
+        guard let r, let n = r.string() else { return nil }
+        if let i = pops.firstIndex(where: { $0.name == n }) { return i }
+        if !pops.isEmpty {
+            r.error("\(what) `\(n)` is not a population of this scenario\(Suggest.hint(n, pops.map(\.name))); populations: \(pops.map(\.name).joined(separator: ", "))")
+        }
+        return nil
+    }
+
+    func decodeProjections(_ r: NodeReader, pops: [Population], dt: Double?) -> [Projection] {
+        guard let items = r.sequence() else { return [] }
+        var out: [Projection] = []
+        var pairs: Set<[Int]> = []
+        for item in items {
+            guard let m = item.mapping(allowed: ["from", "to", "ampa", "nmda", "gaba_a", "nmda_ampa_ratio",
+                                                 "connectivity", "autapses", "delay"]) else { continue }
+            let src = populationIndex(m.required("from", in: item), pops, what: "source")
+            let tgt = populationIndex(m.required("to", in: item), pops, what: "target")
+            let ampa = m["ampa"]?.quantity(.conductance, min: 0) ?? 0
+            var nmda = m["nmda"]?.quantity(.conductance, min: 0) ?? 0
+            if let ratio = m["nmda_ampa_ratio"] {
+                if m["nmda"] != nil { ratio.error("give either `nmda` or `nmda_ampa_ratio`, not both") }
+                nmda = (ratio.number(min: 0, max: 100) ?? 0) * ampa
+            }
+            let gaba = m["gaba_a"]?.quantity(.conductance, min: 0) ?? 0
+            if let s = src {
+                if pops[s].excitatory, m["gaba_a"] != nil {
+                    m["gaba_a"]?.error("`\(pops[s].name)` is excitatory: its projections carry `ampa` and `nmda`, not `gaba_a`")
+                }
+                if !pops[s].excitatory {
+                    for k in ["ampa", "nmda", "nmda_ampa_ratio"] where m[k] != nil {
+                        m[k]?.error("`\(pops[s].name)` is inhibitory: its projections carry `gaba_a`, not `\(k)`")
+                    }
+                }
+                if ampa == 0, nmda == 0, gaba == 0 {
+                    item.error("projection \(pops[s].name)→\(tgt.map { pops[$0].name } ?? "?") needs a conductance (`ampa`/`nmda` for excitatory sources, `gaba_a` for inhibitory)")
+                }
+            }
+            if let s = src, let t = tgt {
+                if pairs.contains([s, t]) { item.error("a second projection \(pops[s].name)→\(pops[t].name); merge them into one") }
+                pairs.insert([s, t])
+            }
+            var rule: ConnectivityRule?
+            if let c = m.required("connectivity", in: item), let cm = c.mapping(allowed: ["rule", "p", "p_max", "sigma", "k"]) {
+                switch cm.required("rule", in: c)?.choice(["random", "gaussian", "fixed_indegree"]) {
+                case "random":
+                    if let p = cm.required("p", in: c)?.number(min: 0, max: 1) { rule = .random(p: p) }
+                case "gaussian":
+                    let pm = cm.required("p_max", in: c)?.number(min: 0, max: 1)
+                    let sg = cm.required("sigma", in: c)?.quantity(.length, min: 0, exclusiveMin: true)
+                    if let pm, let sg { rule = .gaussian(pMax: pm, sigma: sg) }
+                case "fixed_indegree":
+                    if let k = cm.required("k", in: c)?.int(min: 1, max: 100_000) { rule = .fixedInDegree(k: k) }
+                default: break
+                }
+            }
+            let autapses = m["autapses"]?.bool() ?? false
+            var synDelay = 0.5, velocity = 0.0
+            if let d = m["delay"], let dm = d.mapping(allowed: ["synaptic", "velocity"]) {
+                if let sd = dm["synaptic"]?.quantity(.time, min: 0) {
+                    synDelay = sd
+                    if let dt, sd < dt - 1e-12 {
+                        dm["synaptic"]?.error("`delay.synaptic` (\(sd) ms) is shorter than the time step dt = \(dt) ms; the minimum delay must be at least one step")
+                    }
+                    if sd > 1000 { dm["synaptic"]?.error("`delay.synaptic` must be at most 1 s") }
+                }
+                velocity = dm["velocity"]?.quantity(.velocity, min: 0, exclusiveMin: true) ?? 0
+            }
+            guard let s = src, let t = tgt, let rule else { continue }
+            out.append(Projection(source: s, target: t, ampa: ampa, nmda: nmda, gabaA: gaba, rule: rule,
+                                  autapses: autapses, synapticDelay: synDelay, velocity: velocity))
+        }
+        return out
+    }
+
+    func decodeDrives(_ r: NodeReader, pops: [Population]) -> [Drive] {
+        guard let items = r.sequence() else { return [] }
+        var out: [Drive] = []
+        var poissonFor: Set<Int> = []
+        for item in items {
+            guard let m = item.mapping(allowed: ["population", "poisson", "current"]) else { continue }
+            let pop = populationIndex(m.required("population", in: item), pops, what: "population")
+            var rate = 0.0, weight = 0.0, receptor = Receptor.ampa
+            if let p = m["poisson"], let pm = p.mapping(allowed: ["rate", "weight", "receptor"]) {
+                rate = pm.required("rate", in: p)?.quantity(.rate, min: 0, max: 1000) ?? 0
+                weight = pm.required("weight", in: p)?.quantity(.conductance, min: 0) ?? 0
+                receptor = pm["receptor"]?.choice(Receptor.allCases.map(\.rawValue)).flatMap(Receptor.init(rawValue:)) ?? .ampa
+            }
+            let current = m["current"]?.quantity(.current) ?? 0
+            if m["poisson"] == nil, m["current"] == nil { item.error("a drive needs `poisson` or `current`") }
+            guard let pop else { continue }
+            if m["poisson"] != nil {
+                if poissonFor.contains(pop) { m["poisson"]?.error("population `\(pops[pop].name)` already has a Poisson drive; give one per population (sum the rates)") }
+                poissonFor.insert(pop)
+            }
+            out.append(Drive(population: pop, poissonRate: rate, weight: weight, receptor: receptor, current: current))
+        }
+        return out
+    }
+
+    func decodeRecord(_ r: NodeReader) -> RecordConfig {
+        guard let m = r.mapping(allowed: ["spikes", "raster_sample"]) else { return RecordConfig(spikes: true, rasterSample: 50) }
+        return RecordConfig(spikes: m["spikes"]?.bool() ?? true, rasterSample: m["raster_sample"]?.int(min: 0, max: 10_000) ?? 50)
+    }
+
+    static let frameQuantities = ["rate", "v", "population"]
+
+    func decodeFrames(_ r: NodeReader, time: TimeConfig?) -> FramesConfig? {
+        guard let m = r.mapping(allowed: ["every", "width", "height", "theme", "colour", "synapses", "video", "enabled"]) else { return nil }
+        if m["enabled"]?.bool() == false { return nil }
+        let every = m.required("every", in: r)?.quantity(.time, min: 0, exclusiveMin: true)
+        if let e = every, let t = time, e < t.dt { m["every"]?.error("`frames.every` must be at least one time step") }
+        let w = m["width"]?.int(min: 160, max: 7680) ?? 1920
+        let h = m["height"]?.int(min: 120, max: 4320) ?? 1080
+        let theme = m["theme"]?.choice(["light", "dark"]) ?? "dark"
+        let colour = m["colour"]?.choice(Self.frameQuantities) ?? "rate"
+        let syn = m["synapses"]?.int(min: 0, max: 1_000_000) ?? 2000
+        let video = m["video"]?.bool() ?? false
+        guard let every else { return nil }
+        return FramesConfig(every: every, width: w, height: h, theme: theme, colour: colour, synapses: syn, video: video)
+    }
+
+    func decodeOutput(_ r: NodeReader) -> String? {
+        guard let m = r.mapping(allowed: ["directory"]) else { return nil }
+        return m["directory"]?.string()
+    }
+
+    // MARK: size
+
+    /// Refuses networks whose estimated memory exceeds the machine, with the estimate.
+    func checkSize(pops: [Population], projections: [Projection], sheet: Sheet?, top: [String: NodeReader]) {
+        let est = SizeEstimate(populations: pops, projections: projections, sheet: sheet)
+        if est.bytes > memoryLimit {
+            (top["populations"] ?? root).error(
+                "the network is too large for this machine: about \(est.synapses.formattedCount) synapses and \(est.neurons.formattedCount) neurons need ≈ \(formatBytes(est.bytes)), but only \(formatBytes(memoryLimit)) of memory is usable; reduce `count`/`density` or connection probabilities")
+        }
+    }
+}
+
+public enum NeuroplastSchema { public static let version = 1 }
+
+/// An estimate of a network's size before it is built.
+public struct SizeEstimate: Sendable {
+    public var neurons: Double
+    public var synapses: Double
+    /// Bytes per synapse in the kernel's storage (target, weight, delay).
+    public static let bytesPerSynapse = 10.0
+    /// Bytes per neuron: state, delay rings (≈ 3 channels × ring depth × 4 B) and recording.
+    public static let bytesPerNeuron = 1200.0
+
+    /// Gaussian projections are estimated from the sheet's density as pMax·2πσ²·ρ_pre
+    /// sources per target (capped at the source count); without a sheet, pMax·N_pre.
+    public init(populations: [Population], projections: [Projection], sheet: Sheet?) {
+        neurons = Double(populations.reduce(0) { $0 + $1.count })
+        var s = 0.0
+        for p in projections {
+            let nPre = Double(populations[p.source].count), nPost = Double(populations[p.target].count)
+            switch p.rule {
+            case let .random(prob): s += prob * nPre * nPost
+            case let .fixedInDegree(k): s += Double(k) * nPost
+            case let .gaussian(pMax, sigma):
+                let perTarget = sheet.map { pMax * 2 * Double.pi * sigma * sigma * nPre / ($0.width * $0.height) } ?? pMax * nPre
+                s += min(nPre, perTarget) * nPost
+            }
+        }
+        synapses = s
+    }
+
+    public init(scenario: Scenario) {
+        self.init(populations: scenario.populations, projections: scenario.projections, sheet: scenario.sheet)
+    }
+
+    public var bytes: Double { synapses * Self.bytesPerSynapse + neurons * Self.bytesPerNeuron }
+}
+
+func formatBytes(_ b: Double) -> String {
+    if b >= 1_073_741_824 { return String(format1: b / 1_073_741_824) + " GiB" }
+    if b >= 1_048_576 { return String(format1: b / 1_048_576) + " MiB" }
+    return String(format1: b / 1024) + " KiB"
+}
+
+extension String {
+    init(format1 v: Double) { self = String((v * 10).rounded() / 10) }
+}
+
+extension Double {
+    var formattedCount: String {
+        if self >= 1e9 { return String(format1: self / 1e9) + "·10⁹" }
+        if self >= 1e6 { return String(format1: self / 1e6) + "·10⁶" }
+        return String(Int(self.rounded()))
+    }
+}

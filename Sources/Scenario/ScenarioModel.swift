@@ -1,0 +1,143 @@
+// The typed scenario: what a scenario file says, in kernel units (ms, mV, nS, pF, pA, µm,
+// 1/ms, mM). Cell and receptor parameter types live in NeuroplastCore (the kernel reads
+// them too). Produced by `ScenarioLoader`; consumed by the engine's blueprint builder.
+
+@_exported import NeuroplastCore
+// The file format itself (keys, units, defaults) is documented in README.md § Scenario files.
+
+/// A complete, validated scenario.
+public struct Scenario: Sendable {
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    public var time: TimeConfig
+    public var sheet: Sheet
+    public var populations: [Population]
+    public var receptors: ReceptorKinetics
+    public var projections: [Projection]
+    public var drives: [Drive]
+    public var record: RecordConfig
+    public var frames: FramesConfig?
+    public var output: OutputConfig
+    /// The resolved scenario as YAML (after `--set`), for `scenario.resolved.yaml` and hashing.
+    public var resolvedYAML: String
+
+    public init(name: String, description: String, seed: UInt64, time: TimeConfig, sheet: Sheet,
+                populations: [Population], receptors: ReceptorKinetics, projections: [Projection],
+                drives: [Drive], record: RecordConfig, frames: FramesConfig?, output: OutputConfig,
+                resolvedYAML: String) {
+        self.name = name; self.description = description; self.seed = seed; self.time = time
+        self.sheet = sheet; self.populations = populations; self.receptors = receptors
+        self.projections = projections; self.drives = drives; self.record = record
+        self.frames = frames; self.output = output; self.resolvedYAML = resolvedYAML
+    }
+
+    /// Total neuron count.
+    public var neuronCount: Int { populations.reduce(0) { $0 + $1.count } }
+}
+
+public struct TimeConfig: Sendable, Equatable {
+    public var dt: Double              // [ms]
+    public var duration: Double        // [ms]
+    public var recordInterval: Double  // [ms]
+    /// Leading part of the run excluded from the run summary's statistics [ms].
+    public var transient: Double       // [ms]
+    public init(dt: Double, duration: Double, recordInterval: Double, transient: Double) {
+        self.dt = dt; self.duration = duration; self.recordInterval = recordInterval; self.transient = transient
+    }
+    public var steps: Int { Int((duration / dt).rounded()) }
+}
+
+public struct Sheet: Sendable, Equatable {
+    public var width: Double   // [µm]
+    public var height: Double  // [µm]
+    /// Periodic (toroidal) distances avoid edge effects; open uses plain Euclidean distance.
+    public var periodic: Bool
+    public init(width: Double, height: Double, periodic: Bool) { self.width = width; self.height = height; self.periodic = periodic }
+}
+
+public struct Population: Sendable, Equatable {
+    public var name: String
+    /// "pyramidal", "pv", "sst" or "other".
+    public var cellClass: String
+    public var excitatory: Bool
+    public var count: Int
+    public var model: NeuronModel
+    /// Initial membrane potential drawn uniformly from this range [mV].
+    public var initialV: ClosedRange<Double>
+    public init(name: String, cellClass: String, excitatory: Bool, count: Int, model: NeuronModel, initialV: ClosedRange<Double>) {
+        self.name = name; self.cellClass = cellClass; self.excitatory = excitatory; self.count = count
+        self.model = model; self.initialV = initialV
+    }
+}
+
+public enum ConnectivityRule: Sendable, Equatable {
+    /// Each pair connected independently with probability p (Erdős–Rényi).
+    case random(p: Double)
+    /// Pair probability pMax·exp(−d²/2σ²) with d the (periodic) distance [µm].
+    case gaussian(pMax: Double, sigma: Double)
+    /// Exactly k sources per target, drawn uniformly with replacement.
+    case fixedInDegree(k: Int)
+}
+
+public struct Projection: Sendable, Equatable {
+    public var source: Int   // population index
+    public var target: Int   // population index
+    public var ampa: Double  // [nS] peak conductance increment per spike
+    public var nmda: Double  // [nS] peak NMDA conductance per spike (before Mg block)
+    public var gabaA: Double // [nS]
+    public var rule: ConnectivityRule
+    public var autapses: Bool
+    public var synapticDelay: Double  // [ms]
+    /// Conduction velocity [µm/ms]; 0 = distance-independent delay.
+    public var velocity: Double
+    public init(source: Int, target: Int, ampa: Double, nmda: Double, gabaA: Double, rule: ConnectivityRule,
+                autapses: Bool, synapticDelay: Double, velocity: Double) {
+        self.source = source; self.target = target; self.ampa = ampa; self.nmda = nmda; self.gabaA = gabaA
+        self.rule = rule; self.autapses = autapses; self.synapticDelay = synapticDelay; self.velocity = velocity
+    }
+}
+
+public enum Receptor: String, Sendable, CaseIterable { case ampa, nmda, gabaA = "gaba_a" }
+
+/// Background drive of one population.
+public struct Drive: Sendable, Equatable {
+    public var population: Int
+    /// Total rate of independent Poisson inputs per neuron [1/ms]; 0 = none.
+    public var poissonRate: Double
+    /// Conductance increment per input spike [nS].
+    public var weight: Double
+    public var receptor: Receptor
+    /// Constant current added to each neuron [pA].
+    public var current: Double
+    public init(population: Int, poissonRate: Double, weight: Double, receptor: Receptor, current: Double) {
+        self.population = population; self.poissonRate = poissonRate; self.weight = weight
+        self.receptor = receptor; self.current = current
+    }
+}
+
+public struct RecordConfig: Sendable, Equatable {
+    public var spikes: Bool
+    /// Neurons per population shown in rasters and kept for frames.
+    public var rasterSample: Int
+    public init(spikes: Bool, rasterSample: Int) { self.spikes = spikes; self.rasterSample = rasterSample }
+}
+
+public struct FramesConfig: Sendable, Equatable {
+    public var every: Double   // [ms] of network time
+    public var width: Int
+    public var height: Int
+    public var theme: String   // "light" | "dark"
+    public var colour: String  // quantity key, e.g. "rate"
+    public var synapses: Int   // synapse lines drawn (0 = none)
+    public var video: Bool
+    public init(every: Double, width: Int, height: Int, theme: String, colour: String, synapses: Int, video: Bool) {
+        self.every = every; self.width = width; self.height = height; self.theme = theme
+        self.colour = colour; self.synapses = synapses; self.video = video
+    }
+}
+
+public struct OutputConfig: Sendable, Equatable {
+    public var directory: String
+    public init(directory: String) { self.directory = directory }
+}

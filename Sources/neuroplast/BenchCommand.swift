@@ -1,0 +1,102 @@
+// `neuroplast bench coba|fixed`: time the engine on the benchmark networks that the peer
+// scripts in ../shared/peers run in Brian2 and NEST (same neurons, synapses and drive).
+
+import ArgumentParser
+import Engine
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmark the engine on a standard network.")
+
+    enum Case: String, ExpressibleByArgument, CaseIterable { case coba, fixed }
+
+    @Argument(help: "Benchmark case: coba (Brette 2007 COBA, p = 0.02) or fixed (in-degree 80 E + 20 I).") var benchCase: Case
+    @Option(help: "Neurons (80% excitatory).") var neurons: Int?
+    @Option(help: "Biological time [s].") var duration: Double = 1
+    @Option(help: "Kernel threads.") var threads: Int = 1
+    @Option(help: "Shard actors.") var shards: Int = 1
+    @Option(help: "Seed.") var seed: UInt64 = 1234
+    @Option(help: "Repeat the run phase this many times and report the median.") var repeats: Int = 1
+    @Flag(help: "Print one JSON line.") var json = false
+
+    func validate() throws {
+        if let n = neurons, n < 10 || n > 10_000_000 { throw ValidationError("--neurons must be between 10 and 10⁷") }
+        if duration <= 0 || duration > 3600 { throw ValidationError("--duration must be in (0, 3600] s") }
+        if !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
+        if !(1...64).contains(shards) { throw ValidationError("--shards must be between 1 and 64") }
+        if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+    }
+
+    func run() async throws {
+        let n = neurons ?? (benchCase == .coba ? 4000 : 64000)
+        let yaml = BenchNetworks.yaml(case: benchCase.rawValue, neurons: n, duration: duration, seed: seed)
+        let sc: Scenario
+        do { sc = try ScenarioLoader.load(text: yaml, file: "<bench \(benchCase.rawValue)>") } catch { throw Report.exitCode(for: error) }
+        var runs: [Double] = []
+        var spikes = 0, synapses = 0, bytes = 0, build = 0.0
+        for _ in 0..<repeats {
+            let t0 = Date()
+            let sim = await Simulation(blueprint: Blueprint(scenario: sc), options: RunOptions(threads: threads, shards: shards, progress: false, frames: false))
+            build = Date().timeIntervalSince(t0)
+            let t1 = Date()
+            let s = await sim.advance(steps: sc.time.steps)
+            runs.append(Date().timeIntervalSince(t1))
+            spikes = s.count; synapses = await sim.synapseCount; bytes = await sim.synapseBytes
+        }
+        let median = runs.sorted()[runs.count / 2]
+        var usage = rusage(); getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        let events = Double(spikes) * Double(synapses) / Double(n)
+        let result: [String: Any] = [
+            "sim": "neuroplast", "case": benchCase.rawValue, "N": n, "T": duration, "threads": threads, "shards": shards,
+            "seed": seed, "build_s": round4(build), "run_s": round4(median), "run_s_all": runs.map(round4),
+            "spikes": spikes, "rate_Hz": round4(Double(spikes) / Double(n) / duration), "synapses": synapses,
+            "syn_events": Int(events), "syn_events_per_s": round4(events / median),
+            "bytes_per_synapse": round4(Double(bytes) / Double(max(1, synapses))),
+            "peak_rss_MiB": round4(Double(usage.ru_maxrss) / 1024),
+        ]
+        if json {
+            let d = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+            print("RESULT " + String(decoding: d, as: UTF8.self))
+        } else {
+            print(String(format: "%@ N=%d T=%.3g s threads=%d shards=%d: run %.4f s (median of %d), %d spikes (%.2f Hz), %.3g synaptic events/s, %.2f B/synapse, peak RSS %.0f MiB",
+                         benchCase.rawValue, n, duration, threads, shards, median, repeats, spikes, Double(spikes) / Double(n) / duration,
+                         events / median, Double(bytes) / Double(max(1, synapses)), Double(usage.ru_maxrss) / 1024))
+        }
+    }
+
+    func round4(_ x: Double) -> Double { (x * 10000).rounded() / 10000 }
+}
+
+/// The benchmark networks as scenario text: the COBA network of Brette et al. 2007
+/// (benchmark 1, after Vogels & Abbott 2005) exactly as ../shared/peers/brian2_bench.py
+/// builds it: C 200 pF, gL 10 nS, EL −60, Vt −50, Vr −60 mV, 5 ms refractory, constant
+/// drive gL·20 mV = 200 pA, τe 5 ms, τi 10 ms, Ee 0, Ei −80 mV, we 6 nS, wi 67 nS, one-step
+/// delay (Brian2's same-step delivery takes effect at the next step, as ours does).
+enum BenchNetworks {
+    static func yaml(case c: String, neurons n: Int, duration: Double, seed: UInt64) -> String {
+        let ne = Int((0.8 * Double(n)).rounded()), ni = n - ne
+        let conn = { (k: Int) in c == "coba" ? "{rule: random, p: 0.02}" : "{rule: fixed_indegree, k: \(k)}" }
+        return """
+        schema: 1
+        name: bench-\(c)
+        seed: \(seed)
+        time: {dt: 0.1 ms, duration: \(duration * 1000) ms, record_interval: \(duration * 1000) ms}
+        sheet: {width: 1000 um, height: 1000 um}
+        receptors:
+          ampa: {tau: 5 ms, E: 0 mV}
+          gaba_a: {tau: 10 ms, E: -80 mV}
+        populations:
+          - {name: E, class: pyramidal, count: \(ne), params: {C: 200 pF, gL: 10 nS, EL: -60 mV, Vth: -50 mV, Vreset: -60 mV, refractory: 5 ms, I_ext: 200 pA}}
+          - {name: I, class: pv, count: \(ni), params: {C: 200 pF, gL: 10 nS, EL: -60 mV, Vth: -50 mV, Vreset: -60 mV, refractory: 5 ms, I_ext: 200 pA}}
+        projections:
+          - {from: E, to: E, ampa: 6 nS, connectivity: \(conn(80)), autapses: true, delay: {synaptic: 0.1 ms}}
+          - {from: E, to: I, ampa: 6 nS, connectivity: \(conn(80)), autapses: true, delay: {synaptic: 0.1 ms}}
+          - {from: I, to: E, gaba_a: 67 nS, connectivity: \(conn(20)), autapses: true, delay: {synaptic: 0.1 ms}}
+          - {from: I, to: I, gaba_a: 67 nS, connectivity: \(conn(20)), autapses: true, delay: {synaptic: 0.1 ms}}
+        record: {spikes: false}
+        """
+    }
+}

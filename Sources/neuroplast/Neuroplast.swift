@@ -1,0 +1,16 @@
+// The `neuroplast` command: one root command and a small struct per subcommand. Commands
+// parse, build a value, call a library and print; the work lives in the library modules.
+
+import ArgumentParser
+import NeuroplastCore
+
+@main
+struct Neuroplast: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "neuroplast",
+        abstract: "Simulate a prefrontal-cortex microcircuit whose synapses grow and are pruned.",
+        discussion: "Exit codes: 0 success, 64 usage error, 65 invalid scenario, 1 runtime failure.",
+        version: NeuroplastVersion.string,
+        subcommands: [RunCommand.self, ValidateCommand.self, DescribeCommand.self, BenchCommand.self]
+    )
+}
