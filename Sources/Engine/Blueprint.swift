@@ -63,20 +63,22 @@ public struct Blueprint: Sendable {
         return out
     }
 
-    /// Per-step Poisson drive, constant current and receptor channel of each population.
+    /// Kernel cell models: parameters plus Poisson drive, constant current and tonic conductances.
     public func cellModels() -> [CellModel] {
         let sc = scenario
         return sc.populations.indices.map { p in
             var current = 0.0
+            var tonic = (ampa: 0.0, nmda: 0.0, gaba: 0.0)
             var drive = PoissonDrive.none
             for d in sc.drives where d.population == p {
                 current += d.current
+                tonic.ampa += d.tonicAMPA; tonic.nmda += d.tonicNMDA; tonic.gaba += d.tonicGABA
                 if d.poissonRate > 0 {
                     let ch = d.receptor == .ampa ? 0 : d.receptor == .nmda ? 1 : 2
                     drive = PoissonDrive(rate: d.poissonRate, dt: sc.time.dt, weight: d.weight, channel: ch)
                 }
             }
-            return CellModel(model: sc.populations[p].model, dt: sc.time.dt, current: current, drive: drive)
+            return CellModel(model: sc.populations[p].model, dt: sc.time.dt, current: current, drive: drive, tonic: tonic)
         }
     }
 

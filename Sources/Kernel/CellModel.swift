@@ -47,8 +47,15 @@ public struct CellModel: Sendable {
     public var VT: Double         // [mV]
     public var wDecay: Double     // exp(−dt/τ_w)
     public var drive: PoissonDrive
+    /// Tonic (constant) conductances [nS], e.g. from ambient glutamate or GABA: AMPA, NMDA
+    /// (subject to the Mg²⁺ block) and GABA_A.
+    public var tonicAMPA = 0.0
+    public var tonicNMDA = 0.0
+    public var tonicGABA = 0.0
 
-    public init(model: NeuronModel, dt: Double, current: Double, drive: PoissonDrive) {
+    public init(model: NeuronModel, dt: Double, current: Double, drive: PoissonDrive,
+                tonic: (ampa: Double, nmda: Double, gaba: Double) = (0, 0, 0)) {
+        tonicAMPA = tonic.ampa; tonicNMDA = tonic.nmda; tonicGABA = tonic.gaba
         let p = model.base
         C = p.C; gL = p.gL; EL = p.EL; Vreset = p.Vreset
         refractorySteps = Int32(max(0, (p.tRef / dt).rounded() - 1))

@@ -14,7 +14,13 @@
 /// evaluates it once per neuron and step at the start-of-step potential.
 @inlinable @inline(__always)
 public func mgBlock(v: Double, mg: Double, half: Double, slope: Double) -> Double {
-    1 / (1 + (mg / half) * exp(-slope * v))
+    mgBlock(v: v, ratio: mg / half, slope: slope)
+}
+
+/// The same with [Mg²⁺]/K precomputed (the kernel's form).
+@inlinable @inline(__always)
+public func mgBlock(v: Double, ratio: Double, slope: Double) -> Double {
+    1 / (1 + ratio * exp(-slope * v))
 }
 
 #if canImport(Glibc)

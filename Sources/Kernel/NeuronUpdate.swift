@@ -5,6 +5,8 @@
 //
 //     C dV/dt = g_L(E_L − V) + g_A(E_A − V) + B(V)·s_N(E_N − V) + g_G(E_G − V) + I
 //
+// g_A, s_N, g_G include tonic conductances (constant per population) when set.
+//
 // AdEx (Brette & Gerstner 2005, J Neurophysiol 94:3637) adds
 //
 //     + g_L Δ_T exp((V − V_T)/Δ_T) − w,     τ_w dw/dt = a(V − E_L) − w,
@@ -35,12 +37,14 @@ extension KernelView {
         let vth = cell.Vth, vr = cell.Vreset, refSteps = cell.refractorySteps
         let drive = cell.drive, driveOn = drive.isActive
         let adex = cell.kind == .adex
+        let tA = cell.tonicAMPA, tN = cell.tonicNMDA, tG = cell.tonicGABA
         let a = cell.a, b = cell.b, dT = cell.deltaT, VT = cell.VT, wDecay = cell.wDecay, EL = cell.EL
         for i in range {
             var ga = gA[i] + Double(ringA[base + i])
-            var xn = xN[i] + Double(ringN[base + i])
             var gg = gG[i] + Double(ringG[base + i])
-            ringA[base + i] = 0; ringN[base + i] = 0; ringG[base + i] = 0
+            ringA[base + i] = 0; ringG[base + i] = 0
+            var xn = 0.0
+            if nmda { xn = xN[i] + Double(ringN[base + i]); ringN[base + i] = 0 }
             if driveOn {
                 let k = poissonCount(CounterRNG.bits(key: key[i], counter: UInt64(t)), mean: drive.meanPerStep, pZero: drive.pZero)
                 if k > 0 {
@@ -48,9 +52,9 @@ extension KernelView {
                     switch drive.channel { case 0: ga += dg; case 1: xn += dg; default: gg += dg }
                 }
             }
-            let sn = sN[i]
+            let sn = nmda ? sN[i] : 0
             var vi = v[i]
-            let gn = nmda ? sn / (1 + mgK * exp(-mgS * vi)) : 0
+            let gn = nmda ? (sn + tN) * mgBlock(v: vi, ratio: mgK, slope: mgS) : 0
             var wi = 0.0
             if adex { wi = w[i] }
             let r = ref[i]
@@ -59,8 +63,9 @@ extension KernelView {
                 vi = vr
                 if adex { wi *= wDecay; wi += a * (vr - EL) * (1 - wDecay) }
             } else {
-                let G = gL + ga + gn + gg
-                var J = gLEL + ga * EA + gn * EN + gg * EG + I0
+                let gaT = ga + tA, ggT = gg + tG
+                let G = gL + gaT + gn + ggT
+                var J = gLEL + gaT * EA + gn * EN + ggT * EG + I0
                 if adex { J += gL * dT * exp(min((vi - VT) / dT, 40)) - wi }
                 let vInf = J / G
                 let vNew = vInf + (vi - vInf) * exp(-G * dtOverC)
@@ -71,8 +76,7 @@ extension KernelView {
                 vi = vNew
             }
             gA[i] = ga * pA
-            sN[i] = sn * pD + xn * pC
-            xN[i] = xn * pR
+            if nmda { sN[i] = sn * pD + xn * pC; xN[i] = xn * pR }
             gG[i] = gg * pG
             if vi > vth {
                 vi = vr
@@ -84,7 +88,7 @@ extension KernelView {
             v[i] = vi
             if adex { w[i] = wi }
             if stats {
-                vSum[i] += vi; gASum[i] += ga; gNSum[i] += gn; gGSum[i] += gg
+                vSum[i] += vi; gASum[i] += ga + tA; gNSum[i] += gn; gGSum[i] += gg + tG
             }
         }
     }

@@ -112,7 +112,7 @@ public final class ShardKernel {
         }
         populationRanges = ranges
         receivesNMDA = (0..<populations).map { t in
-            layout.cells[t].drive.channel == 1 && layout.cells[t].drive.isActive ||
+            layout.cells[t].drive.channel == 1 && layout.cells[t].drive.isActive || layout.cells[t].tonicNMDA != 0 ||
             (0..<layout.cells.count).contains { s in layout.mixNMDA[s * layout.cells.count + t] != 0 }
         }
         v = KernelBuffer(layout.initialV, empty: 0)

@@ -245,7 +245,7 @@ struct ScenarioDecoder {
         var out: [Drive] = []
         var poissonFor: Set<Int> = []
         for item in items {
-            guard let m = item.mapping(allowed: ["population", "poisson", "current"]) else { continue }
+            guard let m = item.mapping(allowed: ["population", "poisson", "current", "tonic"]) else { continue }
             let pop = populationIndex(m.required("population", in: item), pops, what: "population")
             var rate = 0.0, weight = 0.0, receptor = Receptor.ampa
             if let p = m["poisson"], let pm = p.mapping(allowed: ["rate", "weight", "receptor"]) {
@@ -254,13 +254,19 @@ struct ScenarioDecoder {
                 receptor = pm["receptor"]?.choice(Receptor.allCases.map(\.rawValue)).flatMap(Receptor.init(rawValue:)) ?? .ampa
             }
             let current = m["current"]?.quantity(.current) ?? 0
-            if m["poisson"] == nil, m["current"] == nil { item.error("a drive needs `poisson` or `current`") }
+            var tonic = (0.0, 0.0, 0.0)
+            if let t = m["tonic"], let tm = t.mapping(allowed: ["ampa", "nmda", "gaba_a"]) {
+                tonic = (tm["ampa"]?.quantity(.conductance, min: 0) ?? 0, tm["nmda"]?.quantity(.conductance, min: 0) ?? 0,
+                         tm["gaba_a"]?.quantity(.conductance, min: 0) ?? 0)
+            }
+            if m["poisson"] == nil, m["current"] == nil, m["tonic"] == nil { item.error("a drive needs `poisson`, `current` or `tonic`") }
             guard let pop else { continue }
             if m["poisson"] != nil {
                 if poissonFor.contains(pop) { m["poisson"]?.error("population `\(pops[pop].name)` already has a Poisson drive; give one per population (sum the rates)") }
                 poissonFor.insert(pop)
             }
-            out.append(Drive(population: pop, poissonRate: rate, weight: weight, receptor: receptor, current: current))
+            out.append(Drive(population: pop, poissonRate: rate, weight: weight, receptor: receptor, current: current,
+                             tonicAMPA: tonic.0, tonicNMDA: tonic.1, tonicGABA: tonic.2))
         }
         return out
     }

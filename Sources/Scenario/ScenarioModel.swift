@@ -110,9 +110,15 @@ public struct Drive: Sendable, Equatable {
     public var receptor: Receptor
     /// Constant current added to each neuron [pA].
     public var current: Double
-    public init(population: Int, poissonRate: Double, weight: Double, receptor: Receptor, current: Double) {
+    /// Tonic conductances [nS] (ambient transmitter): AMPA, NMDA (Mg²⁺-blocked), GABA_A.
+    public var tonicAMPA: Double
+    public var tonicNMDA: Double
+    public var tonicGABA: Double
+    public init(population: Int, poissonRate: Double, weight: Double, receptor: Receptor, current: Double,
+                tonicAMPA: Double = 0, tonicNMDA: Double = 0, tonicGABA: Double = 0) {
         self.population = population; self.poissonRate = poissonRate; self.weight = weight
         self.receptor = receptor; self.current = current
+        self.tonicAMPA = tonicAMPA; self.tonicNMDA = tonicNMDA; self.tonicGABA = tonicGABA
     }
 }
 
