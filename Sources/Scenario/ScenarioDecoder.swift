@@ -152,7 +152,7 @@ struct ScenarioDecoder {
                 if p.Vreset >= p.Vth { (pm["Vreset"] ?? pr).error("`Vreset` (\(p.Vreset) mV) must be below `Vth` (\(p.Vth) mV)") }
                 if modelName == "adex", x.Vpeak <= x.VT { (pm["V_peak"] ?? pr).error("`V_peak` must be above `V_T`") }
             }
-            var initV = p.Vreset...p.Vth
+            var initV = min(p.Vreset, p.Vth)...max(p.Vreset, p.Vth)
             if let iv = m["init_v"], let im = iv.mapping(allowed: ["min", "max"]) {
                 let lo = im["min"]?.quantity(.voltage) ?? initV.lowerBound
                 let hi = im["max"]?.quantity(.voltage) ?? initV.upperBound

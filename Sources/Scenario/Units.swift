@@ -89,6 +89,7 @@ public enum UnitTable {
 public struct Quantity: Sendable, Equatable {
     public var value: Double
     public var unit: String
+    public init(value: Double, unit: String) { self.value = value; self.unit = unit }
 
     /// Parses "20 ms", "-65mV", "0.5 nS", "1e3 Hz". A bare number has unit "".
     public static func parse(_ text: String) -> Quantity? {
