@@ -70,9 +70,11 @@ public actor Recorder {
         rasterIds = sample
         for (row, g) in sample.enumerated() { rasterRow[g] = Int32(row) }
         self.rasterWindow = rasterWindow
-        for (i, p) in populations.enumerated() {
-            series.append(MetricSeries(name: "rate", unit: "Hz", population: i, times: [], values: []))
-            _ = p
+        // Series drawn in frames and summary.png, grouped by name: one line per population.
+        for name in Recorder.seriesNames {
+            for i in populations.indices {
+                series.append(MetricSeries(name: name.0, unit: name.1, population: i, times: [], values: []))
+            }
         }
         if writeSpikes {
             let file = try StreamFile(path: dir + "/spikes.bin")
@@ -147,10 +149,18 @@ public actor Recorder {
             let cv = isiInterval.meanCV(members: r)
             let chi = syncInterval.chi(population: p, members: r)
             rows += "\(fmt(tEnd, 3)),\(pop.name),\(fmt(rate, 4)),\(fmt(vs / N, 4)),\(fmt(ga / N, 4)),\(fmt(gn / N, 4)),\(fmt(gg / N, 4)),\(cv.map { fmt($0, 4) } ?? ""),\(chi.map { fmt($0, 4) } ?? "")\n"
-            series[p].times.append(tEnd); series[p].values.append(rate)
+            let P = populations.count
+            for (k, value) in [rate, vs / N, cv ?? .nan, chi ?? .nan].enumerated() where value.isFinite {
+                series[k * P + p].times.append(tEnd); series[k * P + p].values.append(value)
+            }
         }
         try metricsFile.write(rows)
-        for i in 0..<lastRates.count { lastRates[i] = Float(Double(intervalCounts[i]) / seconds) }
+        // Per-neuron rate for frames: exponential moving average, τ = 500 ms, so the sheet
+        // shows a readable rate rather than 0-or-1 spike counts of a short interval.
+        let keep = exp(-seconds / 0.5)
+        for i in 0..<lastRates.count {
+            lastRates[i] = Float(Double(lastRates[i]) * keep + Double(intervalCounts[i]) / seconds * (1 - keep))
+        }
         // reset interval accumulators
         intervalStart = endStep
         isiInterval = ISIWindow(neurons: popOf.count)
@@ -172,7 +182,9 @@ public actor Recorder {
         return out
     }
 
-    /// The metric series so far (rates per population).
+    static let seriesNames = [("Firing rate", "Hz"), ("Mean membrane potential", "mV"), ("ISI CV", ""), ("Synchrony χ", "")]
+
+    /// The metric series so far (per population: rate, mean V, CV of ISI, synchrony).
     func currentSeries() -> [MetricSeries] { series }
 
     /// Raster sample of the recent window, and the rows' populations.
@@ -181,7 +193,7 @@ public actor Recorder {
                      spikeRows: rasterRows, window: Float(max(0, now - rasterWindow))...Float(max(now, rasterWindow)))
     }
 
-    /// Per-neuron rate over the last interval [Hz].
+    /// Per-neuron rate, smoothed over about the last 500 ms [Hz].
     func recentRates() -> [Float] { lastRates }
 
     var populationInfo: [PopulationInfo] { populations.map(\.info) }

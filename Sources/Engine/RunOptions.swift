@@ -41,4 +41,6 @@ public struct RunResult: Sendable {
     public var totalSeconds: Double
     public var summary: [String: FiringStats]
     public var frames: Int
+    /// A remark for the user (e.g. why no video was made).
+    public var note: String?
 }

@@ -74,15 +74,17 @@ public enum Runner {
         let runSeconds = Date().timeIntervalSince(runStart)
         let summary = await recorder.runSummary(endStep: total)
         let spikes = await recorder.totalSpikes
+        var videoNote: String?
         if let fw = frameWriter, options.video || (frameConfig?.video ?? false) {
-            await fw.assembleVideo()
+            videoNote = await fw.assembleVideo()
         }
         let series = await recorder.currentSeries()
         let info = await recorder.populationInfo
         try SummaryFigure.write(dir: dir, scenario: scenario, series: series, populations: info)
         let result = RunResult(directory: dir, neurons: bp.neuronCount, synapses: await sim.synapseCount, spikes: spikes,
                                buildSeconds: buildSeconds, runSeconds: runSeconds,
-                               totalSeconds: Date().timeIntervalSince(t0), summary: summary, frames: framesWritten)
+                               totalSeconds: Date().timeIntervalSince(t0), summary: summary, frames: framesWritten,
+                               note: videoNote)
         try Manifest.write(dir: dir, scenario: scenario, options: options, result: result,
                            epochSteps: await sim.epochSteps, synapseBytes: await sim.synapseBytes)
         return result

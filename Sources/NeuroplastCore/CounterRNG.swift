@@ -85,6 +85,6 @@ public struct KeyedSequence: Sendable {
     /// Uniform integer in 0..<n (Lemire's multiply-shift; bias below 2⁻³² for n < 2³²).
     @inlinable @inline(__always)
     public mutating func below(_ n: Int) -> Int {
-        Int(truncatingIfNeeded: (next() >> 32) &* UInt64(n) >> 32)
+        Int(truncatingIfNeeded: ((next() >> 32) &* UInt64(n)) >> 32)
     }
 }

@@ -8,6 +8,7 @@ struct ScenarioDecoder {
     var sink: DiagnosticSink { root.sink }
     /// Physical memory [bytes] the size check compares against.
     let memoryLimit: Double
+    var declaredPopulations: Set<String> = []
 
     static let topKeys = ["schema", "name", "description", "seed", "time", "sheet", "receptors",
                           "populations", "projections", "drive", "record", "frames", "output"]
@@ -29,8 +30,15 @@ struct ScenarioDecoder {
         let sheet = top.required("sheet", in: root).flatMap(decodeSheet)
         let receptors = top["receptors"].map(decodeReceptors) ?? Self.defaultReceptors
         let pops = top.required("populations", in: root).flatMap { decodePopulations($0, sheet: sheet) } ?? []
-        let projections = top["projections"].map { decodeProjections($0, pops: pops, dt: time?.dt) } ?? []
-        let drives = top["drive"].map { decodeDrives($0, pops: pops) } ?? []
+        // Names declared in the file, valid or not: a reference to a population that failed to
+        // decode is not reported a second time.
+        var declared: Set<String> = []
+        if case let .sequence(items)? = top["populations"]?.node {
+            for item in items { if let n = item["name"]?.string { declared.insert(n) } }
+        }
+        let dec = ScenarioDecoder(root: root, memoryLimit: memoryLimit, declaredPopulations: declared)
+        let projections = top["projections"].map { dec.decodeProjections($0, pops: pops, dt: time?.dt) } ?? []
+        let drives = top["drive"].map { dec.decodeDrives($0, pops: pops) } ?? []
         let record = top["record"].map(decodeRecord) ?? RecordConfig(spikes: true, rasterSample: 50)
         let frames = top["frames"].flatMap { decodeFrames($0, time: time) }
         let output = OutputConfig(directory: top["output"].flatMap(decodeOutput) ?? "Output")
@@ -168,7 +176,7 @@ struct ScenarioDecoder {
     func populationIndex(_ r: NodeReader?, _ pops: [Population], what: String) -> Int? {
         guard let r, let n = r.string() else { return nil }
         if let i = pops.firstIndex(where: { $0.name == n }) { return i }
-        if !pops.isEmpty {
+        if !pops.isEmpty, !declaredPopulations.contains(n) {
             r.error("\(what) `\(n)` is not a population of this scenario\(Suggest.hint(n, pops.map(\.name))); populations: \(pops.map(\.name).joined(separator: ", "))")
         }
         return nil

@@ -29,7 +29,8 @@ struct RunCommand: AsyncParsableCommand {
                               frames: !noFrames, video: video, scenarioPath: file)
         do {
             let r = try await Runner.run(sc, options: opts)
-            print("wrote \(r.directory)")
+            print("wrote \(r.directory)\(r.frames > 0 ? " (\(r.frames) frames)" : "")")
+            if let note = r.note { print(note) }
             print(String(format: "%d neurons, %d synapses, %d spikes; build %.2f s, run %.2f s", r.neurons, r.synapses, r.spikes, r.buildSeconds, r.runSeconds))
             for name in sc.populations.map(\.name) {
                 if let s = r.summary[name] {

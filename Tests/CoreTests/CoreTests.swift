@@ -44,3 +44,13 @@ import NeuroplastCore
 
     func pow2(_ x: Double) -> Double { x * x }
 }
+
+@Suite struct KeyedSequenceTests {
+    /// `below(n)` covers 0..<n uniformly (a precedence slip once made it always 0).
+    @Test func belowIsUniform() {
+        var s = KeyedSequence(key: 17)
+        var counts = [Int](repeating: 0, count: 7)
+        for _ in 0..<70_000 { counts[s.below(7)] += 1 }
+        #expect(counts.allSatisfy { abs($0 - 10_000) < 500 }, "\(counts)")
+    }
+}
