@@ -80,18 +80,22 @@ public actor Shard {
         return m
     }
 
-    /// A sample of this shard's synapses as (pre, post) global ids: every `stride`-th synapse.
-    func synapseSample(stride: Int) -> [(Int32, Int32)] {
+    /// A sample of this shard's synapses as (pre, post) global ids: each synapse is kept
+    /// when a hash of (seed, pre, post) falls below `fraction`, so the sample does not depend
+    /// on how the sheet is split into shards.
+    func synapseSample(fraction: Double, seed: UInt64) -> [(Int32, Int32)] {
         let t = kernel.synapses
         var out: [(Int32, Int32)] = []
-        guard t.count > 0 else { return out }
-        let st = max(1, stride)
-        var src = 0
-        var j = 0
-        while j < t.count {
-            while Int(t.rowStart[src + 1]) <= j { src += 1 }
-            out.append((Int32(src), globalIds[Int(t.target[j])]))
-            j += st
+        guard t.count > 0, fraction > 0 else { return out }
+        let rng = CounterRNG(seed: seed)
+        let limit = UInt64(min(1, fraction) * 0x1p63) << 1
+        for src in 0..<t.globalNeurons {
+            for j in Int(t.rowStart[src])..<Int(t.rowStart[src + 1]) {
+                let post = globalIds[Int(t.target[j])]
+                if rng.bits(.sample, entity: UInt64(src) << 32 | UInt64(UInt32(post)), counter: 0) < limit {
+                    out.append((Int32(src), post))
+                }
+            }
         }
         return out
     }

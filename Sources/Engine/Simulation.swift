@@ -97,15 +97,14 @@ public actor Simulation {
         return g
     }
 
-    /// A sample of about `count` synapses as (pre, post) global ids, in shard order.
+    /// A sample of about `count` synapses as (pre, post) global ids, sorted.
     func synapseSample(count: Int) async -> (pre: [Int32], post: [Int32]) {
         guard count > 0, synapseCount > 0 else { return ([], []) }
-        let stride = max(1, synapseCount / count)
-        var pre: [Int32] = [], post: [Int32] = []
-        for s in shards {
-            for (a, b) in await s.synapseSample(stride: stride) { pre.append(a); post.append(b) }
-        }
-        return (pre, post)
+        let fraction = Double(count) / Double(synapseCount)
+        var pairs: [(Int32, Int32)] = []
+        for s in shards { pairs += await s.synapseSample(fraction: fraction, seed: blueprint.scenario.seed) }
+        pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        return (pairs.map(\.0), pairs.map(\.1))
     }
 }
 
