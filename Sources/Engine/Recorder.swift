@@ -20,7 +20,10 @@ public actor Recorder {
     let metricsFile: StreamFile
     // interval state
     var intervalStart = 0
-    var isiInterval: ISIWindow
+    /// ISIs ending in the trailing CV window: (step of the later spike, neuron, ISI [ms]).
+    var recentISIs: [(step: Int, neuron: Int32, isi: Double)] = []
+    var recentHead = 0
+    let cvWindowSteps: Int
     var lastSpike: [Int]
     var syncInterval: SynchronyWindow
     var intervalCounts: [Int32]
@@ -52,7 +55,7 @@ public actor Recorder {
         binSteps = max(1, Int((1.0 / dt).rounded()))
         writeSpikes = sc.record.spikes
         let n = bp.neuronCount, P = populations.count
-        isiInterval = ISIWindow(neurons: n)
+        cvWindowSteps = max(intervalStepsFor(sc), Int((1000 / sc.time.dt).rounded()))
         isiRun = ISIWindow(neurons: n)
         lastSpike = [Int](repeating: -1, count: n)
         let intervalSteps = max(1, Int((sc.time.recordInterval / dt).rounded()))
@@ -114,8 +117,8 @@ public actor Recorder {
             intervalCounts[i] += 1
             syncInterval.add(step: s.step, neuron: i, population: p)
             let last = lastSpike[i]
-            if last >= 0 && last >= intervalStart {
-                isiInterval.add(neuron: i, isi: Double(s.step - last) * dt)
+            if last >= 0 {
+                recentISIs.append((s.step, s.source, Double(s.step - last) * dt))
             }
             if s.step >= transientSteps {
                 runCounts[i] += 1
@@ -132,6 +135,13 @@ public actor Recorder {
         } else if let last = rasterTimes.last, Double(last) < windowStart {
             rasterTimes.removeAll(); rasterRows.removeAll()
         }
+        // CV of ISI over the trailing window (≥ 1 s): a short interval alone holds too few ISIs.
+        while recentHead < recentISIs.count, recentISIs[recentHead].step < endStep - cvWindowSteps { recentHead += 1 }
+        if recentHead > 4096 && recentHead * 2 > recentISIs.count {
+            recentISIs.removeFirst(recentHead); recentHead = 0
+        }
+        var isiWindow = ISIWindow(neurons: popOf.count)
+        for k in recentHead..<recentISIs.count { isiWindow.add(neuron: Int(recentISIs[k].neuron), isi: recentISIs[k].isi) }
         // metrics rows
         let seconds = Double(endStep - intervalStart) * dt / 1000
         let tEnd = Double(endStep) * dt
@@ -146,7 +156,7 @@ public actor Recorder {
             }
             let N = Double(r.count)
             let rate = Double(spikesP) / N / seconds
-            let cv = isiInterval.meanCV(members: r)
+            let cv = isiWindow.meanCV(members: r)
             let chi = syncInterval.chi(population: p, members: r)
             rows += "\(fmt(tEnd, 3)),\(pop.name),\(fmt(rate, 4)),\(fmt(vs / N, 4)),\(fmt(ga / N, 4)),\(fmt(gn / N, 4)),\(fmt(gg / N, 4)),\(cv.map { fmt($0, 4) } ?? ""),\(chi.map { fmt($0, 4) } ?? "")\n"
             let P = populations.count
@@ -163,7 +173,6 @@ public actor Recorder {
         }
         // reset interval accumulators
         intervalStart = endStep
-        isiInterval = ISIWindow(neurons: popOf.count)
         syncInterval = SynchronyWindow(start: endStep, length: syncInterval.bins * syncInterval.binSteps,
                                        binSteps: binSteps, neurons: popOf.count, populations: populations.count)
         intervalCounts = [Int32](repeating: 0, count: popOf.count)
@@ -210,6 +219,8 @@ public actor Recorder {
         metricsFile.discard()
     }
 }
+
+func intervalStepsFor(_ sc: Scenario) -> Int { max(1, Int((sc.time.recordInterval / sc.time.dt).rounded())) }
 
 /// Per-neuron interval means in global id order.
 struct GlobalState: Sendable {

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Rendering
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,9 +12,9 @@ import Glibc
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmark the engine on a standard network.")
 
-    enum Case: String, ExpressibleByArgument, CaseIterable { case coba, fixed }
+    enum Case: String, ExpressibleByArgument, CaseIterable { case coba, fixed, frames }
 
-    @Argument(help: "Benchmark case: coba (Brette 2007 COBA, p = 0.02) or fixed (in-degree 80 E + 20 I).") var benchCase: Case
+    @Argument(help: "Benchmark case: coba (Brette 2007 COBA, p = 0.02), fixed (in-degree 80 E + 20 I), or frames (render + encode a 1920×1080 frame of 10 000 neurons and 20 000 synapse lines).") var benchCase: Case
     @Option(help: "Neurons (80% excitatory).") var neurons: Int?
     @Option(help: "Biological time [s].") var duration: Double = 1
     @Option(help: "Kernel threads.") var threads: Int = 1
@@ -31,6 +32,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if benchCase == .frames { return try benchFrames() }
         let n = neurons ?? (benchCase == .coba ? 4000 : 64000)
         let yaml = BenchNetworks.yaml(case: benchCase.rawValue, neurons: n, duration: duration, seed: seed)
         let sc: Scenario
@@ -68,6 +70,43 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func round4(_ x: Double) -> Double { (x * 10000).rounded() / 10000 }
+
+    /// Median render and encode time of one frame, frames rendered one after another on
+    /// one core, then the throughput with `threads` frames in flight.
+    func benchFrames() throws {
+        let n = neurons ?? 10_000
+        let reps = max(repeats, 5)
+        let (render, encode) = benchmarkFrames(neurons: n, synapses: 2 * n, width: 1920, height: 1080, repeats: reps)
+        var parallelFPS: Double?
+        if threads > 1 {
+            let snap = SyntheticSnapshot.make(neurons: n, synapses: 2 * n)
+            let renderer = FrameRenderer(options: FrameOptions(width: 1920, height: 1080))
+            let dir = NSTemporaryDirectory() + "neuroplast-bench-frames-\(getpid())"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let frames = threads * reps
+            let t0 = Date()
+            DispatchQueue.concurrentPerform(iterations: threads) { w in
+                for k in stride(from: w, to: frames, by: threads) {
+                    try? renderer.writePNG(snap, to: dir + "/f\(k).png")
+                }
+            }
+            parallelFPS = Double(frames) / Date().timeIntervalSince(t0)
+        }
+        let result: [String: Any] = ["sim": "neuroplast", "case": "frames", "neurons": n, "synapse_lines": 2 * n,
+                                     "width": 1920, "height": 1080, "render_median_s": round4(render),
+                                     "encode_median_s": round4(encode), "frame_s": round4(render + encode),
+                                     "fps_one_core": round4(1 / (render + encode)), "threads": threads,
+                                     "fps_parallel": parallelFPS.map(round4) as Any? ?? NSNull()]
+        if json {
+            let d = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+            print("RESULT " + String(decoding: d, as: UTF8.self))
+        } else {
+            print(String(format: "frames 1920×1080, %d neurons, %d synapse lines: render %.1f ms + encode %.1f ms = %.1f ms per frame (median of %d)%@",
+                         n, 2 * n, render * 1000, encode * 1000, (render + encode) * 1000, reps,
+                         parallelFPS.map { String(format: "; %d frames in flight: %.1f frames/s", threads, $0) } ?? ""))
+        }
+    }
 }
 
 /// The benchmark networks as scenario text: the COBA network of Brette et al. 2007
