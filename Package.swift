@@ -26,8 +26,9 @@ let package = Package(
         .target(name: "Rendering", dependencies: ["NeuroplastCore", "CCairo", "PNGCodec"]),
         .target(name: "Engine", dependencies: ["NeuroplastCore", "Scenario", "Kernel", "Rendering", "PNGCodec"],
                 swiftSettings: optimise),
+        .target(name: "Experiments", dependencies: ["NeuroplastCore", "Scenario", "Rendering", "PNGCodec", "Yams"]),
         .executableTarget(name: "neuroplast", dependencies: [
-            "NeuroplastCore", "Scenario", "Kernel", "Engine", "Rendering", "PNGCodec",
+            "NeuroplastCore", "Scenario", "Kernel", "Engine", "Rendering", "PNGCodec", "Experiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "CoreTests", dependencies: ["NeuroplastCore"]),
@@ -37,5 +38,6 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "PNGCodec", "NeuroplastCore"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["NeuroplastCore"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Scenario", "NeuroplastCore"]),
     ]
 )
