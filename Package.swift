@@ -19,12 +19,13 @@ let package = Package(
         .target(name: "NeuroplastCore"),
         .target(name: "Scenario", dependencies: ["NeuroplastCore", "Yams"]),
         .target(name: "Kernel", dependencies: ["NeuroplastCore"], swiftSettings: optimise),
+        .target(name: "Plasticity", dependencies: ["NeuroplastCore"], swiftSettings: optimise),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
         .target(name: "CPNGShim", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
         .target(name: "PNGCodec", dependencies: ["CPNGShim"]),
         .target(name: "Rendering", dependencies: ["NeuroplastCore", "CCairo", "PNGCodec"]),
-        .target(name: "Engine", dependencies: ["NeuroplastCore", "Scenario", "Kernel", "Rendering", "PNGCodec"],
+        .target(name: "Engine", dependencies: ["NeuroplastCore", "Scenario", "Kernel", "Plasticity", "Rendering", "PNGCodec"],
                 swiftSettings: optimise),
         .target(name: "Experiments", dependencies: ["NeuroplastCore", "Scenario", "Rendering", "PNGCodec", "Yams"]),
         .executableTarget(name: "neuroplast", dependencies: [
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "PNGCodec", "NeuroplastCore"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["NeuroplastCore"]),
+        .testTarget(name: "PlasticityTests", dependencies: ["Plasticity", "NeuroplastCore"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Scenario", "NeuroplastCore"]),
     ]
 )
