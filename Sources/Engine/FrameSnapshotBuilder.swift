@@ -5,7 +5,7 @@ import Kernel
 
 enum FrameSnapshotBuilder {
     static func make(recorder: Recorder, blueprint bp: Blueprint, time: Double, vNow: [Float],
-                     synapses: (pre: [Int32], post: [Int32]), phase: String = "baseline") async -> FrameSnapshot {
+                     synapses: (pre: [Int32], post: [Int32]), extra: [PerNeuronQuantity] = [], phase: String = "baseline") async -> FrameSnapshot {
         let sc = bp.scenario
         let rates = await recorder.recentRates()
         let quantities = [
@@ -14,7 +14,7 @@ enum FrameSnapshotBuilder {
             PerNeuronQuantity(key: "v", label: "membrane potential", unit: "mV", values: vNow, range: -75 ... -45),
             PerNeuronQuantity(key: "population", label: "population", unit: "",
                               values: bp.populationOf.map { Float($0) }, range: 0...Float(max(1, sc.populations.count - 1))),
-        ]
+        ] + extra
         return FrameSnapshot(
             scenarioName: sc.name, time: time, phase: phase,
             sheetWidth: sc.sheet.width, sheetHeight: sc.sheet.height,

@@ -20,6 +20,8 @@ public struct RunOptions: Sendable {
     public var video: Bool
     /// Path of the scenario file, for the manifest.
     public var scenarioPath: String?
+    /// Check structural and storage invariants after every structural update (tests; slow).
+    public var checkInvariants = false
 
     public init(threads: Int = 1, shards: Int = 1, chunkSize: Int = 256, outputRoot: String? = nil,
                 runID: String? = nil, progress: Bool = true, frames: Bool = true, video: Bool = false,

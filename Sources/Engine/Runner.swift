@@ -5,6 +5,7 @@
 
 import Foundation
 import Kernel
+import Plasticity
 
 public enum Runner {
     public static func run(_ scenario: Scenario, options: RunOptions) async throws -> RunResult {
@@ -35,14 +36,46 @@ public enum Runner {
         var framesWritten = 0
         var synapseSample: (pre: [Int32], post: [Int32]) = ([], [])
         if let fc = frameConfig { synapseSample = await sim.synapseSample(count: fc.synapses) }
+        // Structural plasticity: its own interval; elements start equal to existing synapses.
+        var structural: StructuralDriver?
+        var structureRecorder: StructureRecorder?
+        let structSteps = scenario.plasticity.structural.map { max(1, Int(($0.interval / dt).rounded())) }
+        if let cfg = scenario.plasticity.structural {
+            var d = StructuralDriver(config: cfg, blueprint: bp)
+            d.seedElements(with: await sim.synapses(between: d.pairs))
+            structural = d
+            structureRecorder = try StructureRecorder(dir: dir, blueprint: bp)
+        }
+        var spinesPerNeuron: [Int] = []
         do {
             var t = 0
             while t < total {
                 var next = min(total, (t / recordSteps + 1) * recordSteps)
                 if let fs = frameSteps { next = min(next, (t / fs + 1) * fs) }
+                if let ss = structSteps { next = min(next, (t / ss + 1) * ss) }
                 let spikes = await sim.advance(steps: next - t)
                 segmentSpikes.append(contentsOf: spikes)
+                structural?.observe(spikes, dt: dt)
                 t = next
+                if let ss = structSteps, t % ss == 0, var d = structural, let sr = structureRecorder {
+                    // Rewire: pending spikes first (they were emitted before the change), then
+                    // decide centrally, then every shard applies its part.
+                    await sim.flush()
+                    let now = Double(t) * dt
+                    let plan = d.update(now: now, synapses: await sim.synapses(between: d.pairs))
+                    let created = plan.created.compactMap { k in d.spec(for: k).map { (key: k, delay: $0.delay) } }
+                    await sim.apply(deleted: plan.deleted, created: created)
+                    spinesPerNeuron = await sim.inDegrees()
+                    let after = await sim.synapses(between: d.pairs)
+                    if options.checkInvariants {
+                        let problems = d.checkInvariants(after) + (await sim.storageProblems())
+                        if !problems.isEmpty {
+                            throw RunError.invalid("structural invariants broken at \(now) ms: " + problems.prefix(5).joined(separator: "; "))
+                        }
+                    }
+                    try sr.record(now: now, synapses: after, driver: &d, spinesPerNeuron: spinesPerNeuron)
+                    structural = d
+                }
                 let isRecord = t % recordSteps == 0 || t == total
                 if isRecord {
                     let state = await sim.takeState()
@@ -55,8 +88,15 @@ public enum Runner {
                 if let fs = frameSteps, let fw = frameWriter, t % fs == 0 {
                     try await inFlight?.value
                     let vNow = await sim.currentPotentials()
+                    var extra: [PerNeuronQuantity] = []
+                    if let d = structural {
+                        extra.append(PerNeuronQuantity(key: "calcium", label: "calcium", unit: "",
+                                                       values: d.calcium(at: Double(t) * dt).map { Float($0) }))
+                        extra.append(PerNeuronQuantity(key: "spines", label: "spines per neuron", unit: "",
+                                                       values: spinesPerNeuron.map { Float($0) }))
+                    }
                     let snap = await FrameSnapshotBuilder.make(recorder: recorder, blueprint: bp, time: Double(t) * dt,
-                                                               vNow: vNow, synapses: synapseSample)
+                                                               vNow: vNow, synapses: synapseSample, extra: extra)
                     try await fw.submit(snap)
                     framesWritten += 1
                 }
@@ -66,9 +106,11 @@ public enum Runner {
             progress.finish()
             try await frameWriter?.finish()
             try await recorder.finish()
+            try structureRecorder?.file.commit()
         } catch {
             progress.finish()
             await recorder.abandon()
+            structureRecorder?.file.discard()
             throw error
         }
         let runSeconds = Date().timeIntervalSince(runStart)
@@ -78,7 +120,8 @@ public enum Runner {
         if let fw = frameWriter, options.video || (frameConfig?.video ?? false) {
             videoNote = await fw.assembleVideo()
         }
-        let series = await recorder.currentSeries()
+        var series = await recorder.currentSeries()
+        if let sr = structureRecorder { series += sr.calciumSeries + sr.spineSeries }
         let info = await recorder.populationInfo
         try SummaryFigure.write(dir: dir, scenario: scenario, series: series, populations: info)
         let result = RunResult(directory: dir, neurons: bp.neuronCount, synapses: await sim.synapseCount, spikes: spikes,

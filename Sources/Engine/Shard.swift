@@ -2,6 +2,7 @@
 // onto them, their delay rings — and advancing them by whole epochs with the kernel.
 
 import Kernel
+import Plasticity
 
 public actor Shard {
     public let index: Int
@@ -37,8 +38,16 @@ public actor Shard {
                                  cells: bp.cellModels(), sourcePopulation: bp.populationOf,
                                  mixAMPA: mixes.ampa, mixNMDA: mixes.nmda, mixGABA: mixes.gaba, initialV: initV)
         let table = SynapseTable(globalNeurons: bp.neuronCount, synapses: Connectivity.synapses(onto: targets, blueprint: bp))
+        // Rings deep enough for any delay a projection can produce, so synapses created by
+        // structural plasticity fit too.
+        let w = sc.sheet.periodic ? sc.sheet.width / 2 : sc.sheet.width
+        let h = sc.sheet.periodic ? sc.sheet.height / 2 : sc.sheet.height
+        let farthest = (w * w + h * h).squareRoot()
+        let deepest = sc.projections.map { p in
+            Int(((p.synapticDelay + (p.velocity > 0 ? farthest / p.velocity : 0)) / sc.time.dt).rounded()) + 1
+        }.max() ?? 1
         let kernel = ShardKernel(layout: layout, synapses: table, receptors: sc.receptors, dt: sc.time.dt,
-                                 chunkSize: chunkSize, seed: sc.seed)
+                                 chunkSize: chunkSize, seed: sc.seed, minRingDepth: deepest + 1)
         return Shard(index: index, kernel: kernel, threads: threads, statEvery: statEvery)
     }
 
@@ -90,7 +99,7 @@ public actor Shard {
         let rng = CounterRNG(seed: seed)
         let limit = UInt64(min(1, fraction) * 0x1p63) << 1
         for src in 0..<t.globalNeurons {
-            for j in Int(t.rowStart[src])..<Int(t.rowStart[src + 1]) {
+            for j in t.row(src) {
                 let post = globalIds[Int(t.target[j])]
                 if rng.bits(.sample, entity: UInt64(src) << 32 | UInt64(UInt32(post)), counter: 0) < limit {
                     out.append((Int32(src), post))
@@ -115,5 +124,54 @@ extension Shard {
     /// (global id, V [mV]) of every neuron.
     func potentials() -> [(Int32, Double)] {
         (0..<kernel.n).map { (globalIds[$0], kernel.v[$0]) }
+    }
+}
+
+extension Shard {
+    func liveSynapseCount() -> Int { kernel.synapses.count }
+
+    func storageProblems() -> [String] { kernel.synapses.checkInvariants().map { "shard \(index): \($0)" } }
+
+    /// Delivers spikes into the rings without stepping (flush before rewiring).
+    func deliverOnly(_ spikes: [Spike]) { kernel.deliver(spikes) }
+
+    /// Synapses between the given (pre population, post population) pairs as (pre, post)
+    /// global ids with their weights, in (source, target) order.
+    func synapses(between pairs: Set<[Int]>, populationOf: [UInt8]) -> [(key: SynapseKey, weight: Float)] {
+        let t = kernel.synapses
+        var out: [(key: SynapseKey, weight: Float)] = []
+        for src in 0..<t.globalNeurons {
+            let sp = Int(populationOf[src])
+            for j in t.row(src) {
+                let post = globalIds[Int(t.target[j])]
+                if pairs.contains([sp, Int(populationOf[Int(post)])]) {
+                    out.append((SynapseKey(pre: Int32(src), post: post), t.weight[j]))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Applies the part of a rewiring plan that concerns this shard's neurons.
+    func apply(deleted: [SynapseKey], created: [(key: SynapseKey, delay: UInt16)]) {
+        let local = Dictionary(uniqueKeysWithValues: globalIds.enumerated().map { ($0.element, Int32($0.offset)) })
+        for k in deleted {
+            if let l = local[k.post] { kernel.synapses.remove(source: Int(k.pre), target: l) }
+        }
+        for c in created {
+            if let l = local[c.key.post] {
+                kernel.synapses.insert(SynapseSpec(source: c.key.pre, target: l, weight: 1, delay: c.delay))
+            }
+        }
+    }
+
+    /// Excitatory synapses (spines) onto each of this shard's neurons: (global id, count).
+    func inDegrees(excitatory: [Bool]) -> [(Int32, Int)] {
+        let t = kernel.synapses
+        var counts = [Int](repeating: 0, count: kernel.n)
+        for src in 0..<t.globalNeurons where excitatory[Int(kernel.layout.sourcePopulation[src])] {
+            for j in t.row(src) { counts[Int(t.target[j])] += 1 }
+        }
+        return zip(globalIds, counts).map { ($0, $1) }
     }
 }

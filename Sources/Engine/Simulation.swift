@@ -3,6 +3,7 @@
 
 import Foundation
 import Kernel
+import Plasticity
 
 public actor Simulation {
     public let blueprint: Blueprint
@@ -37,7 +38,11 @@ public actor Simulation {
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
         shards = built
-        let mins = built.map(\.minDelay).filter { $0 > 0 }
+        // The epoch is bounded by the smallest delay any synapse can have — including synapses
+        // structural plasticity may create later — not just the ones that exist now.
+        let dt = blueprint.scenario.time.dt
+        let bounds = blueprint.scenario.projections.map { max(1, Int(($0.synapticDelay / dt).rounded())) }
+        let mins = built.map(\.minDelay).filter { $0 > 0 } + bounds
         epochSteps = max(1, mins.min() ?? Int.max / 4)
         synapseCount = built.reduce(0) { $0 + $1.synapseCount }
         synapseBytes = built.reduce(0) { $0 + $1.synapseBytes }
@@ -109,6 +114,52 @@ public actor Simulation {
 }
 
 extension Simulation {
+    /// Delivers spikes still waiting for exchange, so that none emitted before a rewiring is
+    /// delivered through a synapse created by it (NEST issue #571).
+    func flush() async {
+        guard shards.count > 1, !pending.isEmpty else { return }
+        let p = pending
+        for s in shards { await s.deliverOnly(p) }
+        pending = []
+    }
+
+    /// Every synapse between the given population pairs, sorted by (post, pre).
+    func synapses(between pairs: Set<[Int]>) async -> [(key: SynapseKey, weight: Float)] {
+        var all: [(key: SynapseKey, weight: Float)] = []
+        for s in shards { all += await s.synapses(between: pairs, populationOf: blueprint.populationOf) }
+        all.sort { $0.key < $1.key }
+        return all
+    }
+
+    /// Applies a rewiring plan to every shard (each takes the synapses onto its neurons).
+    func apply(deleted: [SynapseKey], created: [(key: SynapseKey, delay: UInt16)]) async {
+        await withTaskGroup(of: Void.self) { g in
+            for s in shards { g.addTask { await s.apply(deleted: deleted, created: created) } }
+        }
+    }
+
+    /// Excitatory synapses (spines) onto every neuron, global order.
+    func inDegrees() async -> [Int] {
+        var out = [Int](repeating: 0, count: blueprint.neuronCount)
+        let exc = blueprint.scenario.populations.map(\.excitatory)
+        for s in shards { for (g, c) in await s.inDegrees(excitatory: exc) { out[Int(g)] = c } }
+        return out
+    }
+
+    /// Problems found by every shard's synapse-table invariant check.
+    func storageProblems() async -> [String] {
+        var out: [String] = []
+        for s in shards { out += await s.storageProblems() }
+        return out
+    }
+
+    /// Live synapse count.
+    func liveSynapses() async -> Int {
+        var n = 0
+        for s in shards { n += await s.liveSynapseCount() }
+        return n
+    }
+
     /// Membrane potentials now [mV], global order.
     func currentPotentials() async -> [Float] {
         var out = [Float](repeating: 0, count: blueprint.neuronCount)

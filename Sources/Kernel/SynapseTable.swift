@@ -1,8 +1,10 @@
-// Synapse storage of one shard: the synapses onto the shard's neurons, grouped by global
-// source id (compressed rows), so delivering a spike touches one contiguous row and writes
-// only shard-local state. 10 bytes per synapse: target (4), weight (4), delay (2).
+// Synapse storage of one shard: the synapses onto the shard's neurons, grouped in rows by
+// global source id, so delivering a spike touches one contiguous row and writes only
+// shard-local state. Rows have spare capacity and can grow, shrink and move, so structural
+// plasticity inserts and deletes synapses without rebuilding the table. 10 bytes per
+// synapse: target (4), weight (4), delay (2), plus spare capacity (at most as much again).
 
-/// One synapse as produced by connectivity generation, before compression.
+/// One synapse as produced by connectivity generation, before insertion.
 public struct SynapseSpec: Sendable, Equatable {
     public var source: Int32      // global id
     public var target: Int32      // local index in the shard
@@ -13,22 +15,29 @@ public struct SynapseSpec: Sendable, Equatable {
     }
 }
 
-/// Compressed-row synapse table keyed by global source id.
+/// Rows keyed by global source id, each sorted by target (local index, which is global-id
+/// order); synapses to the same target keep their insertion order. Because generation lists
+/// synapses by (target, draw order) and deletion shifts rather than swaps, the order in which
+/// a target sums its inputs is canonical and independent of how neurons are split into shards.
 ///
-/// Rows keep the order in which synapses were given for equal sources (a stable counting
-/// sort), so when generation lists synapses by (target, draw order) the summation order at
-/// every target is canonical and independent of how neurons are split into shards.
+/// Row r occupies `rowStart[r] ..< rowEnd[r]` of the storage, with room up to
+/// `rowStart[r] + rowCapacity[r]`. A full row moves to the end of the storage with twice the
+/// room; the hole it leaves is reclaimed by `compact()` once holes outweigh live synapses.
 public final class SynapseTable {
-    /// Row r = synapses from global source r: `rowStart[r] ..< rowStart[r+1]`.
-    public let rowStart: KernelBuffer<UInt32>
-    public let target: KernelBuffer<UInt32>
-    public let weight: KernelBuffer<Float>
-    public let delay: KernelBuffer<UInt16>
-    public let count: Int
+    public private(set) var rowStart: KernelBuffer<UInt32>
+    public private(set) var rowEnd: KernelBuffer<UInt32>
+    public private(set) var rowCapacity: KernelBuffer<UInt32>
+    public private(set) var target: KernelBuffer<UInt32>
+    public private(set) var weight: KernelBuffer<Float>
+    public private(set) var delay: KernelBuffer<UInt16>
+    /// Live synapses.
+    public private(set) var count: Int
+    /// Storage slots in use (live synapses, spare room and holes).
+    public private(set) var used: Int
     public let globalNeurons: Int
-    /// Largest and smallest delay [steps] in the table (0 if empty).
-    public let maxDelay: Int
-    public let minDelay: Int
+    /// Largest and smallest delay [steps] ever stored (0 if none).
+    public private(set) var maxDelay: Int
+    public private(set) var minDelay: Int
 
     public init(globalNeurons: Int, synapses: [SynapseSpec]) {
         self.globalNeurons = globalNeurons
@@ -46,8 +55,11 @@ public final class SynapseTable {
             tgt[k] = UInt32(s.target); w[k] = s.weight; d[k] = s.delay
             lo = min(lo, Int(s.delay)); hi = max(hi, Int(s.delay))
         }
-        rowStart = KernelBuffer(starts, empty: 0)
+        rowStart = KernelBuffer(Array(starts.dropLast()), empty: 0)
+        rowEnd = KernelBuffer(Array(starts.dropFirst()), empty: 0)
+        rowCapacity = KernelBuffer(zip(starts.dropFirst(), starts).map { $0 - $1 }, empty: 0)
         target = tgt; weight = w; delay = d
+        used = count
         maxDelay = count == 0 ? 0 : hi
         minDelay = count == 0 ? 0 : lo
     }
@@ -55,6 +67,97 @@ public final class SynapseTable {
     /// Bytes used per synapse (excluding the row index).
     public static let bytesPerSynapse = MemoryLayout<UInt32>.size + MemoryLayout<Float>.size + MemoryLayout<UInt16>.size
 
-    /// Total bytes including the row index.
-    public var bytes: Int { count * Self.bytesPerSynapse + (globalNeurons + 1) * MemoryLayout<UInt32>.size }
+    /// Total bytes including spare room and the row index.
+    public var bytes: Int { target.count * Self.bytesPerSynapse + globalNeurons * 3 * MemoryLayout<UInt32>.size }
+
+    /// Live synapses of row `source` as a storage index range.
+    @inline(__always) public func row(_ source: Int) -> Range<Int> { Int(rowStart[source])..<Int(rowEnd[source]) }
+
+    /// Inserts a synapse, keeping the row sorted by target (after existing synapses to the
+    /// same target).
+    public func insert(_ s: SynapseSpec) {
+        let r = Int(s.source)
+        if Int(rowEnd[r] - rowStart[r]) == Int(rowCapacity[r]) { relocate(row: r) }
+        let lo = Int(rowStart[r]), hi = Int(rowEnd[r])
+        var k = hi
+        while k > lo, target[k - 1] > UInt32(s.target) { k -= 1 }
+        var j = hi
+        while j > k { target[j] = target[j - 1]; weight[j] = weight[j - 1]; delay[j] = delay[j - 1]; j -= 1 }
+        target[k] = UInt32(s.target); weight[k] = s.weight; delay[k] = s.delay
+        rowEnd[r] += 1
+        count += 1
+        maxDelay = max(maxDelay, Int(s.delay))
+        minDelay = minDelay == 0 ? Int(s.delay) : min(minDelay, Int(s.delay))
+    }
+
+    /// Removes the first synapse from `source` onto local `target`; returns whether one existed.
+    @discardableResult
+    public func remove(source: Int, target t: Int32) -> Bool {
+        let lo = Int(rowStart[source]), hi = Int(rowEnd[source])
+        guard let k = (lo..<hi).first(where: { target[$0] == UInt32(t) }) else { return false }
+        for j in k..<(hi - 1) { target[j] = target[j + 1]; weight[j] = weight[j + 1]; delay[j] = delay[j + 1] }
+        rowEnd[source] -= 1
+        count -= 1
+        return true
+    }
+
+    /// Moves a full row to the end of the storage with twice its room (at least 4).
+    private func relocate(row r: Int) {
+        let len = Int(rowEnd[r] - rowStart[r])
+        let cap = max(4, 2 * len)
+        if used + cap > target.count {
+            if used - count > count { compact(extra: cap) } else { grow(to: max(2 * target.count, used + cap)) }
+        }
+        // compact() may have moved the row; read its position again.
+        let lo = Int(rowStart[r]), n = Int(rowEnd[r] - rowStart[r])
+        let dst = used
+        for j in 0..<n { target[dst + j] = target[lo + j]; weight[dst + j] = weight[lo + j]; delay[dst + j] = delay[lo + j] }
+        rowStart[r] = UInt32(dst); rowEnd[r] = UInt32(dst + n); rowCapacity[r] = UInt32(max(4, 2 * n))
+        used += Int(rowCapacity[r])
+    }
+
+    private func grow(to slots: Int) {
+        let t = KernelBuffer<UInt32>(count: slots, initial: 0), w = KernelBuffer<Float>(count: slots, initial: 0)
+        let d = KernelBuffer<UInt16>(count: slots, initial: 0)
+        for j in 0..<used { t[j] = target[j]; w[j] = weight[j]; d[j] = delay[j] }
+        target = t; weight = w; delay = d
+    }
+
+    /// Packs all rows to the front in source order (each keeping its live synapses and a
+    /// little room), reclaiming holes; makes room for `extra` more slots.
+    public func compact(extra: Int = 0) {
+        var rooms = 0
+        for r in 0..<globalNeurons { rooms += Int(rowEnd[r] - rowStart[r]) + 2 }
+        let slots = max(rooms + extra, 1)
+        let t = KernelBuffer<UInt32>(count: slots, initial: 0), w = KernelBuffer<Float>(count: slots, initial: 0)
+        let d = KernelBuffer<UInt16>(count: slots, initial: 0)
+        var at = 0
+        for r in 0..<globalNeurons {
+            let lo = Int(rowStart[r]), n = Int(rowEnd[r] - rowStart[r])
+            for j in 0..<n { t[at + j] = target[lo + j]; w[at + j] = weight[lo + j]; d[at + j] = delay[lo + j] }
+            rowStart[r] = UInt32(at); rowEnd[r] = UInt32(at + n); rowCapacity[r] = UInt32(n + 2)
+            at += n + 2
+        }
+        target = t; weight = w; delay = d
+        used = at
+    }
+
+    /// Checks the table's invariants (tests and debug builds): rows inside the storage, no
+    /// overlaps, rows sorted by target, live count consistent.
+    public func checkInvariants() -> [String] {
+        var problems: [String] = []
+        var live = 0
+        var spans: [(Int, Int)] = []
+        for r in 0..<globalNeurons {
+            let lo = Int(rowStart[r]), hi = Int(rowEnd[r]), cap = Int(rowCapacity[r])
+            if hi < lo || hi - lo > cap || lo + cap > used { problems.append("row \(r): bounds \(lo)..<\(hi) cap \(cap) used \(used)") }
+            if cap > 0 { spans.append((lo, lo + cap)) }
+            live += hi - lo
+            if hi - lo > 1 { for j in (lo + 1)..<hi where target[j - 1] > target[j] { problems.append("row \(r) unsorted at \(j)") } }
+        }
+        spans.sort { $0.0 < $1.0 }
+        for (a, b) in zip(spans, spans.dropFirst()) where a.1 > b.0 { problems.append("rows overlap at \(b.0)") }
+        if live != count { problems.append("count \(count) but rows hold \(live)") }
+        return problems
+    }
 }

@@ -11,7 +11,7 @@ struct ScenarioDecoder {
     var declaredPopulations: Set<String> = []
 
     static let topKeys = ["schema", "name", "description", "seed", "time", "sheet", "receptors",
-                          "populations", "projections", "drive", "record", "frames", "output"]
+                          "populations", "projections", "drive", "record", "frames", "output", "plasticity"]
 
     func decode(resolvedYAML: String) -> Scenario? {
         guard let top = root.mapping(allowed: Self.topKeys) else { return nil }
@@ -37,7 +37,16 @@ struct ScenarioDecoder {
             for item in items { if let n = item["name"]?.string { declared.insert(n) } }
         }
         let dec = ScenarioDecoder(root: root, memoryLimit: memoryLimit, declaredPopulations: declared)
-        let projections = top["projections"].map { dec.decodeProjections($0, pops: pops, dt: time?.dt) } ?? []
+        let decoded = top["projections"].map { dec.decodeProjections($0, pops: pops, dt: time?.dt) } ?? ([], [])
+        let projections = decoded.0
+        var plasticity = PlasticityConfig.none
+        plasticity.rules = decoded.1
+        if let pr = top["plasticity"] {
+            dec.decodePlasticity(pr, pops: pops, time: time, into: &plasticity)
+        }
+        if plasticity.structural != nil, !projections.contains(where: \.structural) {
+            top["plasticity"]?.error("`plasticity.structural` is set but no projection has `structural: true`; mark the projections whose synapses may be created and deleted")
+        }
         let drives = top["drive"].map { dec.decodeDrives($0, pops: pops) } ?? []
         let record = top["record"].map(decodeRecord) ?? RecordConfig(spikes: true, rasterSample: 50)
         let frames = top["frames"].flatMap { decodeFrames($0, time: time) }
@@ -47,9 +56,11 @@ struct ScenarioDecoder {
         checkSize(pops: pops, projections: projections, sheet: sheet, top: top)
 
         guard sink.isEmpty, let name, let time, let sheet, let receptors else { return nil }
-        return Scenario(name: name, description: description, seed: seed, time: time, sheet: sheet,
-                        populations: pops, receptors: receptors, projections: projections, drives: drives,
-                        record: record, frames: frames, output: output, resolvedYAML: resolvedYAML)
+        var sc = Scenario(name: name, description: description, seed: seed, time: time, sheet: sheet,
+                          populations: pops, receptors: receptors, projections: projections, drives: drives,
+                          record: record, frames: frames, output: output, resolvedYAML: resolvedYAML)
+        sc.plasticity = plasticity
+        return sc
     }
 
     // MARK: sections
@@ -104,6 +115,9 @@ struct ScenarioDecoder {
         }
         return k
     }
+
+    static let projectionKeys = ["from", "to", "ampa", "nmda", "gaba_a", "nmda_ampa_ratio",
+                                 "connectivity", "autapses", "delay", "structural", "plasticity"]
 
     static let paramKeys = ["C", "gL", "EL", "Vth", "Vreset", "refractory", "I_ext",
                             "a", "b", "delta_T", "V_T", "tau_w", "V_peak"]
@@ -182,13 +196,13 @@ struct ScenarioDecoder {
         return nil
     }
 
-    func decodeProjections(_ r: NodeReader, pops: [Population], dt: Double?) -> [Projection] {
-        guard let items = r.sequence() else { return [] }
+    func decodeProjections(_ r: NodeReader, pops: [Population], dt: Double?) -> ([Projection], [WeightRule?]) {
+        guard let items = r.sequence() else { return ([], []) }
         var out: [Projection] = []
+        var rules: [WeightRule?] = []
         var pairs: Set<[Int]> = []
         for item in items {
-            guard let m = item.mapping(allowed: ["from", "to", "ampa", "nmda", "gaba_a", "nmda_ampa_ratio",
-                                                 "connectivity", "autapses", "delay"]) else { continue }
+            guard let m = item.mapping(allowed: Self.projectionKeys) else { continue }
             let src = populationIndex(m.required("from", in: item), pops, what: "source")
             let tgt = populationIndex(m.required("to", in: item), pops, what: "target")
             let ampa = m["ampa"]?.quantity(.conductance, min: 0) ?? 0
@@ -217,7 +231,9 @@ struct ScenarioDecoder {
             }
             var rule: ConnectivityRule?
             if let c = m.required("connectivity", in: item), let cm = c.mapping(allowed: ["rule", "p", "p_max", "sigma", "k"]) {
-                switch cm.required("rule", in: c)?.choice(["random", "gaussian", "fixed_indegree"]) {
+                switch cm.required("rule", in: c)?.choice(["random", "gaussian", "fixed_indegree", "none"]) {
+                case "none":
+                    rule = .random(p: 0)
                 case "random":
                     if let p = cm.required("p", in: c)?.number(min: 0, max: 1) { rule = .random(p: p) }
                 case "gaussian":
@@ -241,11 +257,19 @@ struct ScenarioDecoder {
                 }
                 velocity = dm["velocity"]?.quantity(.velocity, min: 0, exclusiveMin: true) ?? 0
             }
+            let structural = m["structural"]?.bool() ?? false
+            let weightRule = m["plasticity"].flatMap(decodeWeightRule)
+            if let wr = weightRule, let s = src, !pops[s].excitatory, case .calcium = wr {
+                m["plasticity"]?.error("the calcium rule needs NMDA-borne presynaptic calcium: use it on excitatory projections")
+            }
             guard let s = src, let t = tgt, let rule else { continue }
-            out.append(Projection(source: s, target: t, ampa: ampa, nmda: nmda, gabaA: gaba, rule: rule,
-                                  autapses: autapses, synapticDelay: synDelay, velocity: velocity))
+            var p = Projection(source: s, target: t, ampa: ampa, nmda: nmda, gabaA: gaba, rule: rule,
+                               autapses: autapses, synapticDelay: synDelay, velocity: velocity)
+            p.structural = structural
+            out.append(p)
+            rules.append(weightRule)
         }
-        return out
+        return (out, rules)
     }
 
     func decodeDrives(_ r: NodeReader, pops: [Population]) -> [Drive] {
@@ -284,7 +308,7 @@ struct ScenarioDecoder {
         return RecordConfig(spikes: m["spikes"]?.bool() ?? true, rasterSample: m["raster_sample"]?.int(min: 0, max: 10_000) ?? 50)
     }
 
-    static let frameQuantities = ["rate", "v", "population"]
+    static let frameQuantities = ["rate", "v", "population", "calcium", "spines"]
 
     func decodeFrames(_ r: NodeReader, time: TimeConfig?) -> FramesConfig? {
         guard let m = r.mapping(allowed: ["every", "width", "height", "theme", "colour", "synapses", "video", "enabled"]) else { return nil }

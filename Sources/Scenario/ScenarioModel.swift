@@ -19,6 +19,8 @@ public struct Scenario: Sendable {
     public var record: RecordConfig
     public var frames: FramesConfig?
     public var output: OutputConfig
+    /// Weight rules, homeostasis and structural plasticity.
+    public var plasticity: PlasticityConfig = .none
     /// The resolved scenario as YAML (after `--set`), for `scenario.resolved.yaml` and hashing.
     public var resolvedYAML: String
 
@@ -91,6 +93,8 @@ public struct Projection: Sendable, Equatable {
     public var synapticDelay: Double  // [ms]
     /// Conduction velocity [µm/ms]; 0 = distance-independent delay.
     public var velocity: Double
+    /// Whether structural plasticity may create and delete synapses of this projection.
+    public var structural = false
     public init(source: Int, target: Int, ampa: Double, nmda: Double, gabaA: Double, rule: ConnectivityRule,
                 autapses: Bool, synapticDelay: Double, velocity: Double) {
         self.source = source; self.target = target; self.ampa = ampa; self.nmda = nmda; self.gabaA = gabaA

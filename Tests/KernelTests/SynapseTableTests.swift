@@ -1,0 +1,45 @@
+// The rewirable synapse table against a plain reference model under random insertions and
+// deletions: same synapses per row in the same order, invariants after every operation.
+
+import Testing
+@testable import Kernel
+
+@Suite struct SynapseTableTests {
+    @Test func randomRewiringMatchesReference() {
+        let n = 40
+        var seq = KeyedSequence(key: 3)
+        var initial: [SynapseSpec] = []
+        for t in 0..<n { for _ in 0..<3 { initial.append(SynapseSpec(source: Int32(seq.below(n)), target: Int32(t), weight: 1, delay: 1)) } }
+        let table = SynapseTable(globalNeurons: n, synapses: initial)
+        // Reference: per source, (target, weight) sorted by target, stable.
+        var ref = [[(Int32, Float)]](repeating: [], count: n)
+        for s in initial { ref[Int(s.source)].append((s.target, s.weight)) }
+        for r in 0..<n { ref[r] = ref[r].enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element) }
+        for op in 0..<5000 {
+            let src = seq.below(n), tgt = Int32(seq.below(n))
+            if seq.uniform() < 0.6 {
+                let w = Float(op)
+                table.insert(SynapseSpec(source: Int32(src), target: tgt, weight: w, delay: UInt16(1 + seq.below(9))))
+                let k = ref[src].lastIndex { $0.0 <= tgt }.map { $0 + 1 } ?? 0
+                ref[src].insert((tgt, w), at: k)
+            } else {
+                let removed = table.remove(source: src, target: tgt)
+                if let k = ref[src].firstIndex(where: { $0.0 == tgt }) {
+                    #expect(removed); ref[src].remove(at: k)
+                } else {
+                    #expect(!removed)
+                }
+            }
+            if op % 97 == 0 { #expect(table.checkInvariants().isEmpty, "\(table.checkInvariants())") }
+        }
+        #expect(table.checkInvariants().isEmpty)
+        for r in 0..<n {
+            let got = table.row(r).map { (Int32(table.target[$0]), table.weight[$0]) }
+            #expect(got.map(\.0) == ref[r].map(\.0) && got.map(\.1) == ref[r].map(\.1), "row \(r)")
+        }
+        #expect(table.count == ref.reduce(0) { $0 + $1.count })
+        table.compact()
+        #expect(table.checkInvariants().isEmpty)
+        #expect(table.maxDelay <= 9)
+    }
+}
