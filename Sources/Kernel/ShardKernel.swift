@@ -143,7 +143,7 @@ public final class ShardKernel {
     /// after the last step already run and within the ring's depth.
     public func deliver(_ spikes: [Spike]) {
         let R = ringDepth, n = self.n, P = populations
-        let rows = synapses.rowStart.pointer, tgt = synapses.target.pointer
+        let starts = synapses.rowStart.pointer, ends = synapses.rowEnd.pointer, tgt = synapses.target.pointer
         let wts = synapses.weight.pointer, dly = synapses.delay.pointer
         let popOf = layout.population, srcPop = layout.sourcePopulation
         let rA = ringA.pointer, rN = ringN.pointer, rG = ringG.pointer
@@ -153,7 +153,7 @@ public final class ShardKernel {
         popOf.withUnsafeBufferPointer { pop in
             for s in spikes {
                 let g = Int(s.source)
-                let lo = Int(rows[g]), hi = Int(rows[g + 1])
+                let lo = Int(starts[g]), hi = Int(ends[g])
                 if lo == hi { continue }
                 let base = Int(srcPop[g]) * P
                 for j in lo..<hi {
