@@ -27,9 +27,16 @@ public struct Blueprint: Sendable {
         for (p, range) in zip(scenario.populations.indices, zip(starts, starts.dropFirst()).map { $0..<$1 }) {
             for g in range {
                 pop[g] = UInt8(p)
+                // Uniform on the sheet, or in the population's region by rejection (draw pairs
+                // until one falls inside; 10 000 tries, then the last draw is kept).
                 let key = rng.key(stream: .position, entity: UInt64(g))
-                xs[g] = CounterRNG.unit(CounterRNG.bits(key: key, counter: 0)) * scenario.sheet.width
-                ys[g] = CounterRNG.unit(CounterRNG.bits(key: key, counter: 1)) * scenario.sheet.height
+                let region = scenario.populations[p].region
+                var k: UInt64 = 0
+                repeat {
+                    xs[g] = CounterRNG.unit(CounterRNG.bits(key: key, counter: k)) * scenario.sheet.width
+                    ys[g] = CounterRNG.unit(CounterRNG.bits(key: key, counter: k + 1)) * scenario.sheet.height
+                    k += 2
+                } while !(region?.contains(x: xs[g], y: ys[g]) ?? true) && k < 20_000
             }
         }
         populationOf = pop; x = xs; y = ys
@@ -64,15 +71,16 @@ public struct Blueprint: Sendable {
     }
 
     /// Kernel cell models: parameters plus Poisson drive, constant current and tonic conductances.
-    public func cellModels() -> [CellModel] {
+    public func cellModels(at time: Double = 0) -> [CellModel] {
         let sc = scenario
         return sc.populations.indices.map { p in
             var current = 0.0
             var tonic = (ampa: 0.0, nmda: 0.0, gaba: 0.0)
             var drive = PoissonDrive.none
             for d in sc.drives where d.population == p {
-                current += d.current
                 tonic.ampa += d.tonicAMPA; tonic.nmda += d.tonicNMDA; tonic.gaba += d.tonicGABA
+                guard d.start <= time, time < (d.stop ?? .infinity) else { continue }
+
                 if d.poissonRate > 0 {
                     let ch = d.receptor == .ampa ? 0 : d.receptor == .nmda ? 1 : 2
                     drive = PoissonDrive(rate: d.poissonRate, dt: sc.time.dt, weight: d.weight, channel: ch)
@@ -80,6 +88,11 @@ public struct Blueprint: Sendable {
             }
             return CellModel(model: sc.populations[p].model, dt: sc.time.dt, current: current, drive: drive, tonic: tonic)
         }
+    }
+
+    /// Times [ms] at which some drive switches on or off, ascending.
+    public var driveChanges: [Double] {
+        Array(Set(scenario.drives.flatMap { d in [d.start > 0 ? d.start : nil, d.stop].compactMap { $0 } })).sorted()
     }
 
     /// Conductance mixes [nS] per (source, target) population, index s·P + t.

@@ -47,16 +47,23 @@ public enum Runner {
             structureRecorder = try StructureRecorder(dir: dir, blueprint: bp)
         }
         var spinesPerNeuron: [Int] = []
+        // Steps at which a drive switches on or off (lesions, protocols).
+        var driveSwitches = bp.driveChanges.map { Int(($0 / dt).rounded()) }.filter { $0 > 0 && $0 < total }
         do {
             var t = 0
             while t < total {
                 var next = min(total, (t / recordSteps + 1) * recordSteps)
+                if let sw = driveSwitches.first { next = min(next, sw) }
                 if let fs = frameSteps { next = min(next, (t / fs + 1) * fs) }
                 if let ss = structSteps { next = min(next, (t / ss + 1) * ss) }
                 let spikes = await sim.advance(steps: next - t)
                 segmentSpikes.append(contentsOf: spikes)
                 structural?.observe(spikes, dt: dt)
                 t = next
+                if driveSwitches.first == t {
+                    driveSwitches.removeFirst()
+                    await sim.applyDrives(at: Double(t) * dt)
+                }
                 if let ss = structSteps, t % ss == 0, var d = structural, let sr = structureRecorder {
                     // Rewire: pending spikes first (they were emitted before the change), then
                     // decide centrally, then every shard applies its part.

@@ -130,6 +130,11 @@ extension Shard {
 extension Shard {
     func liveSynapseCount() -> Int { kernel.synapses.count }
 
+    /// Installs the cell models in force from now on (drives switched on or off).
+    func setCells(_ cells: [CellModel]) {
+        for (p, c) in cells.enumerated() { kernel.setCell(population: p, c) }
+    }
+
     func storageProblems() -> [String] { kernel.synapses.checkInvariants().map { "shard \(index): \($0)" } }
 
     /// Delivers spikes into the rings without stepping (flush before rewiring).

@@ -153,6 +153,12 @@ extension Simulation {
         return out
     }
 
+    /// Drives that switch at `time` [ms] take effect from the next step.
+    func applyDrives(at time: Double) async {
+        let cells = blueprint.cellModels(at: time)
+        for s in shards { await s.setCells(cells) }
+    }
+
     /// Live synapse count.
     func liveSynapses() async -> Int {
         var n = 0

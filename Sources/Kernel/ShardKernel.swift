@@ -56,7 +56,7 @@ public final class ShardKernel {
     public let dt: Double
     public let chunkSize: Int
     public let populations: Int
-    public let layout: ShardLayout
+    public internal(set) var layout: ShardLayout
     public let receptors: ReceptorConstants
     public let propagators: Propagators
     public let synapses: SynapseTable

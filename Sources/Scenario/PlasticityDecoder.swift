@@ -62,7 +62,7 @@ extension ScenarioDecoder {
                     let kind = cm["curve"]?.choice(["linear", "gaussian", "sigmoid"]) ?? "gaussian"
                     let nu = cm.required("nu", in: c)?.quantity(.rate, min: 0) ?? 0
                     let eps = cm.required("epsilon", in: c)?.number(min: 0) ?? 0
-                    let eta = cm["eta"]?.number(min: 0) ?? 0
+                    let eta = cm["eta"]?.number() ?? 0  // may be negative: growth even in silence
                     if kind == "gaussian", eta >= eps { (cm["eta"] ?? c).error("`eta` must be below `epsilon` for a gaussian curve") }
                     let psi = cm["psi"]?.number(min: 0) ?? 0.1 * max(eps, 1e-9)
                     let initial = cm["initial"]?.number(min: 0) ?? 0

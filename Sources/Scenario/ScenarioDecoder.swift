@@ -127,7 +127,7 @@ struct ScenarioDecoder {
         var out: [Population] = []
         var names: Set<String> = []
         for item in items {
-            guard let m = item.mapping(allowed: ["name", "class", "excitatory", "count", "density", "model", "params", "init_v"]) else { continue }
+            guard let m = item.mapping(allowed: ["name", "class", "excitatory", "count", "density", "model", "params", "init_v", "region"]) else { continue }
             let name = m.required("name", in: item)?.string()
             if let n = name {
                 if names.contains(n) { m["name"]?.error("population name `\(n)` is used twice") }
@@ -180,9 +180,24 @@ struct ScenarioDecoder {
                 let hi = im["max"]?.quantity(.voltage) ?? initV.upperBound
                 if lo > hi { iv.error("`init_v.min` must not exceed `init_v.max`") } else { initV = lo...hi }
             }
+            var region: Region?
+            if let rg = m["region"], let rm = rg.mapping(allowed: ["center", "radius", "outside"]) {
+                var c = (0.0, 0.0)
+                if let cn = rm.required("center", in: rg), let xy = cn.sequence() {
+                    if xy.count == 2, let cx = xy[0].quantity(.length), let cy = xy[1].quantity(.length) { c = (cx, cy) }
+                    else if xy.count != 2 { cn.error("`region.center` must be [x, y], e.g. [\"500 um\", \"500 um\"]") }
+                }
+                let radius = rm.required("radius", in: rg)?.quantity(.length, min: 0, exclusiveMin: true) ?? 1
+                if let s = sheet, c.0 < 0 || c.0 > s.width || c.1 < 0 || c.1 > s.height {
+                    rm["center"]?.error("`region.center` lies outside the sheet (\(s.width) × \(s.height) µm)")
+                }
+                region = Region(centerX: c.0, centerY: c.1, radius: radius, outside: rm["outside"]?.bool() ?? false)
+            }
             guard let name, let count else { continue }
             let model: NeuronModel = modelName == "adex" ? .adex(p, x) : .lif(p)
-            out.append(Population(name: name, cellClass: cls, excitatory: exc, count: count, model: model, initialV: initV))
+            var pop = Population(name: name, cellClass: cls, excitatory: exc, count: count, model: model, initialV: initV)
+            pop.region = region
+            out.append(pop)
         }
         return out
     }
@@ -277,7 +292,7 @@ struct ScenarioDecoder {
         var out: [Drive] = []
         var poissonFor: Set<Int> = []
         for item in items {
-            guard let m = item.mapping(allowed: ["population", "poisson", "current", "tonic"]) else { continue }
+            guard let m = item.mapping(allowed: ["population", "poisson", "current", "tonic", "start", "stop"]) else { continue }
             let pop = populationIndex(m.required("population", in: item), pops, what: "population")
             var rate = 0.0, weight = 0.0, receptor = Receptor.ampa
             if let p = m["poisson"], let pm = p.mapping(allowed: ["rate", "weight", "receptor"]) {
@@ -297,8 +312,15 @@ struct ScenarioDecoder {
                 if poissonFor.contains(pop) { m["poisson"]?.error("population `\(pops[pop].name)` already has a Poisson drive; give one per population (sum the rates)") }
                 poissonFor.insert(pop)
             }
-            out.append(Drive(population: pop, poissonRate: rate, weight: weight, receptor: receptor, current: current,
-                             tonicAMPA: tonic.0, tonicNMDA: tonic.1, tonicGABA: tonic.2))
+            var d = Drive(population: pop, poissonRate: rate, weight: weight, receptor: receptor, current: current,
+                          tonicAMPA: tonic.0, tonicNMDA: tonic.1, tonicGABA: tonic.2)
+            d.start = m["start"]?.quantity(.time, min: 0) ?? 0
+            d.stop = m["stop"]?.quantity(.time, min: 0)
+            if let stop = d.stop, stop <= d.start { m["stop"]?.error("`stop` must come after `start`") }
+            if d.start > 0 || d.stop != nil, m["tonic"] != nil {
+                m["tonic"]?.error("tonic conductances cannot be switched on and off yet; give them in a drive without `start`/`stop`")
+            }
+            out.append(d)
         }
         return out
     }

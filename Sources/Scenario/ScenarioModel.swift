@@ -67,6 +67,8 @@ public struct Population: Sendable, Equatable {
     public var model: NeuronModel
     /// Initial membrane potential drawn uniformly from this range [mV].
     public var initialV: ClosedRange<Double>
+    /// Where on the sheet the population lives; nil = anywhere.
+    public var region: Region? = nil
     public init(name: String, cellClass: String, excitatory: Bool, count: Int, model: NeuronModel, initialV: ClosedRange<Double>) {
         self.name = name; self.cellClass = cellClass; self.excitatory = excitatory; self.count = count
         self.model = model; self.initialV = initialV
@@ -114,6 +116,9 @@ public struct Drive: Sendable, Equatable {
     public var receptor: Receptor
     /// Constant current added to each neuron [pA].
     public var current: Double
+    /// The drive is on from `start` until `stop` [ms] (nil = to the end).
+    public var start: Double = 0
+    public var stop: Double? = nil
     /// Tonic conductances [nS] (ambient transmitter): AMPA, NMDA (Mg²⁺-blocked), GABA_A.
     public var tonicAMPA: Double
     public var tonicNMDA: Double
@@ -123,6 +128,22 @@ public struct Drive: Sendable, Equatable {
         self.population = population; self.poissonRate = poissonRate; self.weight = weight
         self.receptor = receptor; self.current = current
         self.tonicAMPA = tonicAMPA; self.tonicNMDA = tonicNMDA; self.tonicGABA = tonicGABA
+    }
+}
+
+/// A disc on the sheet, or everything outside it.
+public struct Region: Sendable, Equatable {
+    public var centerX: Double  // [µm]
+    public var centerY: Double  // [µm]
+    public var radius: Double   // [µm]
+    public var outside: Bool
+    public init(centerX: Double, centerY: Double, radius: Double, outside: Bool) {
+        self.centerX = centerX; self.centerY = centerY; self.radius = radius; self.outside = outside
+    }
+    /// Whether (x, y) lies in the region (plain Euclidean distance to the centre).
+    public func contains(x: Double, y: Double) -> Bool {
+        let d2 = (x - centerX) * (x - centerX) + (y - centerY) * (y - centerY)
+        return (d2 <= radius * radius) != outside
     }
 }
 

@@ -7,10 +7,11 @@ import Testing
 import Engine
 
 @Suite struct StructuralPlasticityTests {
-    /// The small version of Scenarios/structural-homeostasis.yaml (400 E + 100 I, 12 s).
+    /// The small version of Scenarios/structural-homeostasis.yaml (350 E + 50 Ez + 100 I, 12 s,
+    /// lesion after the end unless moved).
     func small(_ extra: [String] = []) throws -> Scenario {
         try ScenarioLoader.load(path: EngineFixtures.scenarioPath("structural-homeostasis.yaml"),
-                                overrides: try (["populations.E.count=400", "populations.I.count=100",
+                                overrides: try (["populations.E.count=350", "populations.Ez.count=50", "populations.I.count=100",
                                                  "time.duration=12 s", "time.transient=6 s", "time.record_interval=1 s"] + extra)
                                     .enumerated().map { try Override.parse($0.element, index: $0.offset) })
     }
@@ -32,7 +33,7 @@ import Engine
         opts.checkInvariants = true
         let r = try await Runner.run(sc, options: opts)
         // Calcium over the last 4 s within 10% of the set-points.
-        for (pop, eps) in [("E", 0.005), ("I", 0.010)] {
+        for (pop, eps) in [("E", 0.005), ("Ez", 0.005), ("I", 0.010)] {
             let late = try rows(r.directory, "population", pop).filter { $0.0 >= 8000 }.compactMap { Double($0.1[8]) }
             let mean = late.reduce(0, +) / Double(late.count)
             #expect(abs(mean - eps) / eps < 0.10, "\(pop) calcium \(mean) vs set-point \(eps)")
@@ -43,6 +44,21 @@ import Engine
         let a = ee.filter { (6000..<9000).contains($0.0) }.map(\.1), b = ee.filter { $0.0 >= 9000 }.map(\.1)
         let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
         #expect(abs(mb - ma) / ma < 0.10, "E→E mean \(ma) then \(mb)")
+    }
+
+    /// Butz & van Ooyen 2013: silencing a region's input makes its neurons grow elements and
+    /// be rewired from their surroundings — synapses from outside into the zone increase.
+    @Test func lesionRewiresTowardsTheZone() async throws {
+        let sc = try small(["time.duration=10 s", "drive.1.stop=5 s"])
+        let root = EngineFixtures.temporaryDirectory("les")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try await Runner.run(sc, options: RunOptions(threads: 2, outputRoot: root, runID: "l", progress: false, frames: false))
+        let into = try rows(r.directory, "projection", "E->Ez").map { ($0.0, Double($0.1[3]) ?? 0) }
+        let before = into.filter { (3000..<5000).contains($0.0) }.map(\.1)
+        let after = into.filter { $0.0 >= 9000 }.map(\.1)
+        let b = before.reduce(0, +) / Double(before.count), a = after.reduce(0, +) / Double(after.count)
+        #expect(a > 1.5 * b, "E→Ez synapses before the lesion \(b), after \(a)")
+        #expect(r.summary["Ez"]!.rate < r.summary["E"]!.rate)
     }
 
     @Test func deterministicAcrossShards() async throws {
