@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "NeuroplastCore"),
         .target(name: "Scenario", dependencies: ["NeuroplastCore", "Yams"]),
         .target(name: "Kernel", dependencies: ["NeuroplastCore"], swiftSettings: optimise),
-        .target(name: "Plasticity", dependencies: ["NeuroplastCore"], swiftSettings: optimise),
+        .target(name: "Plasticity", dependencies: ["NeuroplastCore", "Kernel"], swiftSettings: optimise),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
         .target(name: "CPNGShim", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "PNGCodec", "NeuroplastCore"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["NeuroplastCore"]),
-        .testTarget(name: "PlasticityTests", dependencies: ["Plasticity", "NeuroplastCore"]),
+        .testTarget(name: "PlasticityTests", dependencies: ["Plasticity", "Kernel", "NeuroplastCore"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Scenario", "NeuroplastCore"]),
     ]
 )

@@ -11,6 +11,8 @@ public actor Shard {
     let globalIds: [Int32]
     /// Sample state every this many steps for interval means.
     let statEvery: Int
+    /// Weight plasticity at delivery, when any projection has a weight rule.
+    var plastic: PlasticDelivery?
 
     public nonisolated let synapseCount: Int
     public nonisolated let minDelay: Int
@@ -56,7 +58,7 @@ public actor Shard {
     /// When `selfDeliver` is set (the only shard), the shard also delivers its own spikes every
     /// `epoch` steps, exactly as the exchange would. Returns the spikes emitted, sorted.
     func advance(from t0: Int, steps: Int, incoming: [Spike], selfDeliver: Bool, epoch: Int) -> [Spike] {
-        kernel.deliver(incoming)
+        deliver(incoming)
         var emitted: [Spike] = []
         var local: [Int32] = []
         local.reserveCapacity(256)
@@ -67,7 +69,7 @@ public actor Shard {
             for i in local { emitted.append(Spike(step: t, source: globalIds[Int(i)])) }
             if selfDeliver, (t + 1 - t0) % epoch == 0 || t + 1 == t0 + steps {
                 if pendingStart < emitted.count {
-                    kernel.deliver(Array(emitted[pendingStart...]))
+                    deliver(Array(emitted[pendingStart...]))
                     pendingStart = emitted.count
                 }
             }
@@ -138,7 +140,14 @@ extension Shard {
     func storageProblems() -> [String] { kernel.synapses.checkInvariants().map { "shard \(index): \($0)" } }
 
     /// Delivers spikes into the rings without stepping (flush before rewiring).
-    func deliverOnly(_ spikes: [Spike]) { kernel.deliver(spikes) }
+    func deliverOnly(_ spikes: [Spike]) { deliver(spikes) }
+
+    /// Delivery into the rings, with weight plasticity when the scenario has any.
+    func deliver(_ spikes: [Spike]) {
+        if let p = plastic { p.deliver(spikes, kernel: kernel) } else { kernel.deliver(spikes) }
+    }
+
+    func enablePlasticity(_ p: PlasticDelivery) { plastic = p }
 
     /// Synapses between the given (pre population, post population) pairs as (pre, post)
     /// global ids with their weights, in (source, target) order.

@@ -45,6 +45,13 @@ public actor Simulation {
         let mins = built.map(\.minDelay).filter { $0 > 0 } + bounds
         epochSteps = max(1, mins.min() ?? Int.max / 4)
         synapseCount = built.reduce(0) { $0 + $1.synapseCount }
+        if let rules = WeightRules.kernelRules(blueprint.scenario) {
+            for s in built {
+                await s.enablePlasticity(PlasticDelivery(neurons: blueprint.neuronCount,
+                                                         populations: blueprint.scenario.populations.count,
+                                                         rules: rules, dt: blueprint.scenario.time.dt))
+            }
+        }
         synapseBytes = built.reduce(0) { $0 + $1.synapseBytes }
     }
 

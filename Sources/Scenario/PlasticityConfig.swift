@@ -4,7 +4,8 @@
 /// A projection's weight rule.
 public enum WeightRule: Sendable, Equatable {
     /// Graupner & Brunel 2012 with NMDA-borne presynaptic calcium; `preset` "dp" or "cortical".
-    case calcium(preset: String, wMin: Double, wMax: Double)
+    /// The presynaptic calcium scales with κ = (g_NMDA/gRef)·B(V_post)/B(vRef).
+    case calcium(preset: String, wMin: Double, wMax: Double, gRef: Double, vRef: Double)
     /// Pair-based additive STDP (all-to-all traces). Weights are dimensionless factors on the
     /// projection's conductances; aPlus/aMinus in the same units.
     case stdp(tauPlus: Double, tauMinus: Double, aPlus: Double, aMinus: Double, wMax: Double)

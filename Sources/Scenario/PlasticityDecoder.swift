@@ -3,7 +3,8 @@
 
 extension ScenarioDecoder {
     func decodeWeightRule(_ r: NodeReader) -> WeightRule? {
-        guard let m = r.mapping(allowed: ["rule", "preset", "w_min", "w_max", "tau_plus", "tau_minus", "a_plus", "a_minus"]) else { return nil }
+        guard let m = r.mapping(allowed: ["rule", "preset", "w_min", "w_max", "tau_plus", "tau_minus", "a_plus", "a_minus",
+                                          "nmda_reference", "v_reference"]) else { return nil }
         switch m.required("rule", in: r)?.choice(["calcium", "stdp"]) {
         case "calcium":
             let preset = m["preset"]?.choice(["dp", "cortical"]) ?? "dp"
@@ -13,7 +14,9 @@ extension ScenarioDecoder {
             for k in ["tau_plus", "tau_minus", "a_plus", "a_minus"] where m[k] != nil {
                 m[k]?.error("`\(k)` belongs to `rule: stdp`, not `rule: calcium`")
             }
-            return .calcium(preset: preset, wMin: lo, wMax: hi)
+            let gRef = m["nmda_reference"]?.quantity(.conductance, min: 0, exclusiveMin: true) ?? 0.15
+            let vRef = m["v_reference"]?.quantity(.voltage) ?? -55
+            return .calcium(preset: preset, wMin: lo, wMax: hi, gRef: gRef, vRef: vRef)
         case "stdp":
             let tp = m["tau_plus"]?.quantity(.time, min: 0, exclusiveMin: true) ?? 20
             let tm = m["tau_minus"]?.quantity(.time, min: 0, exclusiveMin: true) ?? 20

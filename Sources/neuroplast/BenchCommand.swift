@@ -12,9 +12,9 @@ import Glibc
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmark the engine on a standard network.")
 
-    enum Case: String, ExpressibleByArgument, CaseIterable { case coba, fixed, frames }
+    enum Case: String, ExpressibleByArgument, CaseIterable { case coba, fixed, stdp, frames }
 
-    @Argument(help: "Benchmark case: coba (Brette 2007 COBA, p = 0.02), fixed (in-degree 80 E + 20 I), or frames (render + encode a 1920×1080 frame of 10 000 neurons and 20 000 synapse lines).") var benchCase: Case
+    @Argument(help: "Benchmark case: coba (Brette 2007 COBA, p = 0.02), fixed (in-degree 80 E + 20 I), stdp (COBA with pair STDP on E→E), or frames (render + encode a 1920×1080 frame of 10 000 neurons and 20 000 synapse lines).") var benchCase: Case
     @Option(help: "Neurons (80% excitatory).") var neurons: Int?
     @Option(help: "Biological time [s].") var duration: Double = 1
     @Option(help: "Kernel threads.") var threads: Int = 1
@@ -33,7 +33,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         if benchCase == .frames { return try benchFrames() }
-        let n = neurons ?? (benchCase == .coba ? 4000 : 64000)
+        let n = neurons ?? (benchCase == .fixed ? 64000 : 4000)
         let yaml = BenchNetworks.yaml(case: benchCase.rawValue, neurons: n, duration: duration, seed: seed)
         let sc: Scenario
         do { sc = try ScenarioLoader.load(text: yaml, file: "<bench \(benchCase.rawValue)>") } catch { throw Report.exitCode(for: error) }
@@ -117,7 +117,10 @@ struct BenchCommand: AsyncParsableCommand {
 enum BenchNetworks {
     static func yaml(case c: String, neurons n: Int, duration: Double, seed: UInt64) -> String {
         let ne = Int((0.8 * Double(n)).rounded()), ni = n - ne
-        let conn = { (k: Int) in c == "coba" ? "{rule: random, p: 0.02}" : "{rule: fixed_indegree, k: \(k)}" }
+        let conn = { (k: Int) in c == "fixed" ? "{rule: fixed_indegree, k: \(k)}" : "{rule: random, p: 0.02}" }
+        // stdp: Brian2's case — pair STDP on E→E, τ± 20 ms, A+ 0.01·w_max, A− −0.0105·w_max, w_max 2·we
+        // (weights here are factors on we = 6 nS, so w_max = 2, A+ = 0.02, A− = −0.021).
+        let plastic = c == "stdp" ? ", plasticity: {rule: stdp, tau_plus: 20 ms, tau_minus: 20 ms, w_max: 2}" : ""
         return """
         schema: 1
         name: bench-\(c)
@@ -131,7 +134,7 @@ enum BenchNetworks {
           - {name: E, class: pyramidal, count: \(ne), params: {C: 200 pF, gL: 10 nS, EL: -60 mV, Vth: -50 mV, Vreset: -60 mV, refractory: 5 ms, I_ext: 200 pA}}
           - {name: I, class: pv, count: \(ni), params: {C: 200 pF, gL: 10 nS, EL: -60 mV, Vth: -50 mV, Vreset: -60 mV, refractory: 5 ms, I_ext: 200 pA}}
         projections:
-          - {from: E, to: E, ampa: 6 nS, connectivity: \(conn(80)), autapses: true, delay: {synaptic: 0.1 ms}}
+          - {from: E, to: E, ampa: 6 nS, connectivity: \(conn(80)), autapses: true, delay: {synaptic: 0.1 ms}\(plastic)}
           - {from: E, to: I, ampa: 6 nS, connectivity: \(conn(80)), autapses: true, delay: {synaptic: 0.1 ms}}
           - {from: I, to: E, gaba_a: 67 nS, connectivity: \(conn(20)), autapses: true, delay: {synaptic: 0.1 ms}}
           - {from: I, to: I, gaba_a: 67 nS, connectivity: \(conn(20)), autapses: true, delay: {synaptic: 0.1 ms}}

@@ -12,7 +12,7 @@ import Engine
     func small(_ extra: [String] = []) throws -> Scenario {
         try ScenarioLoader.load(path: EngineFixtures.scenarioPath("structural-homeostasis.yaml"),
                                 overrides: try (["populations.E.count=350", "populations.Ez.count=50", "populations.I.count=100",
-                                                 "time.duration=12 s", "time.transient=6 s", "time.record_interval=1 s"] + extra)
+                                                 "time.duration=16 s", "time.transient=8 s", "time.record_interval=1 s"] + extra)
                                     .enumerated().map { try Override.parse($0.element, index: $0.offset) })
     }
 
@@ -32,16 +32,16 @@ import Engine
         var opts = RunOptions(threads: 2, outputRoot: root, runID: "a", progress: false, frames: false)
         opts.checkInvariants = true
         let r = try await Runner.run(sc, options: opts)
-        // Calcium over the last 4 s within 10% of the set-points.
+        // Calcium over the last 6 s within 10% of the set-points.
         for (pop, eps) in [("E", 0.005), ("Ez", 0.005), ("I", 0.010)] {
-            let late = try rows(r.directory, "population", pop).filter { $0.0 >= 8000 }.compactMap { Double($0.1[8]) }
+            let late = try rows(r.directory, "population", pop).filter { $0.0 >= 10000 }.compactMap { Double($0.1[8]) }
             let mean = late.reduce(0, +) / Double(late.count)
             #expect(abs(mean - eps) / eps < 0.10, "\(pop) calcium \(mean) vs set-point \(eps)")
         }
         // The E→E synapse count settles: grown from zero, then steady within 10%.
         let ee = try rows(r.directory, "projection", "E->E").map { ($0.0, Double($0.1[3]) ?? 0) }
         #expect(ee.first!.1 < ee.last!.1 && ee.last!.1 > 100)
-        let a = ee.filter { (6000..<9000).contains($0.0) }.map(\.1), b = ee.filter { $0.0 >= 9000 }.map(\.1)
+        let a = ee.filter { (10000..<13000).contains($0.0) }.map(\.1), b = ee.filter { $0.0 >= 13000 }.map(\.1)
         let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
         #expect(abs(mb - ma) / ma < 0.10, "E→E mean \(ma) then \(mb)")
     }

@@ -1,0 +1,33 @@
+// The recent spikes of every neuron, kept by each shard from the spike stream it receives,
+// so that plasticity can be computed when a presynaptic spike is delivered (NEST's
+// "archiving" neurons). A ring of the last `depth` spike steps per neuron.
+
+public struct SpikeHistory: Sendable {
+    public let depth: Int
+    var steps: [Int32]     // neuron-major rings, -1 = empty
+    var head: [UInt8]      // next write position per neuron
+
+    public init(neurons: Int, depth: Int = 8) {
+        self.depth = depth
+        steps = [Int32](repeating: -1, count: neurons * depth)
+        head = [UInt8](repeating: 0, count: neurons)
+    }
+
+    public mutating func add(_ spikes: [Spike]) {
+        for s in spikes {
+            let i = Int(s.source)
+            steps[i * depth + Int(head[i])] = Int32(truncatingIfNeeded: s.step)
+            head[i] = UInt8((Int(head[i]) + 1) % depth)
+        }
+    }
+
+    /// Spike steps of neuron i in [from, to), ascending.
+    public func spikes(of i: Int, from: Int, to: Int) -> [Int] {
+        var out: [Int] = []
+        for k in 0..<depth {
+            let s = Int(steps[i * depth + (Int(head[i]) + k) % depth])
+            if s >= 0, s >= from, s < to { out.append(s) }
+        }
+        return out
+    }
+}
