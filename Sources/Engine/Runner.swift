@@ -49,17 +49,24 @@ public enum Runner {
         var spinesPerNeuron: [Int] = []
         // Steps at which a drive switches on or off (lesions, protocols).
         var driveSwitches = bp.driveChanges.map { Int(($0 / dt).rounded()) }.filter { $0 > 0 && $0 < total }
+        var connectomeSteps = scenario.record.connectome.map { Int(($0 / dt).rounded()) }.filter { $0 <= total }
+        let allPairs = Set(scenario.projections.map { [$0.source, $0.target] })
         do {
             var t = 0
             while t < total {
                 var next = min(total, (t / recordSteps + 1) * recordSteps)
                 if let sw = driveSwitches.first { next = min(next, sw) }
+                if let cs = connectomeSteps.first(where: { $0 > t }) { next = min(next, cs) }
                 if let fs = frameSteps { next = min(next, (t / fs + 1) * fs) }
                 if let ss = structSteps { next = min(next, (t / ss + 1) * ss) }
                 let spikes = await sim.advance(steps: next - t)
                 segmentSpikes.append(contentsOf: spikes)
                 structural?.observe(spikes, dt: dt)
                 t = next
+                while let cs = connectomeSteps.first, cs <= t {
+                    connectomeSteps.removeFirst()
+                    try await ConnectomeDump.write(dir: dir, time: Double(t) * dt, synapses: await sim.synapses(between: allPairs))
+                }
                 if driveSwitches.first == t {
                     driveSwitches.removeFirst()
                     await sim.applyDrives(at: Double(t) * dt)
@@ -85,6 +92,12 @@ public enum Runner {
                 }
                 let isRecord = t % recordSteps == 0 || t == total
                 if isRecord {
+                    if let h = scenario.plasticity.homeostasis {
+                        // Synaptic scaling (Turrigiano 1998) from the interval's rates.
+                        let factor = Homeostat.factors(h, spikes: segmentSpikes, blueprint: bp,
+                                                       interval: Double(recordSteps) * dt)
+                        await sim.scaleExcitatoryInputs(factor, wMax: 10)
+                    }
                     let state = await sim.takeState()
                     let batch = segmentSpikes
                     segmentSpikes = []

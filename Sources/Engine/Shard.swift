@@ -149,6 +149,18 @@ extension Shard {
 
     func enablePlasticity(_ p: PlasticDelivery) { plastic = p }
 
+    /// Synaptic scaling: multiplies the weights of excitatory synapses onto each local neuron
+    /// by its factor (global id order), clipped to [0, wMax].
+    func scaleExcitatoryInputs(_ factor: [Double], excitatory: [Bool], wMax: Float) {
+        let t = kernel.synapses
+        for src in 0..<t.globalNeurons where excitatory[Int(kernel.layout.sourcePopulation[src])] {
+            for j in t.row(src) {
+                let f = factor[Int(globalIds[Int(t.target[j])])]
+                if f != 1 { t.weight[j] = min(wMax, max(0, Float(Double(t.weight[j]) * f))) }
+            }
+        }
+    }
+
     /// Synapses between the given (pre population, post population) pairs as (pre, post)
     /// global ids with their weights, in (source, target) order.
     func synapses(between pairs: Set<[Int]>, populationOf: [UInt8]) -> [(key: SynapseKey, weight: Float)] {

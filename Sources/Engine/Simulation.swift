@@ -166,6 +166,12 @@ extension Simulation {
         for s in shards { await s.setCells(cells) }
     }
 
+    /// Applies synaptic scaling factors (global order) to excitatory inputs in every shard.
+    func scaleExcitatoryInputs(_ factor: [Double], wMax: Float) async {
+        let exc = blueprint.scenario.populations.map(\.excitatory)
+        for s in shards { await s.scaleExcitatoryInputs(factor, excitatory: exc, wMax: wMax) }
+    }
+
     /// Live synapse count.
     func liveSynapses() async -> Int {
         var n = 0

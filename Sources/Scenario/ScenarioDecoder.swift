@@ -326,8 +326,12 @@ struct ScenarioDecoder {
     }
 
     func decodeRecord(_ r: NodeReader) -> RecordConfig {
-        guard let m = r.mapping(allowed: ["spikes", "raster_sample"]) else { return RecordConfig(spikes: true, rasterSample: 50) }
-        return RecordConfig(spikes: m["spikes"]?.bool() ?? true, rasterSample: m["raster_sample"]?.int(min: 0, max: 10_000) ?? 50)
+        guard let m = r.mapping(allowed: ["spikes", "raster_sample", "connectome"]) else { return RecordConfig(spikes: true, rasterSample: 50) }
+        var rc = RecordConfig(spikes: m["spikes"]?.bool() ?? true, rasterSample: m["raster_sample"]?.int(min: 0, max: 10_000) ?? 50)
+        if let c = m["connectome"], let items = c.sequence() {
+            rc.connectome = items.compactMap { $0.quantity(.time, min: 0) }.sorted()
+        }
+        return rc
     }
 
     static let frameQuantities = ["rate", "v", "population", "calcium", "spines"]

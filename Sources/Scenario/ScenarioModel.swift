@@ -148,6 +148,8 @@ public struct Region: Sendable, Equatable {
 }
 
 public struct RecordConfig: Sendable, Equatable {
+    /// Times [ms] at which to write the whole connectome as an edge list.
+    public var connectome: [Double] = []
     public var spikes: Bool
     /// Neurons per population shown in rasters and kept for frames.
     public var rasterSample: Int
