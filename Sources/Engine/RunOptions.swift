@@ -45,4 +45,6 @@ public struct RunResult: Sendable {
     public var frames: Int
     /// A remark for the user (e.g. why no video was made).
     public var note: String?
+    /// Synapses alive at the end (structural plasticity changes the count).
+    public var liveSynapses = 0
 }

@@ -12,9 +12,9 @@ import Glibc
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmark the engine on a standard network.")
 
-    enum Case: String, ExpressibleByArgument, CaseIterable { case coba, fixed, stdp, frames }
+    enum Case: String, ExpressibleByArgument, CaseIterable { case coba, fixed, stdp, structural, frames }
 
-    @Argument(help: "Benchmark case: coba (Brette 2007 COBA, p = 0.02), fixed (in-degree 80 E + 20 I), stdp (COBA with pair STDP on E→E), or frames (render + encode a 1920×1080 frame of 10 000 neurons and 20 000 synapse lines).") var benchCase: Case
+    @Argument(help: "Benchmark case: coba (Brette 2007 COBA, p = 0.02), fixed (in-degree 80 E + 20 I), stdp (COBA with pair STDP on E→E), structural (NEST's MSP example: 1000 E + 250 I growing from no synapses, updates every 100 ms), or frames (render + encode a 1920×1080 frame of 10 000 neurons and 20 000 synapse lines).") var benchCase: Case
     @Option(help: "Neurons (80% excitatory).") var neurons: Int?
     @Option(help: "Biological time [s].") var duration: Double = 1
     @Option(help: "Kernel threads.") var threads: Int = 1
@@ -33,8 +33,11 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         if benchCase == .frames { return try benchFrames() }
-        let n = neurons ?? (benchCase == .fixed ? 64000 : 4000)
-        let yaml = BenchNetworks.yaml(case: benchCase.rawValue, neurons: n, duration: duration, seed: seed)
+        let n = neurons ?? (benchCase == .fixed ? 64000 : benchCase == .structural ? 1250 : 4000)
+        let yaml = benchCase == .structural
+            ? BenchNetworks.structural(excitatory: n * 4 / 5, inhibitory: n - n * 4 / 5,
+                                       duration: duration, seed: seed)
+            : BenchNetworks.yaml(case: benchCase.rawValue, neurons: n, duration: duration, seed: seed)
         let sc: Scenario
         do { sc = try ScenarioLoader.load(text: yaml, file: "<bench \(benchCase.rawValue)>") } catch { throw Report.exitCode(for: error) }
         var runs: [Double] = []
@@ -44,7 +47,18 @@ struct BenchCommand: AsyncParsableCommand {
             let sim = await Simulation(blueprint: Blueprint(scenario: sc), options: RunOptions(threads: threads, shards: shards, progress: false, frames: false))
             build = Date().timeIntervalSince(t0)
             let t1 = Date()
-            let s = await sim.advance(steps: sc.time.steps)
+            var s: [Spike] = []
+            if sc.plasticity.structural != nil {
+                // The structural case goes through the runner (rewiring every interval) into a
+                // temporary folder; its synapse count is the live count at the end.
+                let dir = NSTemporaryDirectory() + "neuroplast-bench-\(getpid())"
+                defer { try? FileManager.default.removeItem(atPath: dir) }
+                let r = try await Runner.run(sc, options: RunOptions(threads: threads, shards: shards, outputRoot: dir, runID: "b", progress: false, frames: false))
+                runs.append(r.runSeconds)
+                spikes = r.spikes; synapses = r.liveSynapses; bytes = 0
+                continue
+            }
+            s = await sim.advance(steps: sc.time.steps)
             runs.append(Date().timeIntervalSince(t1))
             spikes = s.count; synapses = await sim.synapseCount; bytes = await sim.synapseBytes
         }
@@ -115,6 +129,42 @@ struct BenchCommand: AsyncParsableCommand {
 /// drive gL·20 mV = 200 pA, τe 5 ms, τi 10 ms, Ee 0, Ei −80 mV, we 6 nS, wi 67 nS, one-step
 /// delay (Brian2's same-step delivery takes effect at the next step, as ours does).
 enum BenchNetworks {
+    /// NEST's structural-plasticity example as ../shared/peers/nest_structural.py runs it
+    /// (τ_Ca 1 s, β 0.001, Gaussian curves with η = 0, ε 0.005 (E) / 0.010 (I), ν 1 element/s,
+    /// updates every 100 ms), with conductance synapses in place of NEST's current ones.
+    static func structural(excitatory ne: Int, inhibitory ni: Int, duration: Double, seed: UInt64) -> String {
+        let curves = { (eps: String) in
+            ["axonal", "dendritic_exc", "dendritic_inh"].map { "\($0): {curve: gaussian, nu: 1 Hz, eta: 0, epsilon: \(eps)}" }.joined(separator: ", ")
+        }
+        return """
+        schema: 1
+        name: bench-structural
+        seed: \(seed)
+        time: {dt: 0.1 ms, duration: \(duration * 1000) ms, record_interval: 1 s}
+        sheet: {width: 1000 um, height: 1000 um}
+        receptors: {ampa: {tau: 2 ms}, gaba_a: {tau: 5 ms, E: -80 mV}}
+        populations:
+          - {name: E, class: pyramidal, count: \(ne), params: {C: 250 pF, gL: 16.7 nS, EL: -70 mV, Vth: -55 mV, Vreset: -70 mV, refractory: 2 ms}}
+          - {name: I, class: pv, count: \(ni), params: {C: 250 pF, gL: 16.7 nS, EL: -70 mV, Vth: -55 mV, Vreset: -70 mV, refractory: 2 ms}}
+        projections:
+          - {from: E, to: E, ampa: 3 nS, connectivity: {rule: none}, structural: true, delay: {synaptic: 1 ms}}
+          - {from: E, to: I, ampa: 3 nS, connectivity: {rule: none}, structural: true, delay: {synaptic: 1 ms}}
+          - {from: I, to: E, gaba_a: 1.5 nS, connectivity: {rule: none}, structural: true, delay: {synaptic: 1 ms}}
+          - {from: I, to: I, gaba_a: 1.5 nS, connectivity: {rule: none}, structural: true, delay: {synaptic: 1 ms}}
+        drive:
+          - {population: E, poisson: {rate: 2 kHz, weight: 0.88 nS}}
+          - {population: I, poisson: {rate: 2 kHz, weight: 0.95 nS}}
+        record: {spikes: false, raster_sample: 0}
+        plasticity:
+          structural:
+            interval: 100 ms
+            calcium: {tau: 1 s, beta: 0.001}
+            elements:
+              - {population: E, \(curves("0.005"))}
+              - {population: I, \(curves("0.010"))}
+        """
+    }
+
     static func yaml(case c: String, neurons n: Int, duration: Double, seed: UInt64) -> String {
         let ne = Int((0.8 * Double(n)).rounded()), ni = n - ne
         let conn = { (k: Int) in c == "fixed" ? "{rule: fixed_indegree, k: \(k)}" : "{rule: random, p: 0.02}" }
