@@ -86,13 +86,27 @@ public struct Blueprint: Sendable {
                     drive = PoissonDrive(rate: d.poissonRate, dt: sc.time.dt, weight: d.weight, channel: ch)
                 }
             }
-            return CellModel(model: sc.populations[p].model, dt: sc.time.dt, current: current, drive: drive, tonic: tonic)
+            var cell = CellModel(model: sc.populations[p].model, dt: sc.time.dt, current: current, drive: drive, tonic: tonic)
+            cell.nmdaUnblocked = nmdaFactors(at: time)[p]
+            return cell
         }
     }
 
-    /// Times [ms] at which some drive switches on or off, ascending.
+    /// Times [ms] at which some drive or NMDA block switches on or off, ascending.
     public var driveChanges: [Double] {
-        Array(Set(scenario.drives.flatMap { d in [d.start > 0 ? d.start : nil, d.stop].compactMap { $0 } })).sorted()
+        let drives = scenario.drives.flatMap { d in [d.start > 0 ? d.start : nil, d.stop].compactMap { $0 } }
+        let blocks = scenario.nmdaBlock.flatMap { b in [b.start > 0 ? b.start : nil, b.stop].compactMap { $0 } }
+        return Array(Set(drives + blocks)).sorted()
+    }
+
+    /// The unblocked fraction of NMDA conductance of each population at `time` [ms]:
+    /// the product of (1 − fraction) over the blocks in force.
+    public func nmdaFactors(at time: Double) -> [Double] {
+        var f = [Double](repeating: 1, count: scenario.populations.count)
+        for b in scenario.nmdaBlock where b.start <= time && time < (b.stop ?? .infinity) {
+            f[b.population] *= 1 - b.fraction
+        }
+        return f
     }
 
     /// Conductance mixes [nS] per (source, target) population, index s·P + t.

@@ -132,7 +132,8 @@ extension Shard {
 extension Shard {
     func liveSynapseCount() -> Int { kernel.synapses.count }
 
-    /// Installs the cell models in force from now on (drives switched on or off).
+    /// Installs the cell models and NMDA block in force from now on (drives or blocks
+    /// switched on or off).
     func setCells(_ cells: [CellModel]) {
         for (p, c) in cells.enumerated() { kernel.setCell(population: p, c) }
     }

@@ -52,6 +52,9 @@ public struct CellModel: Sendable {
     public var tonicAMPA = 0.0
     public var tonicNMDA = 0.0
     public var tonicGABA = 0.0
+    /// Fraction of NMDA receptors not blocked by a drug or a set blockade (1 = no block):
+    /// multiplies the NMDA conductance, g_N = (s + tonic)·B(V)·unblocked.
+    public var nmdaUnblocked = 1.0
 
     public init(model: NeuronModel, dt: Double, current: Double, drive: PoissonDrive,
                 tonic: (ampa: Double, nmda: Double, gaba: Double) = (0, 0, 0)) {

@@ -54,7 +54,7 @@ extension KernelView {
             }
             let sn = nmda ? sN[i] : 0
             var vi = v[i]
-            let gn = nmda ? (sn + tN) * mgBlock(v: vi, ratio: mgK, slope: mgS) : 0
+            let gn = nmda ? (sn + tN) * cell.nmdaUnblocked * mgBlock(v: vi, ratio: mgK, slope: mgS) : 0
             var wi = 0.0
             if adex { wi = w[i] }
             let r = ref[i]

@@ -9,3 +9,13 @@ extension ShardKernel {
         layout.cells[p] = cell
     }
 }
+
+extension ShardKernel {
+    /// Sets the unblocked fraction of population `t`'s NMDA receptors (1 − block); acts on the
+    /// conductance of receptors already bound as well as on new arrivals, as a channel
+    /// blocker does.
+    public func setNMDAUnblocked(target t: Int, _ fraction: Double) {
+        guard t < layout.cells.count else { return }
+        layout.cells[t].nmdaUnblocked = fraction
+    }
+}

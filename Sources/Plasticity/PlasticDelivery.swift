@@ -19,7 +19,7 @@ import Glibc
 /// conductances.
 public enum KernelWeightRule: Sendable {
     case stdp(PairSTDP)
-    /// The calcium rule, with w = wMin + ρ(wMax − wMin), κ = (g_NMDA/g_ref)·B(V_post)/B(V_ref).
+    /// The calcium rule, with w = wMin + ρ(wMax − wMin), κ = (g_NMDA·(1 − block)/g_ref)·B(V_post)/B(V_ref).
     case calcium(CalciumRule, wMin: Double, wMax: Double, gRef: Double, vRef: Double)
 }
 
@@ -61,7 +61,8 @@ public final class PlasticDelivery {
                     case let .stdp(r):
                         updated = stdp(r, w: w, pre: i, post: post, t: t, last: last)
                     case let .calcium(r, lo, hi, gRef, vRef):
-                        let gN = Double(k.layout.mixNMDA[sp * P + Int(k.layout.population[local])])
+                        let tp = Int(k.layout.population[local])
+                        let gN = Double(k.layout.mixNMDA[sp * P + tp]) * k.layout.cells[tp].nmdaUnblocked
                         let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
                                         / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
                         updated = calcium(r, w: w, lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last)

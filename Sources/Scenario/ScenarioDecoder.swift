@@ -11,7 +11,7 @@ struct ScenarioDecoder {
     var declaredPopulations: Set<String> = []
 
     static let topKeys = ["schema", "name", "description", "seed", "time", "sheet", "receptors",
-                          "populations", "projections", "drive", "record", "frames", "output", "plasticity"]
+                          "populations", "projections", "drive", "record", "frames", "output", "plasticity", "nmda_block"]
 
     func decode(resolvedYAML: String) -> Scenario? {
         guard let top = root.mapping(allowed: Self.topKeys) else { return nil }
@@ -48,6 +48,18 @@ struct ScenarioDecoder {
             top["plasticity"]?.error("`plasticity.structural` is set but no projection has `structural: true`; mark the projections whose synapses may be created and deleted")
         }
         let drives = top["drive"].map { dec.decodeDrives($0, pops: pops) } ?? []
+        var blocks: [NMDABlock] = []
+        if let nb = top["nmda_block"], let items = nb.sequence() {
+            for item in items {
+                guard let m = item.mapping(allowed: ["population", "fraction", "start", "stop"]) else { continue }
+                let pop = dec.populationIndex(m.required("population", in: item), pops, what: "population")
+                let f = m.required("fraction", in: item)?.number(min: 0, max: 1)
+                let start = m["start"]?.quantity(.time, min: 0) ?? 0
+                let stop = m["stop"]?.quantity(.time, min: 0)
+                if let stop, stop <= start { m["stop"]?.error("`stop` must come after `start`") }
+                if let p = pop, let f { blocks.append(NMDABlock(population: p, fraction: f, start: start, stop: stop)) }
+            }
+        }
         let record = top["record"].map(decodeRecord) ?? RecordConfig(spikes: true, rasterSample: 50)
         let frames = top["frames"].flatMap { decodeFrames($0, time: time) }
         let output = OutputConfig(directory: top["output"].flatMap(decodeOutput) ?? "Output")
@@ -60,6 +72,7 @@ struct ScenarioDecoder {
                           populations: pops, receptors: receptors, projections: projections, drives: drives,
                           record: record, frames: frames, output: output, resolvedYAML: resolvedYAML)
         sc.plasticity = plasticity
+        sc.nmdaBlock = blocks
         return sc
     }
 

@@ -21,6 +21,8 @@ public struct Scenario: Sendable {
     public var output: OutputConfig
     /// Weight rules, homeostasis and structural plasticity.
     public var plasticity: PlasticityConfig = .none
+    /// NMDA-receptor block set directly, per target population and time window.
+    public var nmdaBlock: [NMDABlock] = []
     /// The resolved scenario as YAML (after `--set`), for `scenario.resolved.yaml` and hashing.
     public var resolvedYAML: String
 
@@ -128,6 +130,20 @@ public struct Drive: Sendable, Equatable {
         self.population = population; self.poissonRate = poissonRate; self.weight = weight
         self.receptor = receptor; self.current = current
         self.tonicAMPA = tonicAMPA; self.tonicNMDA = tonicNMDA; self.tonicGABA = tonicGABA
+    }
+}
+
+/// A fraction of a population's NMDA receptors blocked from `start` until `stop` [ms] — the
+/// direct way to set a blockade (a drug model can set the same fraction from a dose).
+/// Scales the NMDA conductance of every synapse onto the population, its tonic NMDA
+/// conductance and, through them, NMDA-dependent plasticity.
+public struct NMDABlock: Sendable, Equatable {
+    public var population: Int
+    public var fraction: Double
+    public var start: Double       // [ms]
+    public var stop: Double?       // [ms]
+    public init(population: Int, fraction: Double, start: Double, stop: Double?) {
+        self.population = population; self.fraction = fraction; self.start = start; self.stop = stop
     }
 }
 

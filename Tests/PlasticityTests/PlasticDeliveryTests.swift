@@ -24,8 +24,9 @@ import Plasticity
 
     /// Feeds pre (neuron 0) and post (neuron 1) spike times [ms] through delivery in time
     /// order, one batch per step, and returns the final weight.
-    func run(_ rule: KernelWeightRule, pre: [Double], post: [Double], gNMDA: Float = 0.15) -> Double {
+    func run(_ rule: KernelWeightRule, pre: [Double], post: [Double], gNMDA: Float = 0.15, unblocked: Double = 1) -> Double {
         let k = kernel(gNMDA: gNMDA)
+        k.setNMDAUnblocked(target: 1, unblocked)
         let p = PlasticDelivery(neurons: 2, populations: 2, rules: [nil, rule, nil, nil], dt: dt)
         var spikes = pre.map { Spike(step: Int(($0 / dt).rounded()), source: 0) } + post.map { Spike(step: Int(($0 / dt).rounded()), source: 1) }
         spikes.sort()
@@ -74,5 +75,8 @@ import Plasticity
         let control = run(kr, pre: pre + [61_000], post: post, gNMDA: 0.15) - 1   // weight starts at 1 = ρ 0.5
         let half = run(kr, pre: pre + [61_000], post: post, gNMDA: 0.075) - 1
         #expect(control > 0 && half < 0.8 * control, "control Δw \(control), half NMDA Δw \(half)")
+        // A 50% receptor block acts through the same calcium: the same reduction.
+        let blocked = run(kr, pre: pre + [61_000], post: post, unblocked: 0.5) - 1
+        #expect(abs(blocked - half) < 1e-9, "50% block Δw \(blocked) vs half conductance \(half)")
     }
 }
