@@ -47,12 +47,14 @@ enum Manifest {
                 "total": result.totalSeconds,
             ],
             "summary_after_transient": summary,
-            "files": files + ["manifest.json"],
+            "files": Array(Set(files + ["manifest.json", "summary.json"])).sorted(),
             "finished_at": ISO8601DateFormatter().string(from: Date()),
         ]
-        let data = try JSONSerialization.data(withJSONObject: m, options: [.prettyPrinted, .sortedKeys])
-        try writeAtomically(data, to: dir + "/manifest.json")
+        // summary.json first: manifest.json is written last, so its presence means the run
+        // folder is complete.
         let s = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
         try writeAtomically(s, to: dir + "/summary.json")
+        let data = try JSONSerialization.data(withJSONObject: m, options: [.prettyPrinted, .sortedKeys])
+        try writeAtomically(data, to: dir + "/manifest.json")
     }
 }

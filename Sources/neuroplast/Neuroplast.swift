@@ -11,6 +11,6 @@ struct Neuroplast: AsyncParsableCommand {
         abstract: "Simulate a prefrontal-cortex microcircuit whose synapses grow and are pruned.",
         discussion: "Exit codes: 0 success, 64 usage error, 65 invalid scenario, 1 runtime failure.",
         version: NeuroplastVersion.string,
-        subcommands: [RunCommand.self, ValidateCommand.self, DescribeCommand.self, RenderCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, DescribeCommand.self, RenderCommand.self, BenchCommand.self, SweepCommand.self]
     )
 }

@@ -1,0 +1,46 @@
+// `neuroplast sweep run SWEEP_DIR`: run the points that are not done — all of them with
+// bounded parallelism, or those of one array task — as child `neuroplast run` processes.
+
+import ArgumentParser
+import Experiments
+import Foundation
+
+struct SweepRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a planned sweep's pending points.",
+        discussion: "Points that are done are skipped and points claimed by another live process are left to it, so several runners (or array tasks) may share a folder. Exit 0 when every point this runner was given is done or running elsewhere, 1 when one failed, 3 after USR1 or a checkpointed point (requeue me), 128+signal after TERM/INT (cancelled). Interrupted points stay pending.")
+
+    @Argument(help: "Sweep folder written by `sweep plan`.") var sweepDirectory: String
+    @Option(help: "Child processes at once (default: SLURM_CPUS_PER_TASK, else the core count).") var jobs: Int?
+    @Option(help: "Run only the points of this array task index.") var index: Int?
+    @Flag(help: "Take the task index from SLURM_ARRAY_TASK_ID.") var arrayTask = false
+    @Option(help: "Points per array task (with --index or --array-task).") var pointsPerTask: Int = 1
+
+    func validate() throws {
+        if let j = jobs, !(1...1024).contains(j) { throw ValidationError("--jobs must be between 1 and 1024; got \(j)") }
+        if index != nil && arrayTask { throw ValidationError("give --index or --array-task, not both") }
+        if let i = index, i < 0 { throw ValidationError("--index must be at least 0; got \(i)") }
+        if pointsPerTask < 1 { throw ValidationError("--points-per-task must be at least 1; got \(pointsPerTask)") }
+    }
+
+    func run() throws {
+        let (m, layout) = try SweepCLI.manifest(sweepDirectory)
+        let env = ProcessInfo.processInfo.environment
+        var task = index
+        if arrayTask {
+            guard let s = env["SLURM_ARRAY_TASK_ID"], let t = Int(s), t >= 0 else {
+                Report.stderr("error: --array-task needs SLURM_ARRAY_TASK_ID (set by Slurm in a job array task)")
+                throw ExitCode(64)
+            }
+            task = t
+        }
+        let points = task.map { SlurmScript.points(ofTask: $0, pointsPerTask: pointsPerTask, in: m.points) } ?? m.points
+        if let t = task, points.isEmpty { print("task \(t) has no points (\(m.points.count) points, \(pointsPerTask) per task)"); return }
+        let n = jobs ?? env["SLURM_CPUS_PER_TASK"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
+        let runner = LocalRunner(executable: SweepCLI.executable, layout: layout, jobs: n) { print($0) }
+        let o = runner.run(points)
+        print("sweep \(m.name)\(task.map { " task \($0)" } ?? ""): \(points.count) points — ran \(o.ran), succeeded \(o.succeeded), already done \(o.alreadyDone), running elsewhere \(o.busy), failed \(o.failed.count), interrupted \(o.interrupted)")
+        for f in o.failed { Report.stderr("failed: \(f.id): \(f.reason)") }
+        if o.exitCode != 0 { throw ExitCode(o.exitCode) }
+    }
+}

@@ -1,0 +1,41 @@
+// A real one-node Slurm cluster (Debian's slurmctld, slurmd, munge; daemons in the
+// foreground, config in a temporary folder, stopped by PID) runs a sweep as a job array;
+// one array task is cancelled mid-run; the array is submitted again; every point must be
+// done exactly once and `collect` must give the same table as a purely local run.
+// Skipped (not failed) when slurmctld is not installed or the test is not root.
+
+import Foundation
+import Testing
+
+let slurmInstalled = FileManager.default.isExecutableFile(atPath: "/usr/sbin/slurmctld") && getuid() == 0
+
+@Suite(.serialized) struct SlurmClusterTests {
+    @Test(.enabled(if: slurmInstalled, "slurmctld is not installed (or not root): apt-get install -y --no-install-recommends slurmctld slurmd slurm-client munge"),
+          .timeLimit(.minutes(5)))
+    func jobArrayWithACancelledTaskCompletesEveryPointOnce() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sweep = tinySweep.replacingOccurrences(of: "axes:", with: "set: {time.duration: 600 ms}\naxes:")
+        let file = try writeSweep(sweep, in: dir)
+        try SlurmClusterScript.text.write(toFile: dir + "/slurm-cluster.sh", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/work", withIntermediateDirectories: true)
+        let t0 = Date()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [dir + "/slurm-cluster.sh"]
+        p.environment = ProcessInfo.processInfo.environment.merging(
+            ["NEUROPLAST_BIN": CLI.executable, "SWEEP_FILE": file, "WORK": dir + "/work"]) { $1 }
+        let log = dir + "/cluster.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        p.standardOutput = FileHandle(forWritingAtPath: log)
+        p.standardError = p.standardOutput
+        try p.run()
+        p.waitUntilExit()
+        let out = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        let seconds = Date().timeIntervalSince(t0)
+        print("slurm cluster test: \(String(format: "%.1f", seconds)) s\n\(out)")
+        #expect(p.terminationStatus == 0, "\(out)")
+        #expect(out.contains("SLURM-SWEEP-OK"), "\(out)")
+        #expect(seconds < 180, "the Slurm part took \(seconds) s")
+    }
+}
