@@ -25,72 +25,125 @@ import Darwin
 #endif
 
 extension KernelView {
+    /// One step of neurons `range` (one population), in two passes over the range.
+    ///   1. drive     — scalar, only with Poisson drive: the draw for (neuron, t) added to the
+    ///                  drive channel's conductance;
+    ///   2. integrate — four neurons at a time, branch-free: ring arrival, Mg²⁺ block, V by
+    ///                  exponential Euler (refractory lanes selected to V_reset), w, decay,
+    ///                  refractory countdown; then, only in a group where some lane has
+    ///                  V > V_th, the scalar spike, reset and refractory start, lane by lane.
+    /// The last group of a range is padded to four lanes (padding is computed and discarded),
+    /// so every neuron runs the same lane arithmetic wherever the chunk boundaries fall.
     @inline(__always)
     func update(range: Range<Int>, cell: CellModel, nmda: Bool, step t: Int, slot: Int,
                 stats: Bool, spikeBase: Int, count: inout Int) {
+        if range.isEmpty { return }
+        if cell.drive.isActive { addDrive(range: range, drive: cell.drive, step: t, nmda: nmda) }
+        if nmda {
+            integrate(range: range, cell: cell, nmda: true, slot: slot, stats: stats, spikeBase: spikeBase, count: &count)
+        } else {
+            integrate(range: range, cell: cell, nmda: false, slot: slot, stats: stats, spikeBase: spikeBase, count: &count)
+        }
+    }
+
+    /// Poisson background: the count for (neuron, t) from the counter RNG, times the weight,
+    /// added to the drive channel's conductance before the ring arrival.
+    @inline(__always)
+    func addDrive(range: Range<Int>, drive: PoissonDrive, step t: Int, nmda: Bool) {
+        let target: SharedPointer<Double>
+        switch drive.channel {
+        case 0: target = gA
+        case 1: if !nmda { return }; target = xN
+        default: target = gG
+        }
+        for i in range {
+            let k = poissonCount(CounterRNG.bits(key: key[i], counter: UInt64(t)), mean: drive.meanPerStep, pZero: drive.pZero)
+            if k > 0 { target[i] += Double(k) * drive.weight }
+        }
+    }
+
+    /// Arrival, membrane, decay and threshold, four lanes at a time (see `update`).
+    @inline(__always)
+    func integrate(range: Range<Int>, cell: CellModel, nmda: Bool, slot: Int, stats: Bool,
+                   spikeBase: Int, count: inout Int) {
         let base = slot * n
         let dtOverC = dt / cell.C
         let gL = cell.gL, gLEL = cell.gL * cell.EL, I0 = cell.current
         let EA = rc.EA, EN = rc.EN, EG = rc.EG
         let mgK = rc.mg / rc.mgHalf, mgS = rc.mgSlope
         let pA = pr.ampa, pG = pr.gaba, pR = pr.nmdaRise, pD = pr.nmdaDecay, pC = pr.nmdaCross
-        let vth = cell.Vth, vr = cell.Vreset, refSteps = cell.refractorySteps
-        let drive = cell.drive, driveOn = drive.isActive
+        let vr = cell.Vreset, vth = cell.Vth, refSteps = Double(cell.refractorySteps), b = cell.b
         let adex = cell.kind == .adex
         let tA = cell.tonicAMPA, tN = cell.tonicNMDA, tG = cell.tonicGABA
-        let a = cell.a, b = cell.b, dT = cell.deltaT, VT = cell.VT, wDecay = cell.wDecay, EL = cell.EL
-        for i in range {
-            var ga = gA[i] + Double(ringA[base + i])
-            var gg = gG[i] + Double(ringG[base + i])
-            ringA[base + i] = 0; ringG[base + i] = 0
-            var xn = 0.0
-            if nmda { xn = xN[i] + Double(ringN[base + i]); ringN[base + i] = 0 }
-            if driveOn {
-                let k = poissonCount(CounterRNG.bits(key: key[i], counter: UInt64(t)), mean: drive.meanPerStep, pZero: drive.pZero)
-                if k > 0 {
-                    let dg = Double(k) * drive.weight
-                    switch drive.channel { case 0: ga += dg; case 1: xn += dg; default: gg += dg }
+        let unblocked = cell.nmdaUnblocked
+        let a = cell.a, dT = cell.deltaT, VT = cell.VT, wDecay = cell.wDecay, EL = cell.EL
+        let wRefr = a * (vr - EL) * (1 - wDecay)
+        // SAFETY: the exp table is owned by the kernel (alive for the step) and only read.
+        let table = UnsafePointer(expTable.base)
+        let zero4 = SIMD4<Float>(repeating: 0)
+        // The group of lanes i ..< i+m; called with the constant m = 4 for whole groups so
+        // the loads and stores compile to plain vector moves, and once with m < 4 for the tail.
+        @inline(__always) func group(_ i: Int, _ m: Int) {
+            var ga = gA.load4(i, m) + SIMD4<Double>(ringA.load4(base + i, m))
+            var gg = gG.load4(i, m) + SIMD4<Double>(ringG.load4(base + i, m))
+            ringA.store4(zero4, base + i, m); ringG.store4(zero4, base + i, m)
+            let v0 = v.load4(i, m)
+            let r0 = ref.load4(i, m)
+            let refractory = r0 .> 0
+            var r = (r0 - 1).replacing(with: 0, where: .!refractory)
+            var gn = SIMD4<Double>(repeating: 0)
+            if nmda {
+                let xn = xN.load4(i, m) + SIMD4<Double>(ringN.load4(base + i, m))
+                ringN.store4(zero4, base + i, m)
+                let sn = sN.load4(i, m)
+                // B(V) as in `mgBlock(v:ratio:slope:)`, with the vector exponential.
+                gn = (sn + tN) * unblocked * (1 / (1 + mgK * exp4(-mgS * v0, table: table)))
+                sN.store4(sn * pD + xn * pC, i, m)
+                xN.store4(xn * pR, i, m)
+            }
+            let gaT = ga + tA, ggT = gg + tG
+            let G = gL + gaT + gn + ggT
+            var J = gLEL + gaT * EA + gn * EN + ggT * EG + I0
+            var w0 = SIMD4<Double>(repeating: 0)
+            if adex {
+                w0 = w.load4(i, m)
+                var u = (v0 - VT) / dT
+                u.replace(with: 40, where: u .> 40)
+                J += gL * dT * exp4(u, table: table) - w0
+            }
+            let vInf = J / G
+            let vNew = vInf + (v0 - vInf) * exp4(-G * dtOverC, table: table)
+            var vOut = vNew.replacing(with: vr, where: refractory)
+            var wOut = w0
+            if adex {
+                let wInf = a * (v0 - EL)
+                let wNew = wInf + (w0 - wInf) * wDecay
+                wOut = wNew.replacing(with: w0 * wDecay + wRefr, where: refractory)
+            }
+            if any(vOut .> vth) {
+                for l in 0..<m where vOut[l] > vth {
+                    vOut[l] = vr
+                    r[l] = refSteps
+                    wOut[l] += b
+                    spikes[spikeBase + count] = Int32(i + l)
+                    count += 1
                 }
             }
-            let sn = nmda ? sN[i] : 0
-            var vi = v[i]
-            let gn = nmda ? (sn + tN) * cell.nmdaUnblocked * mgBlock(v: vi, ratio: mgK, slope: mgS) : 0
-            var wi = 0.0
-            if adex { wi = w[i] }
-            let r = ref[i]
-            if r > 0 {
-                ref[i] = r - 1
-                vi = vr
-                if adex { wi *= wDecay; wi += a * (vr - EL) * (1 - wDecay) }
-            } else {
-                let gaT = ga + tA, ggT = gg + tG
-                let G = gL + gaT + gn + ggT
-                var J = gLEL + gaT * EA + gn * EN + ggT * EG + I0
-                if adex { J += gL * dT * exp(min((vi - VT) / dT, 40)) - wi }
-                let vInf = J / G
-                let vNew = vInf + (vi - vInf) * exp(-G * dtOverC)
-                if adex {
-                    let wInf = a * (vi - EL)
-                    wi = wInf + (wi - wInf) * wDecay
-                }
-                vi = vNew
-            }
-            gA[i] = ga * pA
-            if nmda { sN[i] = sn * pD + xn * pC; xN[i] = xn * pR }
-            gG[i] = gg * pG
-            if vi > vth {
-                vi = vr
-                ref[i] = refSteps
-                if adex { wi += b }
-                spikes[spikeBase + count] = Int32(i)
-                count += 1
-            }
-            v[i] = vi
-            if adex { w[i] = wi }
+            v.store4(vOut, i, m)
+            ref.store4(r, i, m)
+            if adex { w.store4(wOut, i, m) }
             if stats {
-                vSum[i] += vi; gASum[i] += ga + tA; gNSum[i] += gn; gGSum[i] += gg + tG
+                gASum.store4(gASum.load4(i, m) + gaT, i, m)
+                gNSum.store4(gNSum.load4(i, m) + gn, i, m)
+                gGSum.store4(gGSum.load4(i, m) + ggT, i, m)
+                vSum.store4(vSum.load4(i, m) + vOut, i, m)
             }
+            ga *= pA; gg *= pG
+            gA.store4(ga, i, m); gG.store4(gg, i, m)
         }
+        var i = range.lowerBound
+        while i + 4 <= range.upperBound { group(i, 4); i += 4 }
+        if i < range.upperBound { group(i, range.upperBound - i) }
     }
 }
 

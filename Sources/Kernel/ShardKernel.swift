@@ -3,14 +3,18 @@
 // that runs the neuron update over fixed-size chunks with `ChunkedLoop`.
 //
 // One step t (the schedule of `step(_:threads:sampleStats:into:)`):
-//   1. arrive   — ring slot t mod R is added to each neuron's AMPA g, NMDA rise x and GABA g,
-//                 and cleared; Poisson background is drawn (counter RNG keyed by neuron, t);
+//   1. arrive   — Poisson background is drawn (counter RNG keyed by neuron, t) and added to
+//                 its channel; ring slot t mod R is added to each neuron's AMPA g, NMDA rise x
+//                 and GABA g, and cleared;
 //   2. update   — membrane by exponential Euler with the start-of-step conductances
 //                 (Mg²⁺ block at the start-of-step V), refractory neurons clamped at V_reset;
 //   3. decay    — conductances advanced exactly (`Propagators`);
 //   4. threshold— V > V_th ⇒ spike, reset, refractory; spikes go to the chunk's own buffer;
 //   5. gather   — chunk buffers concatenated in chunk order (ascending local index).
 // Steps 1–4 touch only neuron i's own state and ring column, so chunks are independent.
+// Steps 1–4 run four neurons at a time (`KernelView.update`, `exp4`); every lane, and the
+// zero-padded last group of a range, does the same IEEE arithmetic, so no result depends
+// on where chunk boundaries fall.
 // `deliver` (serial) adds spikes of other epochs into the rings at slot (t_spike + d) mod R.
 
 #if canImport(Glibc)
@@ -73,7 +77,9 @@ public final class ShardKernel {
     public let xN: KernelBuffer<Double>     // [nS] NMDA rise variable
     public let sN: KernelBuffer<Double>     // [nS] NMDA conductance before Mg²⁺ block
     public let gG: KernelBuffer<Double>     // [nS] GABA_A
-    public let refractory: KernelBuffer<Int32>
+    /// Steps left in the refractory period (whole numbers, stored as Double so the vector
+    /// update compares and counts them down in the same lanes as V).
+    public let refractory: KernelBuffer<Double>
     let driveKey: KernelBuffer<UInt64>
     // Delay rings: slot-major, R × n.
     let ringA: KernelBuffer<Float>
@@ -84,10 +90,12 @@ public final class ShardKernel {
     public let gASum: KernelBuffer<Double>
     public let gNSum: KernelBuffer<Double>  // Mg²⁺-blocked NMDA conductance
     public let gGSum: KernelBuffer<Double>
-    public private(set) var statSamples = 0
+    public internal(set) var statSamples = 0
     // Per-chunk spike buffers.
     let chunkSpikes: KernelBuffer<Int32>
     let chunkCounts: KernelBuffer<Int>
+    /// The table of the vector exponential (`exp4`), owned here so chunks share one copy.
+    let expTable = KernelBuffer(expTableBits, empty: 0)
 
     /// - Parameters:
     ///   - chunkSize: neurons per chunk of the parallel loop (fixed; results do not depend on it).
@@ -156,9 +164,11 @@ public final class ShardKernel {
                 let lo = Int(starts[g]), hi = Int(ends[g])
                 if lo == hi { continue }
                 let base = Int(srcPop[g]) * P
+                let s0 = s.step % R   // one division per spike, not per synapse
                 for j in lo..<hi {
                     let t = Int(tgt[j])
-                    let slot = (s.step + Int(dly[j])) % R
+                    var slot = s0 + Int(dly[j])   // = (step + d) mod R
+                    while slot >= R { slot -= R }
                     let k = slot * n + t
                     let m = base + Int(pop[t])
                     let wj = wts[j]
@@ -219,12 +229,13 @@ struct KernelView: Sendable {
     let rc: ReceptorConstants
     let pr: Propagators
     let v, w, gA, xN, sN, gG: SharedPointer<Double>
-    let ref: SharedPointer<Int32>
+    let ref: SharedPointer<Double>
     let key: SharedPointer<UInt64>
     let ringA, ringN, ringG: SharedPointer<Float>
     let vSum, gASum, gNSum, gGSum: SharedPointer<Double>
     let spikes: SharedPointer<Int32>
     let counts: SharedPointer<Int>
+    let expTable: SharedPointer<UInt64>
 
     init(_ k: ShardKernel) {
         n = k.n; dt = k.dt; ringDepth = k.ringDepth; rc = k.receptors; pr = k.propagators
@@ -233,5 +244,6 @@ struct KernelView: Sendable {
         ringA = k.ringA.shared; ringN = k.ringN.shared; ringG = k.ringG.shared
         vSum = k.vSum.shared; gASum = k.gASum.shared; gNSum = k.gNSum.shared; gGSum = k.gGSum.shared
         spikes = k.chunkSpikes.shared; counts = k.chunkCounts.shared
+        expTable = k.expTable.shared
     }
 }
