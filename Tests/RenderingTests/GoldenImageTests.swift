@@ -1,6 +1,6 @@
-// Golden images: small frames and a summary of the fixed snapshot compared with committed
-// references in Golden/ (per pixel, channels may differ by ≤ 8; at most 1 % of pixels
-// may differ more, for font rasterisation differences). Regenerate with
+// Golden images: small frames, a summary of the fixed snapshot and a small line plot,
+// compared with committed references in Golden/ (per pixel, channels may differ by ≤ 8;
+// at most 1 % of pixels may differ more, for font rasterisation differences). Regenerate with
 // NEUROPLAST_UPDATE_GOLDEN=1 swift test --filter RenderingTests. Also: equal snapshots
 // render to identical bytes.
 
@@ -36,6 +36,13 @@ import Testing
         let image = SummaryRenderer(width: 480, height: 270, theme: .light)
             .render(scenarioName: s.scenarioName, duration: s.time, populations: s.populations, series: s.series)
         try compare(image, name: "summary-480x270-light")
+    }
+
+    @Test func linePlotMatchesGolden() throws {
+        let image = LinePlotRenderer(panelWidth: 480, panelHeight: 240, theme: .light)
+            .render(title: "firing rate (Hz) – sweep demo", subtitle: "mean ± sd over 2 seeds",
+                    panels: LinePlotTests.panels(errors: true, colour: .index(0)))
+        try compare(image, name: "lineplot-480x240-light")
     }
 
     @Test func identicalSnapshotsGiveIdenticalBytes() throws {
