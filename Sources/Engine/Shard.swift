@@ -145,7 +145,7 @@ extension Shard {
 
     /// Delivery into the rings, with weight plasticity when the scenario has any.
     func deliver(_ spikes: [Spike]) {
-        if let p = plastic { p.deliver(spikes, kernel: kernel) } else { kernel.deliver(spikes) }
+        if let p = plastic { p.deliver(spikes, kernel: kernel, threads: threads) } else { kernel.deliver(spikes, threads: threads) }
     }
 
     func enablePlasticity(_ p: PlasticDelivery) { plastic = p }

@@ -94,6 +94,11 @@ public final class ShardKernel {
     // Per-chunk spike buffers.
     let chunkSpikes: KernelBuffer<Int32>
     let chunkCounts: KernelBuffer<Int>
+    /// Copies of the layout's population indices and receptor mixes (fixed for a run; a
+    /// blockade acts through `CellModel.nmdaUnblocked`) as raw buffers for delivery workers.
+    let localPopulation: KernelBuffer<UInt8>
+    let sourcePopulation: KernelBuffer<UInt8>
+    let mixBuffers: (ampa: KernelBuffer<Float>, nmda: KernelBuffer<Float>, gaba: KernelBuffer<Float>)
     /// The table of the vector exponential (`exp4`), owned here so chunks share one copy.
     let expTable = KernelBuffer(expTableBits, empty: 0)
 
@@ -123,6 +128,9 @@ public final class ShardKernel {
             layout.cells[t].drive.channel == 1 && layout.cells[t].drive.isActive || layout.cells[t].tonicNMDA != 0 ||
             (0..<layout.cells.count).contains { s in layout.mixNMDA[s * layout.cells.count + t] != 0 }
         }
+        localPopulation = KernelBuffer(layout.population, empty: 0)
+        sourcePopulation = KernelBuffer(layout.sourcePopulation, empty: 0)
+        mixBuffers = (KernelBuffer(layout.mixAMPA, empty: 0), KernelBuffer(layout.mixNMDA, empty: 0), KernelBuffer(layout.mixGABA, empty: 0))
         v = KernelBuffer(layout.initialV, empty: 0)
         w = KernelBuffer(count: n, initial: 0)
         gA = KernelBuffer(count: n, initial: 0)
@@ -149,36 +157,29 @@ public final class ShardKernel {
 
     /// Adds spikes (sorted by step, then source) into the delay rings. Each must arrive
     /// after the last step already run and within the ring's depth.
-    public func deliver(_ spikes: [Spike]) {
-        let R = ringDepth, n = self.n, P = populations
-        let starts = synapses.rowStart.pointer, ends = synapses.rowEnd.pointer, tgt = synapses.target.pointer
-        let wts = synapses.weight.pointer, dly = synapses.delay.pointer
-        let popOf = layout.population, srcPop = layout.sourcePopulation
-        let rA = ringA.pointer, rN = ringN.pointer, rG = ringG.pointer
-        layout.mixAMPA.withUnsafeBufferPointer { mA in
-        layout.mixNMDA.withUnsafeBufferPointer { mN in
-        layout.mixGABA.withUnsafeBufferPointer { mG in
-        popOf.withUnsafeBufferPointer { pop in
-            for s in spikes {
-                let g = Int(s.source)
-                let lo = Int(starts[g]), hi = Int(ends[g])
-                if lo == hi { continue }
-                let base = Int(srcPop[g]) * P
-                let s0 = s.step % R   // one division per spike, not per synapse
-                for j in lo..<hi {
-                    let t = Int(tgt[j])
-                    var slot = s0 + Int(dly[j])   // = (step + d) mod R
-                    while slot >= R { slot -= R }
-                    let k = slot * n + t
-                    let m = base + Int(pop[t])
-                    let wj = wts[j]
-                    let a = mA[m], b = mN[m], c = mG[m]
-                    if a != 0 { rA[k] += wj * a }
-                    if b != 0 { rN[k] += wj * b }
-                    if c != 0 { rG[k] += wj * c }
-                }
+    ///
+    /// With `threads` > 1 the local targets are cut into that many contiguous ranges and each
+    /// worker walks every spike, taking the part of its row that falls in its range (rows are
+    /// sorted by target, so a binary search finds it). Each target is still summed in spike
+    /// order, so the rings are bit-identical for any thread count.
+    public func deliver(_ spikes: [Spike], threads: Int = 1) {
+        guard !spikes.isEmpty else { return }
+        let view = DeliveryView(self)
+        let workers = threads > 1 && spikes.count >= 16 ? min(threads, max(1, n / 64)) : 1
+        if workers <= 1 {
+            spikes.withUnsafeBufferPointer { view.deliver($0, targets: 0..<UInt32(n)) }
+            return
+        }
+        let bounds = (0...workers).map { UInt32($0 * n / workers) }
+        spikes.withUnsafeBufferPointer { sp in
+            let list = SharedPointer(UnsafeMutablePointer(mutating: sp.baseAddress!))
+            let count = sp.count
+            ChunkedLoop.run(chunks: workers, threads: workers) { w in
+                // SAFETY: worker w writes ring entries only for local targets in
+                // bounds[w] ..< bounds[w+1]; the ranges are disjoint. The spike list is only read.
+                view.deliver(UnsafeBufferPointer(start: list.base, count: count), targets: bounds[w]..<bounds[w + 1])
             }
-        }}}}
+        }
     }
 
     // MARK: update
@@ -218,6 +219,65 @@ public final class ShardKernel {
     /// Clears the sums behind interval means.
     public func resetStats() {
         vSum.fill(0); gASum.fill(0); gNSum.fill(0); gGSum.fill(0); statSamples = 0
+    }
+}
+
+/// What delivery reads and writes, shareable with parallel workers.
+struct DeliveryView: Sendable {
+    let n: Int, R: Int, P: Int
+    let starts: SharedPointer<UInt32>, ends: SharedPointer<UInt32>, tgt: SharedPointer<UInt32>
+    let wts: SharedPointer<Float>, dly: SharedPointer<UInt16>
+    let pop: SharedPointer<UInt8>, srcPop: SharedPointer<UInt8>
+    let mA: SharedPointer<Float>, mN: SharedPointer<Float>, mG: SharedPointer<Float>
+    let rA: SharedPointer<Float>, rN: SharedPointer<Float>, rG: SharedPointer<Float>
+
+    init(_ k: ShardKernel) {
+        n = k.n; R = k.ringDepth; P = k.populations
+        starts = k.synapses.rowStart.shared; ends = k.synapses.rowEnd.shared; tgt = k.synapses.target.shared
+        wts = k.synapses.weight.shared; dly = k.synapses.delay.shared
+        pop = k.localPopulation.shared; srcPop = k.sourcePopulation.shared
+        mA = k.mixBuffers.ampa.shared; mN = k.mixBuffers.nmda.shared; mG = k.mixBuffers.gaba.shared
+        rA = k.ringA.shared; rN = k.ringN.shared; rG = k.ringG.shared
+    }
+
+    /// Delivers every spike into the rings of targets in `targets`.
+    @inline(__always)
+    func deliver(_ spikes: UnsafeBufferPointer<Spike>, targets: Range<UInt32>) {
+        for s in spikes {
+            let g = Int(s.source)
+            var lo = Int(starts[g]), hi = Int(ends[g])
+            if lo == hi { continue }
+            if targets.lowerBound > 0 || targets.upperBound < UInt32(n) {
+                lo = lowerBound(targets.lowerBound, lo, hi)
+                hi = lowerBound(targets.upperBound, lo, hi)
+                if lo == hi { continue }
+            }
+            let base = Int(srcPop[g]) * P
+            let s0 = s.step % R   // one division per spike, not per synapse
+            for j in lo..<hi {
+                let t = Int(tgt[j])
+                var slot = s0 + Int(dly[j])   // = (step + d) mod R
+                while slot >= R { slot -= R }
+                let k = slot * n + t
+                let m = base + Int(pop[t])
+                let wj = wts[j]
+                let a = mA[m], b = mN[m], c = mG[m]
+                if a != 0 { rA[k] += wj * a }
+                if b != 0 { rN[k] += wj * b }
+                if c != 0 { rG[k] += wj * c }
+            }
+        }
+    }
+
+    /// First index in lo..<hi whose target is ≥ t (rows are sorted by target).
+    @inline(__always)
+    func lowerBound(_ t: UInt32, _ lo0: Int, _ hi0: Int) -> Int {
+        var lo = lo0, hi = hi0
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if tgt[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
 

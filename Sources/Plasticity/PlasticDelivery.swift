@@ -41,8 +41,8 @@ public final class PlasticDelivery {
     }
 
     /// Delivers `spikes` (sorted) into the kernel's rings, then updates plastic weights.
-    public func deliver(_ spikes: [Spike], kernel k: ShardKernel) {
-        k.deliver(spikes)
+    public func deliver(_ spikes: [Spike], kernel k: ShardKernel, threads: Int = 1) {
+        k.deliver(spikes, threads: threads)
         history.add(spikes)
         let table = k.synapses
         let P = populations

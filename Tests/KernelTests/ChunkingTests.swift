@@ -38,3 +38,23 @@ import Testing
         }
     }
 }
+
+@Suite struct ParallelDeliveryTests {
+    /// Delivery split over target ranges equals serial delivery, bit for bit, in every ring.
+    @Test func parallelDeliveryEqualsSerial() {
+        let make = { ChunkingTests().network(chunkSize: 64) }
+        var seq = KeyedSequence(key: 8)
+        var spikes: [Spike] = []
+        for step in 0..<10 { for _ in 0..<40 { spikes.append(Spike(step: step, source: Int32(seq.below(300)))) } }
+        spikes.sort()
+        let serial = make()
+        serial.deliver(spikes, threads: 1)
+        for threads in [2, 3, 4] {
+            let k = make()
+            k.deliver(spikes, threads: threads)
+            for ring in [(serial.ringA, k.ringA), (serial.ringN, k.ringN), (serial.ringG, k.ringG)] {
+                #expect(ring.0.array.map(\.bitPattern) == ring.1.array.map(\.bitPattern), "threads \(threads)")
+            }
+        }
+    }
+}
