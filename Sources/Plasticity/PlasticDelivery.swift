@@ -46,23 +46,24 @@ public final class PlasticDelivery {
         history.add(spikes)
         let table = k.synapses
         let P = populations
+        let layout = k.layout   // one copy for the batch (a property read per synapse retains every array)
         for s in spikes {
             let i = Int(s.source), t = s.step
-            let sp = Int(k.layout.sourcePopulation[i])
+            let sp = Int(layout.sourcePopulation[i])
             let last = lastPre[i]
             if plasticSource[sp] {
                 for j in table.row(i) {
                     let local = Int(table.target[j])
-                    let post = Int(k.layout.globalIds[local])
-                    guard let rule = rules[sp * P + Int(k.layout.population[local])] else { continue }
+                    let post = Int(layout.globalIds[local])
+                    guard let rule = rules[sp * P + Int(layout.population[local])] else { continue }
                     let w = Double(table.weight[j])
                     let updated: Double
                     switch rule {
                     case let .stdp(r):
                         updated = stdp(r, w: w, pre: i, post: post, t: t, last: last)
                     case let .calcium(r, lo, hi, gRef, vRef):
-                        let tp = Int(k.layout.population[local])
-                        let gN = Double(k.layout.mixNMDA[sp * P + tp]) * k.layout.cells[tp].nmdaUnblocked
+                        let tp = Int(layout.population[local])
+                        let gN = Double(layout.mixNMDA[sp * P + tp]) * layout.cells[tp].nmdaUnblocked
                         let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
                                         / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
                         updated = calcium(r, w: w, lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last)
@@ -78,20 +79,25 @@ public final class PlasticDelivery {
     /// each (pre spikes at or before it), then depression by the postsynaptic trace of post
     /// spikes strictly before t. Traces are sums over the histories (all-to-all pairing;
     /// spikes older than 10 τ are ignored).
+    @inline(__always)
     func stdp(_ r: PairSTDP, w w0: Double, pre i: Int, post j: Int, t: Int, last: Int) -> Double {
         var w = w0
-        if last >= 0 {
-            for tp in history.spikes(of: j, from: last, to: t) {
+        var apost = 0.0
+        let window = Int(10 * r.tauMinus / dt), preWindow = Int(10 * r.tauPlus / dt)
+        // The post ring in time order: facilitation for post spikes in [last, t) (clipped one
+        // by one), the depression trace from post spikes in [t − 10τ₋, t).
+        for k in 0..<history.depth {
+            let tp = history.entry(j, k)
+            guard tp >= 0, tp < t else { continue }
+            if last >= 0, tp >= last {
                 var apre = 0.0
-                for s in history.spikes(of: i, from: tp - Int(10 * r.tauPlus / dt), to: tp + 1) {
-                    apre += r.aPlus * exp(-Double(tp - s) * dt / r.tauPlus)
+                for q in 0..<history.depth {
+                    let s = history.entry(i, q)
+                    if s >= 0, s <= tp, s > tp - preWindow { apre += r.aPlus * exp(-Double(tp - s) * dt / r.tauPlus) }
                 }
                 w = min(r.wMax, max(0, w + apre))
             }
-        }
-        var apost = 0.0
-        for tp in history.spikes(of: j, from: t - Int(10 * r.tauMinus / dt), to: t) {
-            apost += r.aMinus * exp(-Double(t - tp) * dt / r.tauMinus)
+            if tp >= t - window { apost += r.aMinus * exp(-Double(t - tp) * dt / r.tauMinus) }
         }
         return min(r.wMax, max(0, w + apost))
     }

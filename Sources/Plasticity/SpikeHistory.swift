@@ -4,8 +4,8 @@
 
 public struct SpikeHistory: Sendable {
     public let depth: Int
-    var steps: [Int32]     // neuron-major rings, -1 = empty
-    var head: [UInt8]      // next write position per neuron
+    public internal(set) var steps: [Int32]     // neuron-major rings, -1 = empty
+    public internal(set) var head: [UInt8]      // next write position per neuron
 
     public init(neurons: Int, depth: Int = 8) {
         self.depth = depth
@@ -19,6 +19,15 @@ public struct SpikeHistory: Sendable {
             steps[i * depth + Int(head[i])] = Int32(truncatingIfNeeded: s.step)
             head[i] = UInt8((Int(head[i]) + 1) % depth)
         }
+    }
+
+    /// The k-th oldest entry of neuron i's ring (k in 0..<depth; −1 = empty). Entries run in
+    /// time order from k = 0.
+    @inline(__always)
+    public func entry(_ i: Int, _ k: Int) -> Int {
+        var slot = Int(head[i]) + k
+        if slot >= depth { slot -= depth }
+        return Int(steps[i * depth + slot])
     }
 
     /// Spike steps of neuron i in [from, to), ascending.
