@@ -50,6 +50,9 @@ actor FrameWriter {
         })
     }
 
+    /// Continues the numbering of a resumed run after `frames` frames.
+    func resume(after frames: Int) { written = frames }
+
     /// Waits for every queued frame.
     func finish() async throws {
         let pending = inFlight

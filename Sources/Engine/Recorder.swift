@@ -31,7 +31,7 @@ public actor Recorder {
     var isiRun: ISIWindow
     var syncRun: SynchronyWindow
     var runCounts: [Int32]
-    public private(set) var totalSpikes = 0
+    public internal(set) var totalSpikes = 0
     // frames and summary
     var series: [MetricSeries] = []
     let rasterIds: [Int32]
@@ -41,7 +41,9 @@ public actor Recorder {
     let rasterWindow: Double // [ms]
     var lastRates: [Float]
 
-    init(dir: String, blueprint bp: Blueprint, totalSteps: Int, rasterWindow: Double) throws {
+    /// - Parameter resume: a checkpoint's recorder state; the streamed files are then
+    ///   reopened at the lengths it recorded instead of being created.
+    init(dir: String, blueprint bp: Blueprint, totalSteps: Int, rasterWindow: Double, resume: RecorderState? = nil) throws {
         let sc = bp.scenario
         self.dir = dir
         dt = sc.time.dt
@@ -78,6 +80,11 @@ public actor Recorder {
             for i in populations.indices {
                 series.append(MetricSeries(name: name.0, unit: name.1, population: i, times: [], values: []))
             }
+        }
+        if let r = resume {
+            spikeFile = try writeSpikes ? StreamFile(path: dir + "/spikes.bin", resumeAt: r.spikeBytes ?? 0) : nil
+            metricsFile = try StreamFile(path: dir + "/metrics.csv", resumeAt: r.metricsBytes)
+            return  // the caller restores the accumulators (`restore(_:)`)
         }
         if writeSpikes {
             let file = try StreamFile(path: dir + "/spikes.bin")

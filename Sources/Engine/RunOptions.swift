@@ -22,6 +22,12 @@ public struct RunOptions: Sendable {
     public var scenarioPath: String?
     /// Check structural and storage invariants after every structural update (tests; slow).
     public var checkInvariants = false
+    /// Checkpoint interval [ms of network time]; overrides the scenario's `checkpoint.every`.
+    public var checkpointEvery: Double?
+    /// Resume from the run folder's checkpoint (needs `runID`); without one, start afresh.
+    public var resume = false
+    /// Set to make the run checkpoint at its next segment boundary and stop (`RunStopped`).
+    public var stop: StopRequest?
 
     public init(threads: Int = 1, shards: Int = 1, chunkSize: Int = 256, outputRoot: String? = nil,
                 runID: String? = nil, progress: Bool = true, frames: Bool = true, video: Bool = false,
@@ -47,4 +53,6 @@ public struct RunResult: Sendable {
     public var note: String?
     /// Synapses alive at the end (structural plasticity changes the count).
     public var liveSynapses = 0
+    /// Network time [ms] of the checkpoint this run resumed from, if it did.
+    public var resumedAt: Double?
 }

@@ -1,7 +1,10 @@
 // Runner: one scenario run from a validated `Scenario` to a finished run folder.
 // Builds the network, creates `Output/<scenario>/<run-id>/`, drives the simulation in
 // segments that end at recording and frame times, feeds the recorder (and frame writer)
-// while the next segment runs, and writes the manifest last.
+// while the next segment runs, and writes the manifest last. At segment boundaries it
+// writes checkpoints (periodically, and when asked to stop) and can resume from one
+// (see Checkpoint.swift): segment boundaries never depend on checkpoints, so a resumed run
+// writes the same bytes as one that was never interrupted.
 
 import Foundation
 import Kernel
@@ -10,12 +13,20 @@ import Plasticity
 public enum Runner {
     public static func run(_ scenario: Scenario, options: RunOptions) async throws -> RunResult {
         let t0 = Date()
+        let root = options.outputRoot ?? scenario.output.directory
+        // A checkpoint is read and verified before any heavy work.
+        var resume: CheckpointPayload?
+        if options.resume {
+            guard let id = options.runID else { throw RunError.invalid("resuming needs the run's --run-id") }
+            resume = try CheckpointFile.read(runDir: root + "/" + scenario.name + "/" + id, scenarioYAML: scenario.resolvedYAML)
+        }
         let bp = Blueprint(scenario: scenario)
         let sim = await Simulation(blueprint: bp, options: options)
+        if let r = resume { try await sim.restore(r.simulation) }
         let buildSeconds = Date().timeIntervalSince(t0)
 
-        let dir = try RunDirectory.create(root: options.outputRoot ?? scenario.output.directory,
-                                          scenario: scenario.name, runID: options.runID, seed: scenario.seed)
+        let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed)
+        if resume == nil { try? FileManager.default.removeItem(atPath: CheckpointFile.folder(dir)) }  // stale ones
         try writeAtomically(Data(scenario.resolvedYAML.utf8), to: dir + "/scenario.resolved.yaml")
         let dt = scenario.time.dt
         let total = scenario.time.steps
@@ -23,36 +34,69 @@ public enum Runner {
         let frameConfig = options.frames ? scenario.frames : nil
         let frameSteps = frameConfig.map { max(1, Int(($0.every / dt).rounded())) }
         let recorder = try Recorder(dir: dir, blueprint: bp, totalSteps: total,
-                                    rasterWindow: max(500, scenario.time.recordInterval))
+                                    rasterWindow: max(500, scenario.time.recordInterval), resume: resume?.recorder)
+        if let r = resume?.recorder { await recorder.restore(r) }
         var frameWriter: FrameWriter?
         if let fc = frameConfig {
             frameWriter = try FrameWriter(dir: dir + "/frames", config: fc, scenarioName: scenario.name,
                                           seed: scenario.seed, blueprint: bp)
+            if let r = resume { await frameWriter?.resume(after: r.runner.framesWritten) }
         }
         var progress = ProgressLine(total: total, enabled: options.progress)
         let runStart = Date()
         var inFlight: Task<Void, Error>?
-        var segmentSpikes: [Spike] = []
-        var framesWritten = 0
+        var segmentSpikes: [Spike] = resume?.runner.segmentSpikes.spikes ?? []
+        var framesWritten = resume?.runner.framesWritten ?? 0
         var synapseSample: (pre: [Int32], post: [Int32]) = ([], [])
-        if let fc = frameConfig { synapseSample = await sim.synapseSample(count: fc.synapses) }
+        if let r = resume {
+            synapseSample = (r.runner.synapseSamplePre, r.runner.synapseSamplePost)
+        } else if let fc = frameConfig {
+            synapseSample = await sim.synapseSample(count: fc.synapses)
+        }
         // Structural plasticity: its own interval; elements start equal to existing synapses.
         var structural: StructuralDriver?
         var structureRecorder: StructureRecorder?
         let structSteps = scenario.plasticity.structural.map { max(1, Int(($0.interval / dt).rounded())) }
         if let cfg = scenario.plasticity.structural {
             var d = StructuralDriver(config: cfg, blueprint: bp)
-            d.seedElements(with: await sim.synapses(between: d.pairs))
+            if let s = resume?.structural {
+                try d.restore(s)
+            } else {
+                d.seedElements(with: await sim.synapses(between: d.pairs))
+            }
             structural = d
-            structureRecorder = try StructureRecorder(dir: dir, blueprint: bp)
+            structureRecorder = try StructureRecorder(dir: dir, blueprint: bp, resume: resume?.structure)
         }
-        var spinesPerNeuron: [Int] = []
+        var spinesPerNeuron: [Int] = resume?.runner.spinesPerNeuron ?? []
+        let start = resume?.step ?? 0
         // Steps at which a drive switches on or off (lesions, protocols).
-        var driveSwitches = bp.driveChanges.map { Int(($0 / dt).rounded()) }.filter { $0 > 0 && $0 < total }
-        var connectomeSteps = scenario.record.connectome.map { Int(($0 / dt).rounded()) }.filter { $0 <= total }
+        var driveSwitches = bp.driveChanges.map { Int(($0 / dt).rounded()) }.filter { $0 > 0 && $0 < total && $0 > start }
+        var connectomeSteps = scenario.record.connectome.map { Int(($0 / dt).rounded()) }.filter { $0 <= total && (start == 0 || $0 > start) }
         let allPairs = Set(scenario.projections.map { [$0.source, $0.target] })
+        // Checkpoints: at the first segment boundary at or after each multiple of the interval,
+        // and at the next boundary after a stop request.
+        let checkpointSteps = (options.checkpointEvery ?? scenario.checkpoint?.every).map { max(1, Int(($0 / dt).rounded())) }
+        var nextCheckpoint = checkpointSteps.map { (start / $0 + 1) * $0 }
+        var haveCheckpoint = resume != nil
         do {
-            var t = 0
+            var t = start
+            /// Writes the checkpoint for step t (after the boundary's work is done).
+            func checkpoint() async throws -> String {
+                try await inFlight?.value
+                inFlight = nil
+                try await frameWriter?.finish()
+                let payload = CheckpointPayload(
+                    program: NeuroplastVersion.string, step: t, totalSteps: total,
+                    simulation: await sim.captureState(),
+                    runner: RunnerLoopState(segmentSpikes: SpikeList(segmentSpikes), framesWritten: framesWritten,
+                                            synapseSamplePre: synapseSample.pre, synapseSamplePost: synapseSample.post,
+                                            spinesPerNeuron: spinesPerNeuron),
+                    recorder: try await recorder.captureState(), structural: structural?.state,
+                    structure: try structureRecorder?.captureState())
+                let path = try CheckpointFile.write(payload, scenarioYAML: scenario.resolvedYAML, runDir: dir)
+                haveCheckpoint = true
+                return path
+            }
             while t < total {
                 var next = min(total, (t / recordSteps + 1) * recordSteps)
                 if let sw = driveSwitches.first { next = min(next, sw) }
@@ -120,6 +164,14 @@ public enum Runner {
                     try await fw.submit(snap)
                     framesWritten += 1
                 }
+                if t < total {
+                    let stop = options.stop?.isRequested(now: Double(t) * dt) ?? false
+                    if stop || nextCheckpoint.map({ t >= $0 }) ?? false {
+                        let path = try await checkpoint()
+                        if let every = checkpointSteps { nextCheckpoint = (t / every + 1) * every }
+                        if stop { throw RunStopped(directory: dir, checkpoint: path, time: Double(t) * dt) }
+                    }
+                }
                 progress.update(step: t, dt: dt)
             }
             try await inFlight?.value
@@ -129,8 +181,11 @@ public enum Runner {
             try structureRecorder?.file.commit()
         } catch {
             progress.finish()
-            await recorder.abandon()
-            structureRecorder?.file.discard()
+            // The partial files are kept when a checkpoint needs them to resume.
+            if !haveCheckpoint {
+                await recorder.abandon()
+                structureRecorder?.file.discard()
+            }
             throw error
         }
         let runSeconds = Date().timeIntervalSince(runStart)
@@ -149,6 +204,7 @@ public enum Runner {
                                totalSeconds: Date().timeIntervalSince(t0), summary: summary, frames: framesWritten,
                                note: videoNote)
         result.liveSynapses = await sim.liveSynapses()
+        result.resumedAt = resume.map { Double($0.step) * dt }
         try Manifest.write(dir: dir, scenario: scenario, options: options, result: result,
                            epochSteps: await sim.epochSteps, synapseBytes: await sim.synapseBytes)
         return result

@@ -202,3 +202,19 @@ extension Shard {
         return zip(globalIds, counts).map { ($0, $1) }
     }
 }
+
+/// A shard's part of a checkpoint.
+struct ShardState: Codable {
+    var kernel: KernelState
+    var plastic: PlasticState?
+}
+
+extension Shard {
+    func captureState() -> ShardState { ShardState(kernel: kernel.captureState(), plastic: plastic?.captureState()) }
+
+    func restore(_ s: ShardState) throws {
+        do { try kernel.restore(s.kernel) } catch { throw CheckpointError.corrupt("shard \(index): \(error)") }
+        if (s.plastic == nil) != (plastic == nil) { throw CheckpointError.corrupt("shard \(index): weight plasticity state missing or unexpected") }
+        if let p = plastic, let st = s.plastic, let problem = p.restore(st) { throw CheckpointError.corrupt("shard \(index): \(problem)") }
+    }
+}

@@ -188,3 +188,28 @@ extension Simulation {
         return out
     }
 }
+
+/// The simulation's part of a checkpoint: the step, the spikes awaiting exchange and every
+/// shard's state (in shard order; a checkpoint resumes with the same shard count).
+struct SimulationState: Codable {
+    var step: Int
+    var pending: SpikeList
+    var shards: [ShardState]
+}
+
+extension Simulation {
+    func captureState() async -> SimulationState {
+        var states: [ShardState] = []
+        for s in shards { states.append(await s.captureState()) }
+        return SimulationState(step: step, pending: SpikeList(pending), shards: states)
+    }
+
+    func restore(_ s: SimulationState) async throws {
+        guard s.shards.count == shards.count else {
+            throw CheckpointError.shards(checkpoint: s.shards.count, run: shards.count)
+        }
+        for (shard, st) in zip(shards, s.shards) { try await shard.restore(st) }
+        step = s.step
+        pending = s.pending.spikes
+    }
+}

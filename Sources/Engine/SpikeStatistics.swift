@@ -13,7 +13,7 @@ import Glibc
 ///
 /// n_i(t) is neuron i's spike count in bin t. χ ≈ 1/√N for independent neurons and → 1 for
 /// full synchrony. Σ_t n_i(t)² is accumulated exactly from spikes in time order.
-struct SynchronyWindow {
+struct SynchronyWindow: Codable {
     let start: Int          // [steps]
     let binSteps: Int
     let bins: Int
@@ -65,7 +65,7 @@ struct SynchronyWindow {
 }
 
 /// Per-neuron inter-spike-interval moments over a window.
-struct ISIWindow {
+struct ISIWindow: Codable {
     var sum: [Double]
     var sumSq: [Double]
     var n: [Int32]

@@ -19,6 +19,36 @@ final class StreamFile {
         guard handle != nil else { throw RunError.io("cannot create \(partialPath): \(String(cString: strerror(errno)))") }
     }
 
+    /// Reopens the partial file of an interrupted run, cut back to `length` bytes — its length
+    /// when the checkpoint was written — so that writing continues where the checkpoint
+    /// left off. A file already committed (the run had finished) is reopened as partial.
+    init(path: String, resumeAt length: Int) throws {
+        finalPath = path
+        partialPath = path + ".partial"
+        if access(partialPath, F_OK) != 0, access(finalPath, F_OK) == 0 { rename(finalPath, partialPath) }
+        guard let h = fopen(partialPath, "r+b") else {
+            throw RunError.io("cannot resume: \(partialPath) is missing (\(String(cString: strerror(errno)))); the run folder does not match its checkpoint")
+        }
+        handle = h
+        fseeko(h, 0, SEEK_END)
+        let size = Int(ftello(h))
+        guard size >= length else {
+            throw RunError.io("cannot resume: \(partialPath) holds \(size) bytes but the checkpoint recorded \(length); the run folder does not match its checkpoint")
+        }
+        if ftruncate(fileno(h), off_t(length)) != 0 || fseeko(h, off_t(length), SEEK_SET) != 0 {
+            throw RunError.io("cannot resume \(partialPath): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Flushes to disk and returns the file's length in bytes (recorded by checkpoints).
+    func sync() throws -> Int {
+        guard let h = handle else { return 0 }
+        if fflush(h) != 0 || fsync(fileno(h)) != 0 {
+            throw RunError.io("cannot flush \(partialPath): \(String(cString: strerror(errno)))")
+        }
+        return Int(ftello(h))
+    }
+
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let h = handle, bytes.count > 0 else { return }
         if fwrite(bytes.baseAddress, 1, bytes.count, h) != bytes.count {

@@ -152,3 +152,38 @@ extension StructuralDriver {
         return problems
     }
 }
+
+/// What structural plasticity carries from one update to the next, for checkpoints.
+struct StructuralState: Codable {
+    var axonal: PackedArray<Double>, dendriticExc: PackedArray<Double>, dendriticInh: PackedArray<Double>
+    var calcium: PackedArray<Double>
+    var calciumTime: PackedArray<Double>
+    var rewiring: RewiringState
+    var formationScale: PackedArray<Double>?
+    var retractionScale: PackedArray<Double>?
+    var formed: [Int], eliminated: [Int]
+    var prunedWeak: Int
+}
+
+extension StructuralDriver {
+    var state: StructuralState {
+        StructuralState(axonal: PackedArray(elements.axonal), dendriticExc: PackedArray(elements.dendriticExc),
+                        dendriticInh: PackedArray(elements.dendriticInh), calcium: PackedArray(calcium),
+                        calciumTime: PackedArray(calciumTime), rewiring: rewiring.state,
+                        formationScale: formationScale.map { PackedArray($0) }, retractionScale: retractionScale.map { PackedArray($0) },
+                        formed: formed, eliminated: eliminated, prunedWeak: prunedWeak)
+    }
+
+    mutating func restore(_ s: StructuralState) throws {
+        let n = blueprint.neuronCount
+        guard [s.axonal, s.dendriticExc, s.dendriticInh, s.calcium, s.calciumTime].allSatisfy({ $0.values.count == n }),
+              s.formed.count == formed.count, s.eliminated.count == eliminated.count else {
+            throw CheckpointError.corrupt("structural plasticity state does not fit this network")
+        }
+        elements.axonal = s.axonal.values; elements.dendriticExc = s.dendriticExc.values; elements.dendriticInh = s.dendriticInh.values
+        calcium = s.calcium.values; calciumTime = s.calciumTime.values
+        rewiring.restore(s.rewiring)
+        formationScale = s.formationScale?.values; retractionScale = s.retractionScale?.values
+        formed = s.formed; eliminated = s.eliminated; prunedWeak = s.prunedWeak
+    }
+}

@@ -15,8 +15,14 @@ final class StructureRecorder {
     var calciumSeries: [MetricSeries]
     var spineSeries: [MetricSeries]
 
-    init(dir: String, blueprint bp: Blueprint) throws {
+    init(dir: String, blueprint bp: Blueprint, resume: StructureRecorderState? = nil) throws {
         blueprint = bp
+        if let r = resume {
+            file = try StreamFile(path: dir + "/structure.csv", resumeAt: r.bytes)
+            calciumSeries = r.calciumSeries
+            spineSeries = r.spineSeries
+            return
+        }
         file = try StreamFile(path: dir + "/structure.csv")
         try file.write("time_ms,scope,name,synapses,formed,eliminated,pruned_weak,mean_weight,calcium_mean,axonal_elements,dendritic_elements,spines_per_neuron,spine_density_per_mm2\n")
         let P = bp.scenario.populations.count
@@ -55,5 +61,18 @@ final class StructureRecorder {
         driver.formed = driver.formed.map { _ in 0 }
         driver.eliminated = driver.eliminated.map { _ in 0 }
         driver.prunedWeak = 0
+    }
+}
+
+/// The structure recorder's part of a checkpoint: its series and the length of structure.csv.
+struct StructureRecorderState: Codable {
+    var calciumSeries: [MetricSeries]
+    var spineSeries: [MetricSeries]
+    var bytes: Int
+}
+
+extension StructureRecorder {
+    func captureState() throws -> StructureRecorderState {
+        StructureRecorderState(calciumSeries: calciumSeries, spineSeries: spineSeries, bytes: try file.sync())
     }
 }

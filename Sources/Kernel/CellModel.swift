@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// Poisson background input of a population.
-public struct PoissonDrive: Sendable, Equatable {
+public struct PoissonDrive: Sendable, Equatable, Codable {
     /// Expected inputs per neuron per step (rate·dt).
     public var meanPerStep: Double
     /// exp(−meanPerStep), the probability of no input in a step.
@@ -28,8 +28,8 @@ public struct PoissonDrive: Sendable, Equatable {
 }
 
 /// Kernel-side description of one population's cells.
-public struct CellModel: Sendable {
-    public enum Kind: Sendable { case lif, adex }
+public struct CellModel: Sendable, Codable {
+    public enum Kind: Sendable, Codable { case lif, adex }
     public var kind: Kind
     public var C: Double          // [pF]
     public var gL: Double         // [nS]

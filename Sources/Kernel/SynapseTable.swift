@@ -161,3 +161,53 @@ public final class SynapseTable {
         return problems
     }
 }
+
+extension SynapseTable {
+    /// The live synapses row by row, in storage order within each row — what a checkpoint
+    /// keeps. Spare room and holes are not kept: they never change which synapses a spike
+    /// reaches or in which order a target sums them.
+    public struct Rows: Codable, Sendable {
+        /// Live synapses per source (global id order).
+        public var length: PackedArray<UInt32>
+        public var target: PackedArray<UInt32>
+        public var weight: PackedArray<Float>
+        public var delay: PackedArray<UInt16>
+        public var minDelay: Int
+        public var maxDelay: Int
+    }
+
+    public func rows() -> Rows {
+        var len = [UInt32](), tgt = [UInt32](), w = [Float](), d = [UInt16]()
+        len.reserveCapacity(globalNeurons); tgt.reserveCapacity(count); w.reserveCapacity(count); d.reserveCapacity(count)
+        for r in 0..<globalNeurons {
+            let range = row(r)
+            len.append(UInt32(range.count))
+            for j in range { tgt.append(target[j]); w.append(weight[j]); d.append(delay[j]) }
+        }
+        return Rows(length: PackedArray(len), target: PackedArray(tgt), weight: PackedArray(w), delay: PackedArray(d),
+                    minDelay: minDelay, maxDelay: maxDelay)
+    }
+
+    /// Replaces every row with `rows` (packed, each with 2 slots of room, as `compact`
+    /// leaves them). Returns a description of the mismatch instead when `rows` does not fit.
+    public func restore(_ rows: Rows) -> String? {
+        let len = rows.length.values, n = rows.target.values.count
+        guard len.count == globalNeurons else { return "synapse rows for \(len.count) sources, table has \(globalNeurons)" }
+        guard rows.weight.values.count == n, rows.delay.values.count == n,
+              len.reduce(0, { $0 + Int($1) }) == n else { return "synapse rows of inconsistent lengths" }
+        let slots = max(n + 2 * globalNeurons, 1)
+        let t = KernelBuffer<UInt32>(count: slots, initial: 0), w = KernelBuffer<Float>(count: slots, initial: 0)
+        let d = KernelBuffer<UInt16>(count: slots, initial: 0)
+        var at = 0, k = 0
+        for r in 0..<globalNeurons {
+            let m = Int(len[r])
+            for j in 0..<m { t[at + j] = rows.target.values[k + j]; w[at + j] = rows.weight.values[k + j]; d[at + j] = rows.delay.values[k + j] }
+            rowStart[r] = UInt32(at); rowEnd[r] = UInt32(at + m); rowCapacity[r] = UInt32(m + 2)
+            at += m + 2; k += m
+        }
+        target = t; weight = w; delay = d
+        used = at; count = n
+        minDelay = rows.minDelay; maxDelay = rows.maxDelay
+        return nil
+    }
+}

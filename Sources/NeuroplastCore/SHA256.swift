@@ -30,6 +30,22 @@ public struct SHA256: Sendable {
 
     public mutating func update(_ string: String) { update(Array(string.utf8)) }
 
+    /// Adds contiguous bytes, compressing whole blocks in place (fast path for large
+    /// inputs such as checkpoints).
+    public mutating func update(bytes raw: UnsafeRawBufferPointer) {
+        var i = 0
+        while i < raw.count, !buffer.isEmpty {   // top up a partial block first
+            buffer.append(raw[i]); i += 1; length &+= 1
+            if buffer.count == 64 { compress(); buffer.removeAll(keepingCapacity: true) }
+        }
+        guard let base = raw.baseAddress else { return }
+        while raw.count - i >= 64 {
+            compress(block: base + i)
+            i += 64; length &+= 64
+        }
+        if i < raw.count { update(UnsafeRawBufferPointer(rebasing: raw[i...])) }
+    }
+
     public mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
         buffer.append(0x80)
@@ -44,9 +60,19 @@ public struct SHA256: Sendable {
     }
 
     private mutating func compress() {
-        var w = [UInt32](repeating: 0, count: 64)
+        let block = buffer  // a copy: `compress(block:)` mutates self
+        block.withUnsafeBytes { compress(block: $0.baseAddress!) }
+    }
+
+    private mutating func compress(block: UnsafeRawPointer) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            compress(block: block.assumingMemoryBound(to: UInt8.self), w: w)
+        }
+    }
+
+    private mutating func compress(block b: UnsafePointer<UInt8>, w: UnsafeMutableBufferPointer<UInt32>) {
         for i in 0..<16 {
-            w[i] = UInt32(buffer[4*i]) << 24 | UInt32(buffer[4*i+1]) << 16 | UInt32(buffer[4*i+2]) << 8 | UInt32(buffer[4*i+3])
+            w[i] = UInt32(b[4*i]) << 24 | UInt32(b[4*i+1]) << 16 | UInt32(b[4*i+2]) << 8 | UInt32(b[4*i+3])
         }
         for i in 16..<64 {
             let s0 = rotr(w[i-15], 7) ^ rotr(w[i-15], 18) ^ (w[i-15] >> 3)

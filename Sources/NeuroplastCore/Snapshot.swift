@@ -53,7 +53,7 @@ public struct RasterSample: Sendable, Equatable {
 }
 
 /// A time series of one metric (e.g. the rate of one population) so far.
-public struct MetricSeries: Sendable, Equatable {
+public struct MetricSeries: Sendable, Equatable, Codable {
     public var name: String
     /// Unit of `values`, e.g. "Hz".
     public var unit: String

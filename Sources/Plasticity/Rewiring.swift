@@ -62,10 +62,10 @@ public struct Rewiring: Sendable {
     /// Which (pre population, post population) pairs may form structural synapses.
     let allowed: Set<[Int]>
     let population: [UInt8]
-    public private(set) var lost: [LostSite] = []
+    public internal(set) var lost: [LostSite] = []
     /// Time since which a synapse has been weak [ms].
-    public private(set) var weakSince: [SynapseKey: Double] = [:]
-    public private(set) var updates: UInt64 = 0
+    public internal(set) var weakSince: [SynapseKey: Double] = [:]
+    public internal(set) var updates: UInt64 = 0
 
     public init(rules: RewiringRules, seed: UInt64, sign: [SynapseSign], population: [UInt8], x: [Double], y: [Double],
                 width: Double, height: Double, periodic: Bool, allowedPairs: [(Int, Int)]) {

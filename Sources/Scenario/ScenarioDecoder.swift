@@ -11,7 +11,8 @@ struct ScenarioDecoder {
     var declaredPopulations: Set<String> = []
 
     static let topKeys = ["schema", "name", "description", "seed", "time", "sheet", "receptors",
-                          "populations", "projections", "drive", "record", "frames", "output", "plasticity", "nmda_block"]
+                          "populations", "projections", "drive", "record", "frames", "output", "plasticity", "nmda_block",
+                          "checkpoint"]
 
     func decode(resolvedYAML: String) -> Scenario? {
         guard let top = root.mapping(allowed: Self.topKeys) else { return nil }
@@ -63,6 +64,7 @@ struct ScenarioDecoder {
         let record = top["record"].map(decodeRecord) ?? RecordConfig(spikes: true, rasterSample: 50)
         let frames = top["frames"].flatMap { decodeFrames($0, time: time) }
         let output = OutputConfig(directory: top["output"].flatMap(decodeOutput) ?? "Output")
+        let checkpoint = top["checkpoint"].flatMap { decodeCheckpoint($0, time: time) }
 
         if let pr = top["populations"], pops.isEmpty, sink.isEmpty { pr.error("`populations` must list at least one population") }
         checkSize(pops: pops, projections: projections, sheet: sheet, top: top)
@@ -73,6 +75,7 @@ struct ScenarioDecoder {
                           record: record, frames: frames, output: output, resolvedYAML: resolvedYAML)
         sc.plasticity = plasticity
         sc.nmdaBlock = blocks
+        sc.checkpoint = checkpoint
         return sc
     }
 
@@ -362,6 +365,13 @@ struct ScenarioDecoder {
         let video = m["video"]?.bool() ?? false
         guard let every else { return nil }
         return FramesConfig(every: every, width: w, height: h, theme: theme, colour: colour, synapses: syn, video: video)
+    }
+
+    func decodeCheckpoint(_ r: NodeReader, time: TimeConfig?) -> CheckpointConfig? {
+        guard let m = r.mapping(allowed: ["every"]) else { return nil }
+        guard let every = m.required("every", in: r)?.quantity(.time, min: 0, exclusiveMin: true) else { return nil }
+        if let t = time, every < t.dt { m["every"]?.error("`checkpoint.every` must be at least one time step (\(t.dt) ms)") }
+        return CheckpointConfig(every: every)
     }
 
     func decodeOutput(_ r: NodeReader) -> String? {

@@ -23,6 +23,8 @@ public struct Scenario: Sendable {
     public var plasticity: PlasticityConfig = .none
     /// NMDA-receptor block set directly, per target population and time window.
     public var nmdaBlock: [NMDABlock] = []
+    /// Periodic checkpoints (`checkpoint: {every: "10 s"}`); nil = only on SIGTERM/SIGUSR1.
+    public var checkpoint: CheckpointConfig?
     /// The resolved scenario as YAML (after `--set`), for `scenario.resolved.yaml` and hashing.
     public var resolvedYAML: String
 
@@ -184,6 +186,12 @@ public struct FramesConfig: Sendable, Equatable {
         self.every = every; self.width = width; self.height = height; self.theme = theme
         self.colour = colour; self.synapses = synapses; self.video = video
     }
+}
+
+/// How often a run writes a checkpoint to `<run dir>/checkpoints/`.
+public struct CheckpointConfig: Sendable, Equatable {
+    public var every: Double   // [ms] of network time
+    public init(every: Double) { self.every = every }
 }
 
 public struct OutputConfig: Sendable, Equatable {

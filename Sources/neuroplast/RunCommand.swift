@@ -1,11 +1,26 @@
-// `neuroplast run FILE`: run a scenario and write its run folder.
+// `neuroplast run FILE`: run a scenario and write its run folder. SIGTERM and SIGUSR1
+// (Slurm's warning before the time limit) make the run checkpoint at its next segment
+// boundary and exit 3; `--resume` continues it from that checkpoint.
 
 import ArgumentParser
 import Engine
 import Foundation
+import Scenario
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a scenario file.")
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a scenario file.",
+        discussion: """
+        Checkpoints go to <run folder>/checkpoints/checkpoint.npck: every `checkpoint.every` of the scenario \
+        or --checkpoint-every, and on SIGTERM or SIGUSR1, after which the run exits 3 (requeue me). \
+        Resume with the same scenario, --set, --seed, --shards and --run-id plus --resume; without a \
+        checkpoint in the run folder, --resume starts afresh. Exit codes: 0 done, 3 stopped after a \
+        checkpoint, 64 usage (e.g. another --shards than the checkpoint's), 65 invalid scenario or a \
+        checkpoint of another scenario, 1 runtime failure or a damaged checkpoint.
+        """)
 
     @Argument(help: "Scenario file (YAML).") var file: String
     @OptionGroup var scenario: ScenarioOverrides
@@ -16,19 +31,39 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Skip frames even if the scenario asks for them.") var noFrames = false
     @Flag(help: "Assemble frames into an MP4 with ffmpeg.") var video = false
     @Flag(help: "No progress line.") var quiet = false
+    @Option(help: ArgumentHelp("Write a checkpoint every this much network time, e.g. \"10 s\" (overrides the scenario's checkpoint.every).", valueName: "time"))
+    var checkpointEvery: String?
+    @Flag(help: "Resume the run named by --run-id from its checkpoint (start afresh if it has none).") var resume = false
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256; got \(threads)") }
         guard (1...64).contains(shards) else { throw ValidationError("--shards must be between 1 and 64; got \(shards)") }
         if let r = runId, r.isEmpty || r.contains("/") { throw ValidationError("--run-id must be a folder name without '/'") }
+        if resume, runId == nil { throw ValidationError("--resume needs the --run-id of the run to resume") }
+        if let c = checkpointEvery, Self.milliseconds(c) == nil {
+            throw ValidationError("--checkpoint-every needs a positive time with a unit, e.g. \"10 s\" or \"500 ms\"; got \"\(c)\"")
+        }
+    }
+
+    /// A time such as "10 s" in ms.
+    static func milliseconds(_ text: String) -> Double? {
+        guard let q = Quantity.parse(text), let (dim, factor) = UnitTable.units[q.unit], dim == .time, q.value > 0 else { return nil }
+        return q.value * factor
     }
 
     func run() async throws {
         let sc = try loadScenario(file, scenario)
-        let opts = RunOptions(threads: threads, shards: shards, outputRoot: out, runID: runId, progress: !quiet,
+        var opts = RunOptions(threads: threads, shards: shards, outputRoot: out, runID: runId, progress: !quiet,
                               frames: !noFrames, video: video, scenarioPath: file)
+        opts.checkpointEvery = checkpointEvery.flatMap(Self.milliseconds)
+        opts.resume = resume
+        let stop = StopRequest()
+        opts.stop = stop
+        let signals = Self.interceptStopSignals(stop)
+        defer { for s in signals { s.cancel() } }
         do {
             let r = try await Runner.run(sc, options: opts)
+            if let t = r.resumedAt { print(String(format: "resumed from the checkpoint at %.1f ms", t)) }
             print("wrote \(r.directory)\(r.frames > 0 ? " (\(r.frames) frames)" : "")")
             if let note = r.note { print(note) }
             print(String(format: "%d neurons, %d synapses, %d spikes; build %.2f s, run %.2f s", r.neurons, r.synapses, r.spikes, r.buildSeconds, r.runSeconds))
@@ -38,8 +73,30 @@ struct RunCommand: AsyncParsableCommand {
                                  s.cv.map { String(format: "%.2f", $0) } ?? "–", s.synchrony.map { String(format: "%.3f", $0) } ?? "–"))
                 }
             }
+        } catch let e as RunStopped {
+            Report.stderr(e.description)
+            Report.stderr("resume with: neuroplast run \(file) --run-id \((e.directory as NSString).lastPathComponent) --resume (same --set, --seed and --shards)")
+            throw ExitCode(3)
+        } catch let e as CheckpointError {
+            Report.stderr("error: \(e)")
+            switch e {
+            case .foreign: throw ExitCode(65)
+            case .shards: throw ExitCode(64)
+            case .corrupt: throw ExitCode(1)
+            }
         } catch {
             throw Report.exitCode(for: error)
+        }
+    }
+
+    /// SIGTERM and SIGUSR1 ask the run to checkpoint and stop; the sources must be kept alive.
+    static func interceptStopSignals(_ stop: StopRequest) -> [DispatchSourceSignal] {
+        [SIGTERM, SIGUSR1].map { sig in
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            src.setEventHandler { stop.request() }
+            src.resume()
+            return src
         }
     }
 }

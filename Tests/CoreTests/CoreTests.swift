@@ -1,6 +1,7 @@
 // SHA-256 against the FIPS 180-4 example vectors, and the counter RNG's determinism and
 // uniformity.
 
+import Foundation
 import Testing
 import NeuroplastCore
 
@@ -13,6 +14,18 @@ import NeuroplastCore
         // Longer than one block, not a multiple of 64 bytes.
         #expect(SHA256.hex(String(repeating: "a", count: 1000))
                 == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    /// The block-wise path for contiguous bytes agrees with the byte-wise one, whatever the split.
+    @Test func contiguousBytesMatchSequence() {
+        let data = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let expected = SHA256.hex(data)
+        for split in [0, 1, 63, 64, 65, 500, 1000] {
+            var h = SHA256()
+            h.update(data[..<split])
+            data[split...].withUnsafeBytes { h.update(bytes: $0) }
+            #expect(h.finalize().map { String(format: "%02x", $0) }.joined() == expected, "split \(split)")
+        }
     }
 }
 

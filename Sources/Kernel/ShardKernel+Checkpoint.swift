@@ -1,0 +1,55 @@
+// A shard kernel's state as a checkpoint keeps it: everything a later step reads — the
+// membrane and conductance state, refractory counters, the delay rings (spikes already
+// delivered but not yet arrived), the sums behind interval means, the cell models in force
+// (drives and blocks switch during a run) and the synapse rows. The Poisson drive needs no
+// state: it is drawn from a counter-based generator keyed by (neuron, step).
+
+/// Everything of a `ShardKernel` that changes while it runs.
+public struct KernelState: Codable, Sendable {
+    public var n: Int
+    public var ringDepth: Int
+    public var v, w, gA, xN, sN, gG: PackedArray<Double>
+    public var refractory: PackedArray<Double>
+    public var ringA, ringN, ringG: PackedArray<Float>
+    public var vSum, gASum, gNSum, gGSum: PackedArray<Double>
+    public var statSamples: Int
+    public var cells: [CellModel]
+    public var synapses: SynapseTable.Rows
+}
+
+/// A checkpoint's kernel state that does not fit the kernel it is restored into.
+public struct KernelStateMismatch: Error, CustomStringConvertible {
+    public var description: String
+}
+
+extension ShardKernel {
+    public func captureState() -> KernelState {
+        func pack<T>(_ b: KernelBuffer<T>) -> PackedArray<T> { PackedArray(b.array) }
+        return KernelState(n: n, ringDepth: ringDepth, v: pack(v), w: pack(w), gA: pack(gA), xN: pack(xN), sN: pack(sN),
+                           gG: pack(gG), refractory: pack(refractory), ringA: pack(ringA), ringN: pack(ringN),
+                           ringG: pack(ringG), vSum: pack(vSum), gASum: pack(gASum), gNSum: pack(gNSum),
+                           gGSum: pack(gGSum), statSamples: statSamples, cells: layout.cells, synapses: synapses.rows())
+    }
+
+    /// Overwrites the kernel's state with `s`, which must come from a kernel built from the
+    /// same blueprint and partition.
+    public func restore(_ s: KernelState) throws(KernelStateMismatch) {
+        guard s.n == n, s.ringDepth == ringDepth, s.cells.count == layout.cells.count else {
+            throw KernelStateMismatch(description: "kernel state for \(s.n) neurons, ring depth \(s.ringDepth), \(s.cells.count) populations; this shard has \(n), \(ringDepth), \(layout.cells.count)")
+        }
+        func fill<T>(_ b: KernelBuffer<T>, _ p: PackedArray<T>, _ name: String) throws(KernelStateMismatch) {
+            guard p.values.count == b.count else {
+                throw KernelStateMismatch(description: "\(name): \(p.values.count) values, expected \(b.count)")
+            }
+            for (i, x) in p.values.enumerated() { b[i] = x }
+        }
+        try fill(v, s.v, "v"); try fill(w, s.w, "w"); try fill(gA, s.gA, "gA"); try fill(xN, s.xN, "xN")
+        try fill(sN, s.sN, "sN"); try fill(gG, s.gG, "gG"); try fill(refractory, s.refractory, "refractory")
+        try fill(ringA, s.ringA, "ringA"); try fill(ringN, s.ringN, "ringN"); try fill(ringG, s.ringG, "ringG")
+        try fill(vSum, s.vSum, "vSum"); try fill(gASum, s.gASum, "gASum"); try fill(gNSum, s.gNSum, "gNSum")
+        try fill(gGSum, s.gGSum, "gGSum")
+        statSamples = s.statSamples
+        layout.cells = s.cells
+        if let problem = synapses.restore(s.synapses) { throw KernelStateMismatch(description: problem) }
+    }
+}
