@@ -97,6 +97,11 @@ public enum Runner {
                 haveCheckpoint = true
                 return path
             }
+            // A connectome requested at the very start is written before the first step.
+            if t == 0, connectomeSteps.first == 0 {
+                connectomeSteps.removeFirst()
+                try await ConnectomeDump.write(dir: dir, time: 0, synapses: await sim.synapses(between: allPairs))
+            }
             while t < total {
                 var next = min(total, (t / recordSteps + 1) * recordSteps)
                 if let sw = driveSwitches.first { next = min(next, sw) }

@@ -1,5 +1,5 @@
 // LocalRunner: runs points of a sweep on this machine, at most `jobs` child processes at
-// a time (`neuroplast run <sweep>/base.yaml --set … --out <sweep>/<id> --run-id run
+// a time (`neuroplast run <sweep>/base.yaml --set … --out <sweep>/<id> --run-id run --resume
 // --quiet --no-frames`). A point is skipped when complete or claimed by another live
 // process; otherwise it is claimed, its old partial run folder removed, and run. On
 // SIGTERM/SIGINT/SIGUSR1 the signal is forwarded to the children, no new point starts,
@@ -50,7 +50,7 @@ public struct LocalRunner: Sendable {
     /// The command line of a point's child.
     public func arguments(for p: SweepPoint) -> [String] {
         ["run", layout.base] + p.overrides.flatMap { ["--set", $0.argument] }
-            + ["--out", layout.pointDir(p.id), "--run-id", "run", "--quiet", "--no-frames"]
+            + ["--out", layout.pointDir(p.id), "--run-id", "run", "--quiet", "--no-frames", "--resume"]
     }
 
     /// Runs `points`, blocking until they are done or the run is interrupted.
@@ -93,9 +93,12 @@ public struct LocalRunner: Sendable {
         guard PointClaim.acquire(lock) else { state.withLock { $0.outcome.busy += 1 }; return }
         defer { PointClaim.release(lock) }
         if layout.isComplete(p) { state.withLock { $0.outcome.alreadyDone += 1 }; return }  // finished while we looked
-        // A previous attempt may have left a partial run folder: start clean.
+        // A previous attempt may have left a run folder: resume it from its checkpoint (the
+        // run is started with --resume), or start clean when it has none.
         let runParent = (layout.runDir(p) as NSString).deletingLastPathComponent
-        try? fm.removeItem(atPath: runParent)
+        if !fm.fileExists(atPath: layout.runDir(p) + "/checkpoints/checkpoint.npck") {
+            try? fm.removeItem(atPath: runParent)
+        }
         try? fm.removeItem(atPath: layout.failure(p.id))
 
         let child: ChildProcess
