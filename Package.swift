@@ -38,8 +38,9 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Scenario", "Kernel", "NeuroplastCore"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "PNGCodec", "NeuroplastCore"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "CLITests", dependencies: ["NeuroplastCore"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CLITests", dependencies: ["NeuroplastCore", "TestSupport"]),
         .testTarget(name: "PlasticityTests", dependencies: ["Plasticity", "Kernel", "NeuroplastCore"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Scenario", "NeuroplastCore"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Scenario", "NeuroplastCore", "TestSupport"]),
     ]
 )

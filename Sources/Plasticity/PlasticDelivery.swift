@@ -36,7 +36,7 @@ public final class PlasticDelivery {
     public init(neurons: Int, populations: Int, rules: [KernelWeightRule?], dt: Double) {
         self.dt = dt; self.populations = populations; self.rules = rules
         plasticSource = (0..<populations).map { s in (0..<populations).contains { rules[s * populations + $0] != nil } }
-        history = SpikeHistory(neurons: neurons, depth: 8)
+        history = SpikeHistory(neurons: neurons, depth: 64)
         lastPre = [Int](repeating: -1, count: neurons)
     }
 

@@ -3,48 +3,7 @@
 
 import Foundation
 import Testing
-
-enum CLI {
-    /// The executable next to the test bundle (SwiftPM builds it with the tests), or
-    /// NEUROPLAST_BIN.
-    static let executable: String = {
-        if let p = ProcessInfo.processInfo.environment["NEUROPLAST_BIN"] { return p }
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let p = candidate.appendingPathComponent("neuroplast").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return dir.appendingPathComponent("neuroplast").path
-    }()
-
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    struct Result { var status: Int32; var out: String; var err: String }
-
-    static func run(_ args: [String], cwd: String? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let o = Pipe(), e = Pipe()
-        p.standardOutput = o; p.standardError = e
-        try p.run()
-        let od = o.fileHandleForReading.readDataToEndOfFile()
-        let ed = e.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, out: String(decoding: od, as: UTF8.self), err: String(decoding: ed, as: UTF8.self))
-    }
-
-    static func tempDir() -> String {
-        let d = NSTemporaryDirectory() + "neuroplast-cli-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
-}
+@_exported import TestSupport
 
 /// A scenario with one fault per case, written to a file, run through `neuroplast run`.
 struct CLIFault: Sendable, CustomStringConvertible {

@@ -1,55 +1,9 @@
-// Test support: the built `neuroplast` executable (next to the test bundle, or
-// NEUROPLAST_BIN), a runner for it, temporary folders, and a tiny base scenario whose
-// points run in a fraction of a second.
+// Test support for sweeps: a tiny base scenario whose points run in a fraction of a
+// second (the executable runner is in TestSupport).
 
 import Foundation
 import Testing
-
-enum CLI {
-    static let executable: String = {
-        if let p = ProcessInfo.processInfo.environment["NEUROPLAST_BIN"] { return p }
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let p = candidate.appendingPathComponent("neuroplast").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return dir.appendingPathComponent("neuroplast").path
-    }()
-
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    struct Result { var status: Int32; var out: String; var err: String }
-
-    static func run(_ args: [String], cwd: String? = nil, env: [String: String] = [:]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        if !env.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 } }
-        let scratch = tempDir()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let outFile = scratch + "/out", errFile = outFile + ".err"
-        FileManager.default.createFile(atPath: outFile, contents: nil)
-        FileManager.default.createFile(atPath: errFile, contents: nil)
-        p.standardOutput = FileHandle(forWritingAtPath: outFile)
-        p.standardError = FileHandle(forWritingAtPath: errFile)
-        try p.run()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus,
-                      out: (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? "",
-                      err: (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? "")
-    }
-
-    static func tempDir() -> String {
-        let d = NSTemporaryDirectory() + "neuroplast-sweep-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
-}
+@_exported import TestSupport
 
 /// A 100-neuron network, 150 ms: a point takes ~0.1 s in a debug build.
 let tinyBase = """

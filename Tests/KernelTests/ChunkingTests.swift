@@ -51,6 +51,7 @@ import Testing
         serial.deliver(spikes, threads: 1)
         for threads in [2, 3, 4] {
             let k = make()
+            k.parallelDeliveryMinSpikes = 1
             k.deliver(spikes, threads: threads)
             for ring in [(serial.ringA, k.ringA), (serial.ringN, k.ringN), (serial.ringG, k.ringG)] {
                 #expect(ring.0.array.map(\.bitPattern) == ring.1.array.map(\.bitPattern), "threads \(threads)")
