@@ -21,7 +21,7 @@ public enum CLI {
         return url.path
     }()
 
-    public struct Result { public var status: Int32; public var out: String; public var err: String }
+    public struct Result: Sendable { public var status: Int32; public var out: String; public var err: String }
 
     public static func run(_ args: [String], cwd: String? = nil, env: [String: String] = [:]) throws -> Result {
         let p = Process()
