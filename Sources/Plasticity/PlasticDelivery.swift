@@ -5,10 +5,11 @@
 // with NMDA-borne presynaptic calcium. Event-driven: a synapse is touched only when its
 // presynaptic neuron fires, as in NEST.
 //
-// Order within a batch: all spikes are delivered with the weights they had at the start of
-// the batch, then weights are updated spike by spike in (step, source) order, so results
-// do not depend on the shard count. Post spikes at the same step as a pre spike count as
-// after it (Brian2 runs on_pre before on_post).
+// Order within a batch, spike by spike in (step, source) order: first what happened up to
+// the spike (STDP facilitation from post spikes since the previous pre spike; the calcium
+// rule integrated to t), then delivery with that weight, then STDP depression — Brian2's
+// order. Results do not depend on the shard count. Post spikes at the same step as a pre
+// spike count as after it (Brian2 runs on_pre before on_post).
 
 import Kernel
 #if canImport(Glibc)
@@ -42,62 +43,82 @@ public final class PlasticDelivery {
 
     /// Delivers `spikes` (sorted) into the kernel's rings, then updates plastic weights.
     public func deliver(_ spikes: [Spike], kernel k: ShardKernel, threads: Int = 1) {
-        k.deliver(spikes, threads: threads)
         history.add(spikes)
         let table = k.synapses
         let P = populations
         let layout = k.layout   // one copy for the batch (a property read per synapse retains every array)
+        // Before delivery: everything that happened up to each spike's time — STDP
+        // facilitation for post spikes since the previous pre spike, the calcium rule
+        // integrated up to t — so the spike is delivered with the weight it has at t.
         for s in spikes {
             let i = Int(s.source), t = s.step
             let sp = Int(layout.sourcePopulation[i])
             let last = lastPre[i]
-            if plasticSource[sp] {
-                for j in table.row(i) {
-                    let local = Int(table.target[j])
-                    let post = Int(layout.globalIds[local])
-                    guard let rule = rules[sp * P + Int(layout.population[local])] else { continue }
-                    let w = Double(table.weight[j])
-                    let updated: Double
-                    switch rule {
-                    case let .stdp(r):
-                        updated = stdp(r, w: w, pre: i, post: post, t: t, last: last)
-                    case let .calcium(r, lo, hi, gRef, vRef):
-                        let tp = Int(layout.population[local])
-                        let gN = Double(layout.mixNMDA[sp * P + tp]) * layout.cells[tp].nmdaUnblocked
-                        let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
-                                        / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
-                        updated = calcium(r, w: w, lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last)
-                    }
-                    table.weight[j] = Float(updated)
+            lastPre[i] = t
+            guard plasticSource[sp] else { continue }
+            for j in table.row(i) {
+                let local = Int(table.target[j])
+                let tp = Int(layout.population[local])
+                guard let rule = rules[sp * P + tp] else { continue }
+                let post = Int(layout.globalIds[local])
+                let w = Double(table.weight[j])
+                switch rule {
+                case let .stdp(r):
+                    table.weight[j] = Float(facilitate(r, w: w, pre: i, post: post, t: t, last: last))
+                case let .calcium(r, lo, hi, gRef, vRef):
+                    let gN = Double(layout.mixNMDA[sp * P + tp]) * layout.cells[tp].nmdaUnblocked
+                    let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
+                                    / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
+                    table.weight[j] = Float(calcium(r, w: w, lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last))
                 }
             }
-            lastPre[i] = t
+        }
+        k.deliver(spikes, threads: threads)
+        // After delivery: STDP depression by the postsynaptic trace (Brian2's on_pre does
+        // `g += w` before `w += apost`).
+        for s in spikes {
+            let i = Int(s.source), t = s.step
+            let sp = Int(layout.sourcePopulation[i])
+            guard plasticSource[sp] else { continue }
+            for j in table.row(i) {
+                let local = Int(table.target[j])
+                guard case let .stdp(r)? = rules[sp * P + Int(layout.population[local])] else { continue }
+                table.weight[j] = Float(depress(r, w: Double(table.weight[j]), post: Int(layout.globalIds[local]), t: t))
+            }
         }
     }
 
-    /// Pair STDP: facilitation for post spikes in [last, t) with the presynaptic trace at
-    /// each (pre spikes at or before it), then depression by the postsynaptic trace of post
-    /// spikes strictly before t. Traces are sums over the histories (all-to-all pairing;
-    /// spikes older than 10 τ are ignored).
+    /// Pair STDP, facilitation: for each post spike in [last, t), in time order, w += the
+    /// presynaptic trace at that moment (pre spikes at or before it), clipped each time.
+    /// Traces are sums over the histories (all-to-all pairing; spikes older than 10 τ are
+    /// ignored).
     @inline(__always)
-    func stdp(_ r: PairSTDP, w w0: Double, pre i: Int, post j: Int, t: Int, last: Int) -> Double {
+    func facilitate(_ r: PairSTDP, w w0: Double, pre i: Int, post j: Int, t: Int, last: Int) -> Double {
+        guard last >= 0 else { return w0 }
         var w = w0
-        var apost = 0.0
-        let window = Int(10 * r.tauMinus / dt), preWindow = Int(10 * r.tauPlus / dt)
-        // The post ring in time order: facilitation for post spikes in [last, t) (clipped one
-        // by one), the depression trace from post spikes in [t − 10τ₋, t).
+        let preWindow = Int(10 * r.tauPlus / dt)
         for k in 0..<history.depth {
             let tp = history.entry(j, k)
-            guard tp >= 0, tp < t else { continue }
-            if last >= 0, tp >= last {
-                var apre = 0.0
-                for q in 0..<history.depth {
-                    let s = history.entry(i, q)
-                    if s >= 0, s <= tp, s > tp - preWindow { apre += r.aPlus * exp(-Double(tp - s) * dt / r.tauPlus) }
-                }
-                w = min(r.wMax, max(0, w + apre))
+            guard tp >= last, tp < t else { continue }
+            var apre = 0.0
+            for q in 0..<history.depth {
+                let s = history.entry(i, q)
+                if s >= 0, s <= tp, s > tp - preWindow { apre += r.aPlus * exp(-Double(tp - s) * dt / r.tauPlus) }
             }
-            if tp >= t - window { apost += r.aMinus * exp(-Double(t - tp) * dt / r.tauMinus) }
+            w = min(r.wMax, max(0, w + apre))
+        }
+        return w
+    }
+
+    /// Pair STDP, depression at a pre spike at t: w += the postsynaptic trace from post spikes
+    /// in [t − 10τ₋, t), clipped.
+    @inline(__always)
+    func depress(_ r: PairSTDP, w: Double, post j: Int, t: Int) -> Double {
+        var apost = 0.0
+        let window = Int(10 * r.tauMinus / dt)
+        for k in 0..<history.depth {
+            let tp = history.entry(j, k)
+            if tp >= 0, tp < t, tp >= t - window { apost += r.aMinus * exp(-Double(t - tp) * dt / r.tauMinus) }
         }
         return min(r.wMax, max(0, w + apost))
     }
