@@ -113,6 +113,17 @@ static int encode_to(npng_ctx *ctx, const uint8_t *pixels, uint32_t width, uint3
     return NPNG_OK;
 }
 
+/* fopen with the failure reported like every other error: errno and its text. */
+static FILE *open_file(const char *path, const char *mode, char *errbuf, size_t errlen, int *sys_errno) {
+    FILE *file = fopen(path, mode);
+    if (file == NULL) {
+        int e = errno;
+        if (sys_errno) *sys_errno = e;
+        copy_message(errbuf, errlen, strerror(e));
+    }
+    return file;
+}
+
 int npng_write_file(const char *path, const uint8_t *pixels, uint32_t width, uint32_t height,
                     size_t stride, int channels, int level, int filter,
                     const npng_text *texts, int ntexts,
@@ -133,13 +144,8 @@ int npng_write_file(const char *path, const uint8_t *pixels, uint32_t width, uin
         }
     }
 
-    FILE *file = fopen(path, "wb");
-    if (file == NULL) {
-        int e = errno;
-        if (sys_errno) *sys_errno = e;
-        copy_message(errbuf, errlen, strerror(e));
-        return NPNG_ERR_OPEN;
-    }
+    FILE *file = open_file(path, "wb", errbuf, errlen, sys_errno);
+    if (file == NULL) return NPNG_ERR_OPEN;
 
     npng_ctx ctx = { file, errbuf, errlen, 0, 0 };
     int status = encode_to(&ctx, pixels, width, height, stride, channels, level, filter, texts, ntexts);
@@ -173,13 +179,8 @@ int npng_read_rgba(const char *path, uint8_t **out_pixels, uint32_t *out_width,
         return NPNG_ERR_ARGUMENT;
     }
     *out_pixels = NULL;
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        int e = errno;
-        if (sys_errno) *sys_errno = e;
-        copy_message(errbuf, errlen, strerror(e));
-        return NPNG_ERR_OPEN;
-    }
+    FILE *file = open_file(path, "rb", errbuf, errlen, sys_errno);
+    if (file == NULL) return NPNG_ERR_OPEN;
     npng_ctx ctx = { file, errbuf, errlen, 0, 0 };
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;

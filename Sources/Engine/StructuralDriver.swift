@@ -100,7 +100,6 @@ struct StructuralDriver {
         elements.grow(dt: config.interval, calcium: ca, curves: curves, population: blueprint.populationOf,
                       formation: formationScale, retraction: retractionScale)
         let plan = rewiring.update(now: now, synapses: synapses, elements: elements)
-        let sc = blueprint.scenario
         for k in plan.created {
             if let p = projectionIndex(k) { formed[p] += 1 }
         }
@@ -108,7 +107,6 @@ struct StructuralDriver {
             if let p = projectionIndex(k) { eliminated[p] += 1 }
         }
         prunedWeak += plan.prunedWeak
-        _ = sc
         return plan
     }
 
