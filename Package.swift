@@ -17,15 +17,16 @@ let package = Package(
     ],
     targets: [
         .target(name: "NeuroplastCore"),
-        .target(name: "Scenario", dependencies: ["NeuroplastCore", "Yams"]),
+        .target(name: "Scenario", dependencies: ["NeuroplastCore", "Yams"], resources: [.copy("Resources/drugs.yaml")]),
         .target(name: "Kernel", dependencies: ["NeuroplastCore"], swiftSettings: optimise),
         .target(name: "Plasticity", dependencies: ["NeuroplastCore", "Kernel"], swiftSettings: optimise),
+        .target(name: "Physiology", dependencies: ["NeuroplastCore"], swiftSettings: optimise),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
         .target(name: "CPNGShim", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
         .target(name: "PNGCodec", dependencies: ["CPNGShim"]),
         .target(name: "Rendering", dependencies: ["NeuroplastCore", "CCairo", "PNGCodec"]),
-        .target(name: "Engine", dependencies: ["NeuroplastCore", "Scenario", "Kernel", "Plasticity", "Rendering", "PNGCodec"],
+        .target(name: "Engine", dependencies: ["NeuroplastCore", "Scenario", "Kernel", "Plasticity", "Physiology", "Rendering", "PNGCodec"],
                 swiftSettings: optimise),
         .target(name: "Experiments", dependencies: ["NeuroplastCore", "Scenario", "Rendering", "PNGCodec", "Yams"]),
         .executableTarget(name: "neuroplast", dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["NeuroplastCore", "TestSupport"]),
+        .testTarget(name: "PhysiologyTests", dependencies: ["Physiology", "Scenario", "NeuroplastCore"]),
         .testTarget(name: "PlasticityTests", dependencies: ["Plasticity", "Kernel", "NeuroplastCore"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Scenario", "NeuroplastCore", "TestSupport"]),
     ]
