@@ -32,7 +32,15 @@ enum Manifest {
                 "duration_ms": scenario.time.duration,
                 "record_interval_ms": scenario.time.recordInterval,
                 "epoch_steps": epochSteps,
-                "slow_clock": NSNull(),
+                "slow_clock": scenario.slow.map { c -> Any in
+                    [
+                        "step_h": c.clock.step, "duration_h": c.clock.duration, "window_ms": c.clock.window,
+                        "settle_ms": c.clock.settle, "structural_every_h": c.clock.structuralEvery,
+                        "windows": c.clock.windowTimes().count,
+                        "cadence": c.clock.cadence.map { ["until_h": $0.until, "every_h": $0.every] },
+                        "approximation": "quasi-steady state: slow processes see the last fast window's activity; fast windows see the slow state frozen",
+                    ] as [String: Any]
+                } ?? NSNull(),
             ] as [String: Any],
             "network": [
                 "neurons": result.neurons,

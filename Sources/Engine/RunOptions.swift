@@ -26,6 +26,8 @@ public struct RunOptions: Sendable {
     public var checkpointEvery: Double?
     /// Resume from the run folder's checkpoint (needs `runID`); without one, start afresh.
     public var resume = false
+    /// Write into exactly this folder instead of `<root>/<scenario>/<run-id>` (arms).
+    public var runDirectory: String?
     /// Set to make the run checkpoint at its next segment boundary and stop (`RunStopped`).
     public var stop: StopRequest?
 
@@ -55,4 +57,6 @@ public struct RunResult: Sendable {
     public var liveSynapses = 0
     /// Network time [ms] of the checkpoint this run resumed from, if it did.
     public var resumedAt: Double?
+    /// The slow clock's series (slow-clock runs only).
+    public var slowSeries: [MetricSeries] = []
 }

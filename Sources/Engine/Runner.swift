@@ -12,6 +12,8 @@ import Plasticity
 
 public enum Runner {
     public static func run(_ scenario: Scenario, options: RunOptions) async throws -> RunResult {
+        if !scenario.arms.isEmpty, options.runDirectory == nil { return try await ArmsRunner.run(scenario, options: options) }
+        if let slow = scenario.slow { return try await SlowRunner.run(scenario, slow: slow, options: options) }
         let t0 = Date()
         let root = options.outputRoot ?? scenario.output.directory
         // A checkpoint is read and verified before any heavy work.
@@ -25,7 +27,8 @@ public enum Runner {
         if let r = resume { try await sim.restore(r.simulation) }
         let buildSeconds = Date().timeIntervalSince(t0)
 
-        let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed)
+        let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed,
+                                          exact: options.runDirectory)
         if resume == nil { try? FileManager.default.removeItem(atPath: CheckpointFile.folder(dir)) }  // stale ones
         try writeAtomically(Data(scenario.resolvedYAML.utf8), to: dir + "/scenario.resolved.yaml")
         let dt = scenario.time.dt
@@ -218,8 +221,15 @@ public enum Runner {
 
 /// Creates the run folder `<root>/<scenario>/<run-id>/`.
 enum RunDirectory {
-    static func create(root: String, scenario: String, runID: String?, seed: UInt64) throws -> String {
+    /// `exact`: use this folder as it is (an arm of a comparison run).
+    static func create(root: String, scenario: String, runID: String?, seed: UInt64, exact: String? = nil) throws -> String {
         let fm = FileManager.default
+        if let exact {
+            do { try fm.createDirectory(atPath: exact, withIntermediateDirectories: true) } catch {
+                throw RunError.io("cannot create the run folder \(exact): \(error.localizedDescription)")
+            }
+            return exact
+        }
         let base = root + "/" + scenario
         var id = runID ?? {
             let f = DateFormatter()

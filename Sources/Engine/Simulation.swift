@@ -213,3 +213,10 @@ extension Simulation {
         pending = s.pending.spikes
     }
 }
+
+extension Simulation {
+    /// Sets every population's cell model (the slow clock's receptor block between windows).
+    func setCells(_ cells: [CellModel]) async {
+        for s in shards { await s.setCells(cells) }
+    }
+}

@@ -65,3 +65,20 @@ extension SummaryFigure {
         return out
     }
 }
+
+/// slow.png: the slow clock's quantities against biological time (drug, block, BDNF,
+/// synaptic proteins, spines and their turnover, window rates).
+enum SlowFigure {
+    static func write(dir: String, scenario: Scenario, series: [MetricSeries], populations: [PopulationInfo]) throws {
+        guard let slow = scenario.slow else { return }
+        let start = (series.compactMap { $0.times.first }.min() ?? 0)
+        do {
+            try SummaryRenderer(width: 1920, height: 1080, theme: .light)
+                .writePNG(to: dir + "/slow.png", scenarioName: scenario.name, duration: slow.clock.duration * 3_600_000,
+                          populations: populations, series: series, seed: scenario.seed, start: min(0, start),
+                          heading: "Slow clock: biological time (windows of \(Int(slow.clock.window)) ms of spiking)")
+        } catch {
+            throw RunError.io("slow.png: \(error)")
+        }
+    }
+}

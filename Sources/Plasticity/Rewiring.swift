@@ -101,10 +101,13 @@ public struct Rewiring: Sendable {
         }
         // 2. Retraction: delete synapses of elements whose count fell below their connections.
         //    Axonal side first, then dendritic; neurons in id order; victims drawn uniformly.
+        //    Lists are in key order (post, then pre): the input is sorted, or sorted here.
         let n = x.count
+        var ordered = synapses.map(\.key)
+        if zip(ordered, ordered.dropFirst()).contains(where: { !($0 < $1) }) { ordered.sort() }
         var outgoing = [[SynapseKey]](repeating: [], count: n)
         var incomingE = [[SynapseKey]](repeating: [], count: n), incomingI = incomingE
-        for k in live.sorted() {
+        for k in ordered where live.contains(k) {
             outgoing[Int(k.pre)].append(k)
             if sign[Int(k.pre)] == .excitatory { incomingE[Int(k.post)].append(k) } else { incomingI[Int(k.post)].append(k) }
         }
@@ -131,12 +134,20 @@ public struct Rewiring: Sendable {
         if rules.siteMemory { lost.removeAll { now - $0.time > 5 * rules.siteTau } }
         // 3. Formation: vacant boutons × vacant dendritic elements of the matching sign.
         var connectedOut = [Int](repeating: 0, count: n), connectedE = connectedOut, connectedI = connectedOut
+        // Present partners of each neuron (pre ids of its inputs), for the "no multapse" check.
+        var partners = [[Int32]](repeating: [], count: n)
         for k in live {
             connectedOut[Int(k.pre)] += 1
             if sign[Int(k.pre)] == .excitatory { connectedE[Int(k.post)] += 1 } else { connectedI[Int(k.post)] += 1 }
+            partners[Int(k.post)].append(k.pre)
         }
         var lostBy: [Int32: [LostSite]] = [:]
         if rules.siteMemory { for s in lost { lostBy[s.key.post, default: []].append(s) } }
+        let P = Int(population.max() ?? 0) + 1
+        var allowedTable = [Bool](repeating: false, count: P * P)
+        for a in 0..<P { for b in 0..<P { allowedTable[a * P + b] = allowed.contains([a, b]) } }
+        var mark = [Int](repeating: -1, count: n)   // mark[i] == j: i already projects to j
+        var siteMark = [Int](repeating: -1, count: n), siteBoost = [Double](repeating: 1, count: n)
         for sg in [SynapseSign.excitatory, .inhibitory] {
             var boutons: [Int] = []     // one entry per vacant bouton
             for i in 0..<n where sign[i] == sg {
@@ -152,20 +163,26 @@ public struct Rewiring: Sendable {
             }
             // Shuffle the spines (Fisher–Yates, deterministic), then give each a partner.
             for k in stride(from: spines.count - 1, to: 0, by: -1) { spines.swapAt(k, rng.below(k + 1)) }
+            var weights = [Double]()
             for j in spines {
                 guard !boutons.isEmpty else { break }
-                var weights = [Double](repeating: 0, count: boutons.count)
+                for pre in partners[j] { mark[Int(pre)] = j }
+                if rules.siteMemory, let sites = lostBy[Int32(j)] {
+                    // The bias of each lost partner, multiplied over its lost sites.
+                    for site in sites {
+                        let i = Int(site.key.pre)
+                        if siteMark[i] != j { siteMark[i] = j; siteBoost[i] = 1 }
+                        siteBoost[i] *= 1 + rules.siteBias * exp(-(now - site.time) / rules.siteTau)
+                    }
+                }
+                weights = [Double](repeating: 0, count: boutons.count)
                 var total = 0.0
+                let pj = Int(population[j])
                 for (b, i) in boutons.enumerated() {
-                    guard i != j, allowed.contains([Int(population[i]), Int(population[j])]),
-                          !live.contains(SynapseKey(pre: Int32(i), post: Int32(j))) else { continue }
+                    guard i != j, allowedTable[Int(population[i]) * P + pj], mark[i] != j else { continue }
                     var w = 1.0
                     if let s = rules.sigma { w = exp(-distance2(i, j) / (2 * s * s)) }
-                    if rules.siteMemory, let sites = lostBy[Int32(j)] {
-                        for site in sites where site.key.pre == Int32(i) {
-                            w *= 1 + rules.siteBias * exp(-(now - site.time) / rules.siteTau)
-                        }
-                    }
+                    if siteMark[i] == j { w *= siteBoost[i] }
                     weights[b] = w; total += w
                 }
                 guard total > 0 else { continue }
@@ -178,11 +195,21 @@ public struct Rewiring: Sendable {
                 let i = boutons.remove(at: chosen)
                 let key = SynapseKey(pre: Int32(i), post: Int32(j))
                 live.insert(key)
+                partners[j].append(Int32(i))
                 plan.created.append(key)
             }
         }
         plan.created.sort()
         plan.deleted.sort()
         return plan
+    }
+}
+
+extension Rewiring {
+    /// Records synapses removed outside `update` (e.g. spine loss decided by a slow-clock
+    /// model) as lost sites, so later formation can be biased back to them.
+    public mutating func noteLost(_ keys: [SynapseKey], now: Double) {
+        guard rules.siteMemory else { return }
+        lost += keys.sorted().map { LostSite(key: $0, time: now) }
     }
 }

@@ -18,9 +18,11 @@ public struct SummaryRenderer: Sendable {
 
     /// Draws the summary of `series` and returns RGB pixels.
     /// - Parameters:
-    ///   - duration: run length [ms]; the time axis spans 0…duration (or the last sample).
+    ///   - duration: run length [ms]; the time axis spans start…duration (or the last sample).
+    ///   - start: first time on the axis [ms] (negative for a protocol run before t = 0).
+    ///   - heading: the line under the scenario name.
     public func render(scenarioName: String, duration: Double, populations: [PopulationInfo],
-                       series: [MetricSeries]) -> PNGImage {
+                       series: [MetricSeries], start: Double = 0, heading title: String = "Summary of the whole run") -> PNGImage {
         let canvas = CairoCanvas(width: width, height: height)
         let palette = theme.palette
         let t = Typography(height: height, width: width)
@@ -28,7 +30,7 @@ public struct SummaryRenderer: Sendable {
         let m = t.margin
         let end = max(duration, series.compactMap { $0.times.last }.max() ?? 0, 1)
         let heading = Rect(x: m, y: m * 0.8, w: Double(width) - 2 * m, h: 104 * t.unit)
-        canvas.drawTitle(in: heading, scenario: scenarioName, phase: "Summary of the whole run",
+        canvas.drawTitle(in: heading, scenario: scenarioName, phase: title,
                          clock: ClockFormat.clock(milliseconds: end), clockCaption: "run length",
                          palette: palette, type: t)
         let groups = groupSeries(series)
@@ -48,21 +50,23 @@ public struct SummaryRenderer: Sendable {
             let col = k / rows, row = k % rows  // fill down the first column, then the second
             let r = Rect(x: body.x + Double(col) * (cw + colGap), y: body.y + Double(row) * (rh + rowGap), w: cw, h: rh)
             canvas.drawSeries(in: r, name: g.name, series: g.series, populations: populations,
-                              timeRange: 0...end, palette: palette, type: t)
+                              timeRange: min(start, end - 1)...end, palette: palette, type: t)
         }
         return PNGImage(width: width, height: height, channels: 3, pixels: canvas.pixels(channels: 3))
     }
 
     /// Renders and writes `summary.png` atomically, with Title/Simulated time/Seed/Software text.
     public func writePNG(to path: String, scenarioName: String, duration: Double,
-                         populations: [PopulationInfo], series: [MetricSeries], seed: UInt64? = nil) throws(PNGError) {
+                         populations: [PopulationInfo], series: [MetricSeries], seed: UInt64? = nil,
+                         start: Double = 0, heading: String = "Summary of the whole run") throws(PNGError) {
         var text: [(key: String, value: String)] = [
             ("Title", "\(scenarioName) — summary"),
             ("Simulated time", "\(ClockFormat.duration(milliseconds: duration)) (\(formatFixed(duration, decimals: 3)) ms)"),
         ]
         if let seed { text.append(("Seed", String(seed))) }
         text.append(("Software", "Neuroplast \(NeuroplastVersion.string)"))
-        try render(scenarioName: scenarioName, duration: duration, populations: populations, series: series)
+        try render(scenarioName: scenarioName, duration: duration, populations: populations, series: series,
+                   start: start, heading: heading)
             .write(to: path, text: text, level: 6, filter: .adaptive)
     }
 }

@@ -12,7 +12,7 @@ struct ScenarioDecoder {
 
     static let topKeys = ["schema", "name", "description", "seed", "time", "sheet", "receptors",
                           "populations", "projections", "drive", "record", "frames", "output", "plasticity", "nmda_block",
-                          "checkpoint"]
+                          "checkpoint", "slow_clock", "pharmacology", "stress", "arms"]
 
     func decode(resolvedYAML: String) -> Scenario? {
         guard let top = root.mapping(allowed: Self.topKeys) else { return nil }
@@ -27,7 +27,8 @@ struct ScenarioDecoder {
         }
         let description = top["description"]?.string() ?? ""
         let seed = top["seed"]?.uint64() ?? 1
-        let time = top.required("time", in: root).flatMap(decodeTime)
+        let slowNode = top["slow_clock"]
+        var time = top.required("time", in: root).flatMap { decodeTime($0, slow: slowNode != nil) }
         let sheet = top.required("sheet", in: root).flatMap(decodeSheet)
         let receptors = top["receptors"].map(decodeReceptors) ?? Self.defaultReceptors
         let pops = top.required("populations", in: root).flatMap { decodePopulations($0, sheet: sheet) } ?? []
@@ -61,6 +62,27 @@ struct ScenarioDecoder {
                 if let p = pop, let f { blocks.append(NMDABlock(population: p, fraction: f, start: start, stop: stop)) }
             }
         }
+        // The slow clock: its windows make up the network time of the run.
+        var slow: SlowBiology?
+        if let sn = slowNode, let clock = dec.decodeSlowClock(sn, time: time) {
+            let pharmacology = top["pharmacology"].flatMap { dec.decodePharmacology($0, pops: pops, clock: clock) }
+            let stress = top["stress"].map { dec.decodeStress($0) } ?? []
+            slow = SlowBiology(clock: clock, pharmacology: pharmacology, stress: stress)
+            if plasticity.structural != nil {
+                top["plasticity"]?.error("with a `slow_clock`, structure follows the spine-turnover model on the slow clock; remove `plasticity.structural` (formation settings live in `slow_clock`)")
+            }
+            if let t = time {
+                let windows = clock.windowTimes().count
+                time?.duration = Double(windows) * clock.window
+                if t.recordInterval > clock.window || (clock.window / t.recordInterval).rounded() != clock.window / t.recordInterval {
+                    top["time"]?.error("`time.record_interval` must divide the slow clock's window (\(clock.window) ms)")
+                }
+            }
+        } else if slowNode == nil {
+            for k in ["pharmacology", "stress"] where top[k] != nil {
+                top[k]?.error("`\(k)` acts on the slow clock; add a `slow_clock` section (step, duration, window)")
+            }
+        }
         let record = top["record"].map(decodeRecord) ?? RecordConfig(spikes: true, rasterSample: 50)
         let frames = top["frames"].flatMap { decodeFrames($0, time: time) }
         let output = OutputConfig(directory: top["output"].flatMap(decodeOutput) ?? "Output")
@@ -76,22 +98,27 @@ struct ScenarioDecoder {
         sc.plasticity = plasticity
         sc.nmdaBlock = blocks
         sc.checkpoint = checkpoint
+        sc.slow = slow
         return sc
     }
 
     // MARK: sections
 
-    func decodeTime(_ r: NodeReader) -> TimeConfig? {
+    /// `slow`: the scenario has a slow clock, whose windows set the duration.
+    func decodeTime(_ r: NodeReader, slow: Bool = false) -> TimeConfig? {
         guard let m = r.mapping(allowed: ["dt", "duration", "record_interval", "transient"]) else { return nil }
         let dt = m.required("dt", in: r)?.quantity(.time, min: 0.001, max: 1)
-        let duration = m.required("duration", in: r)?.quantity(.time, min: 0, exclusiveMin: true)
+        if slow, let d = m["duration"] {
+            d.error("`time.duration` is set by the slow clock (windows × window); remove it and set `slow_clock.duration`")
+        }
+        let duration = slow ? 1e9 : m.required("duration", in: r)?.quantity(.time, min: 0, exclusiveMin: true)
         let interval = m["record_interval"]?.quantity(.time, min: 0, exclusiveMin: true) ?? 100
         let transient = m["transient"]?.quantity(.time, min: 0) ?? 0
         guard let dt, let duration else { return nil }
         if duration < dt { m["duration"]?.error("`time.duration` must be at least one time step (\(dt) ms)") }
         if interval < dt { m["record_interval"]?.error("`time.record_interval` must be at least one time step (\(dt) ms)") }
-        if transient >= duration { m["transient"]?.error("`time.transient` must be shorter than `time.duration`") }
-        if duration / dt > 2e9 { m["duration"]?.error("`time.duration` / `time.dt` is more than 2·10⁹ steps") }
+        if !slow, transient >= duration { m["transient"]?.error("`time.transient` must be shorter than `time.duration`") }
+        if !slow, duration / dt > 2e9 { m["duration"]?.error("`time.duration` / `time.dt` is more than 2·10⁹ steps") }
         return TimeConfig(dt: dt, duration: duration, recordInterval: interval, transient: transient)
     }
 
@@ -350,7 +377,7 @@ struct ScenarioDecoder {
         return rc
     }
 
-    static let frameQuantities = ["rate", "v", "population", "calcium", "spines"]
+    static let frameQuantities = ["rate", "v", "population", "calcium", "spines", "block", "bdnf"]
 
     func decodeFrames(_ r: NodeReader, time: TimeConfig?) -> FramesConfig? {
         guard let m = r.mapping(allowed: ["every", "width", "height", "theme", "colour", "synapses", "video", "enabled"]) else { return nil }

@@ -32,7 +32,12 @@ public enum ScenarioLoader {
         let yaml = (try? Yams.serialize(node: resolved)) ?? text
         let limit = memoryLimit ?? Double(ProcessInfo.processInfo.physicalMemory) * 0.8
         let decoder = ScenarioDecoder(root: NodeReader(node: resolved, file: file, path: "", sink: sink), memoryLimit: limit)
-        let scenario = decoder.decode(resolvedYAML: yaml)
+        var scenario = decoder.decode(resolvedYAML: yaml)
+        if case let .mapping(top) = resolved, let a = top["arms"] {
+            let arms = decodeArms(NodeReader(node: a, file: file, path: "arms", sink: sink), root: resolved, file: file,
+                                  sink: sink, memoryLimit: limit)
+            scenario?.arms = arms
+        }
         try sink.throwIfAny()
         guard let scenario else {
             throw ScenarioErrors([Diagnostic(SourceLocation(file: file, line: 1, column: 1), "the scenario could not be read")])

@@ -23,6 +23,10 @@ public struct Scenario: Sendable {
     public var plasticity: PlasticityConfig = .none
     /// NMDA-receptor block set directly, per target population and time window.
     public var nmdaBlock: [NMDABlock] = []
+    /// The slow clock with its drugs and stress; nil = a purely fast scenario.
+    public var slow: SlowBiology?
+    /// Variants run side by side (`arms:`), each a complete scenario; empty = one run.
+    public var arms: [ScenarioArm] = []
     /// Periodic checkpoints (`checkpoint: {every: "10 s"}`); nil = only on SIGTERM/SIGUSR1.
     public var checkpoint: CheckpointConfig?
     /// The resolved scenario as YAML (after `--set`), for `scenario.resolved.yaml` and hashing.

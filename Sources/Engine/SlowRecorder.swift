@@ -1,0 +1,73 @@
+// slow.csv: one row per slow step of biological time — drug concentrations, NMDA block per
+// population, stress, the BDNF/mTOR cascade, spines and their turnover, and the last fast
+// window's rates — plus the same values as series for the slow summary figure.
+
+import Foundation
+
+final class SlowRecorder {
+    let file: StreamFile
+    let populations: [String]
+    let drugs: [String]
+    private(set) var series: [String: MetricSeries] = [:]
+    private(set) var order: [String] = []
+
+    init(dir: String, populations: [String], drugs: [String]) throws {
+        self.populations = populations
+        self.drugs = drugs
+        file = try StreamFile(path: dir + "/slow.csv")
+        var header = ["time_h", "window"]
+        for d in drugs { header += ["\(d)_plasma_ng_ml", "\(d)_brain_free_um"] }
+        header += populations.map { "block_\($0)" }
+        header += ["glucocorticoid", "bdnf", "mtor", "proteins", "structural_drive",
+                   "spines_per_neuron", "spines_model", "formation_pct_per_day", "elimination_pct_per_day"]
+        header += populations.map { "rate_\($0)_hz" }
+        try file.write(header.joined(separator: ",") + "\n")
+    }
+
+    struct Row {
+        var time: Double                 // [h]
+        var window: Bool
+        var concentrations: [(plasma: Double, brainFree: Double)]
+        var block: [Double]
+        var glucocorticoid: Double
+        var bdnf: Double, mtor: Double, proteins: Double, drive: Double
+        var spines: Double?              // mean structural inputs per spiny neuron (network)
+        var spinesModel: Double          // mean of the pools
+        var formation: Double?           // [% of spines per day] over the last realisation
+        var elimination: Double?
+        var rates: [Double]              // [Hz] last window
+    }
+
+    func write(_ r: Row) throws {
+        var f = [fmt(r.time, 4), r.window ? "1" : "0"]
+        for c in r.concentrations { f += [fmt(c.plasma, 4), fmt(c.brainFree, 5)] }
+        f += r.block.map { fmt($0, 5) }
+        f += [fmt(r.glucocorticoid, 4), fmt(r.bdnf, 5), fmt(r.mtor, 5), fmt(r.proteins, 5), fmt(r.drive, 5),
+              r.spines.map { fmt($0, 3) } ?? "", fmt(r.spinesModel, 3),
+              r.formation.map { fmt($0, 3) } ?? "", r.elimination.map { fmt($0, 3) } ?? ""]
+        f += r.rates.map { fmt($0, 4) }
+        try file.write(f.joined(separator: ",") + "\n")
+        let ms = r.time * 3_600_000
+        for (k, d) in drugs.enumerated() { add("\(d) free brain", "µM", nil, ms, r.concentrations[k].brainFree) }
+        for (p, b) in r.block.enumerated() { add("NMDA block", "", p, ms, b) }
+        add("BDNF", "rel.", nil, ms, r.bdnf)
+        add("Synaptic proteins", "rel.", nil, ms, r.proteins)
+        if let s = r.spines { add("Spines per neuron", "", nil, ms, s) }
+        if let v = r.formation { add("Spine formation", "%/day", nil, ms, v) }
+        if let v = r.elimination { add("Spine elimination", "%/day", nil, ms, v) }
+        if r.glucocorticoid > 0 || series["Glucocorticoid#-"] != nil { add("Glucocorticoid", "", nil, ms, r.glucocorticoid) }
+        if r.window { for (p, v) in r.rates.enumerated() { add("Window rate", "Hz", p, ms, v) } }
+    }
+
+    private func add(_ name: String, _ unit: String, _ p: Int?, _ t: Double, _ v: Double) {
+        let key = "\(name)#\(p.map(String.init) ?? "-")"
+        if series[key] == nil {
+            series[key] = MetricSeries(name: name, unit: unit, population: p, times: [], values: [])
+            order.append(key)
+        }
+        series[key]?.times.append(t)
+        series[key]?.values.append(v)
+    }
+
+    var allSeries: [MetricSeries] { order.compactMap { series[$0] } }
+}

@@ -1,0 +1,93 @@
+// The NMDA-block → eEF2 → BDNF → TrkB/mTORC1 → synaptic-protein → spinogenesis cascade,
+// per neuron, on the slow clock. A chain of first-order stages whose time constants come
+// from the brief's time-course table (§2.2), so that a brief block gives a BDNF/mTOR
+// response within hours and a structural drive that peaks a day later.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Parameters of the signalling cascade (time in hours; levels dimensionless, baseline BDNF 1).
+///
+/// Equations (per neuron; inputs held constant over a slow step, each stage integrated
+/// exactly for that step):
+///
+///     dE/dt = (b_rest − E)/τ_E                                eEF2 dephosphorylation
+///     dB/dt = (s − B)/τ_B,  s = (1 + g_E·E + g_A·(a − 1) + g_S·σ + g_H·h)·(1 − c_G·G)
+///     dM/dt = (k_M·max(0, B − 1)·(1 − ι) − M)/τ_M             TrkB → mTORC1
+///     dP/dt = k_P·M − P/τ_P                                    synaptic proteins
+///     dD₁/dt = (P − D₁)/τ_D,  dD/dt = (D₁ − D)/τ_D              structural drive (two-stage lag)
+///
+/// b_rest is the NMDA block of the neuron's population (block "at rest", Autry 2011), a the
+/// population's rate relative to its first fast window (activity-dependent BDNF release),
+/// σ an SSRI's slow BDNF-synthesis effect, h an AMPA-potentiating metabolite's effect
+/// ((2R,6R)-HNK, Zanos 2016; a switch), ι mTOR inhibition (rapamycin, Li 2010), G the
+/// glucocorticoid level (chronic stress lowers BDNF).
+///
+/// | symbol | default | source |
+/// |---|---|---|
+/// | τ_E | 0.25 h | eEF2 dephosphorylation ≤ 30 min (Autry 2011 [V]; timing [R]) |
+/// | τ_B, g_E | 1 h, 3 | BDNF translation within ~30 min of block [I] |
+/// | τ_M, k_M | 0.5 h, 1 | p-mTOR up within 30–60 min, back by ~2 h after the drug is gone (Li 2010 [R]) |
+/// | k_P, τ_P | 0.12 /h, 48 h | PSD-95/GluA1/synapsin up by 2 h, raised to ~72 h (Li 2010 [R]) |
+/// | τ_D | 5 h (two stages) | formation not raised at 3–6 h, raised at 12–24 h (Moda-Sava 2019 [V]) |
+/// | g_A | 0.5 | activity-dependent BDNF release [I] |
+/// | c_G | 0.3 | stress lowers BDNF [I] (Duman, review) |
+///
+/// k_P is set so that the human antidepressant protocol (0.5 mg/kg over 40 min, ~1 µM
+/// free brain peak) gives a synaptic-protein peak near 1. [I]
+public struct SignallingParameters: Sendable, Equatable, Codable {
+    public var tauE = 0.25, tauB = 1.0, gainE = 3.0
+    public var tauM = 0.5, gainM = 1.0
+    public var productionP = 0.12, tauP = 48.0
+    public var tauD = 5.0
+    public var gainActivity = 0.5
+    public var gainSSRI = 1.0, gainAMPA = 1.0
+    public var stressBDNF = 0.3
+    public init() {}
+}
+
+/// What drives one neuron's cascade during one slow step.
+public struct SignallingInput: Sendable, Equatable {
+    public var restBlock = 0.0          // NMDA block fraction of the neuron's receptors
+    public var activity = 1.0           // rate relative to baseline
+    public var ssri = 0.0               // SSRI BDNF-synthesis effect (0…)
+    public var ampa = 0.0               // AMPA-potentiation effect (0…)
+    public var mtorInhibition = 0.0     // 0…1
+    public var glucocorticoid = 0.0     // stress level G
+    public init() {}
+}
+
+/// The cascade's state for every neuron (structure of arrays).
+public struct SignallingState: Sendable, Equatable, Codable {
+    public var eEF2: [Double]
+    public var bdnf: [Double]
+    public var mtor: [Double]
+    public var proteins: [Double]
+    public var lag: [Double]
+    public var drive: [Double]
+
+    public init(neurons n: Int) {
+        eEF2 = [Double](repeating: 0, count: n)
+        bdnf = [Double](repeating: 1, count: n)
+        mtor = eEF2; proteins = eEF2; lag = eEF2; drive = eEF2
+    }
+
+    public var count: Int { bdnf.count }
+
+    /// Advances neuron `i` by `dt` hours with constant input.
+    public mutating func step(_ i: Int, dt: Double, input u: SignallingInput, parameters p: SignallingParameters) {
+        func relax(_ x: Double, _ target: Double, _ tau: Double) -> Double { target + (x - target) * exp(-dt / tau) }
+        eEF2[i] = relax(eEF2[i], u.restBlock, p.tauE)
+        let synthesis = (1 + p.gainE * eEF2[i] + p.gainActivity * (u.activity - 1) + p.gainSSRI * u.ssri + p.gainAMPA * u.ampa)
+            * (1 - p.stressBDNF * min(1, u.glucocorticoid))
+        bdnf[i] = relax(bdnf[i], max(0, synthesis), p.tauB)
+        mtor[i] = relax(mtor[i], p.gainM * max(0, bdnf[i] - 1) * (1 - min(1, u.mtorInhibition)), p.tauM)
+        // dP/dt = k_P·M − P/τ_P, exact for constant M: P → k_P·M·τ_P.
+        proteins[i] = relax(proteins[i], p.productionP * mtor[i] * p.tauP, p.tauP)
+        lag[i] = relax(lag[i], proteins[i], p.tauD)
+        drive[i] = relax(drive[i], lag[i], p.tauD)
+    }
+}
