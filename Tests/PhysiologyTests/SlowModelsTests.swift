@@ -1,0 +1,259 @@
+// The slow-clock models against their stated equations: the signalling cascade (baseline,
+// steady state, step-size independence, mTOR inhibition, stress, the structural lag), the
+// spine pools (rest, bookkeeping, 21 days of stress, drive, activity homeostasis) and the
+// glucocorticoid level of chronic stress (exact relaxation, preconditioning start).
+
+import XCTest
+@testable import Physiology
+
+private let tenMinutes = 1.0 / 6   // [h]
+
+// MARK: - Signalling
+
+final class SignallingModelTests: XCTestCase {
+    let p = SignallingParameters()
+
+    func input(block: Double = 0, _ edit: (inout SignallingInput) -> Void = { _ in }) -> SignallingInput {
+        var u = SignallingInput()
+        u.restBlock = block
+        edit(&u)
+        return u
+    }
+
+    /// Integrates one neuron for `hours` with steps of `dt`, the input a function of the
+    /// step's start time; `each` sees the state after every step and the time reached.
+    func integrate(_ s: inout SignallingState, hours: Double, dt: Double, from t0: Double = 0,
+                   input: (Double) -> SignallingInput, each: (SignallingState, Double) -> Void = { _, _ in }) {
+        let n = Int((hours / dt).rounded())
+        for k in 0..<n {
+            s.step(0, dt: dt, input: input(t0 + Double(k) * dt), parameters: p)
+            each(s, t0 + Double(k + 1) * dt)
+        }
+    }
+
+    func testZeroInputStaysAtBaseline() {
+        var s = SignallingState(neurons: 3)
+        for _ in 0..<100 {
+            for i in 0..<3 { s.step(i, dt: tenMinutes, input: SignallingInput(), parameters: p) }
+        }
+        for i in 0..<3 {
+            XCTAssertEqual(s.bdnf[i], 1, accuracy: 1e-15)
+            for (name, x) in [("eEF2", s.eEF2[i]), ("mtor", s.mtor[i]), ("proteins", s.proteins[i]),
+                              ("lag", s.lag[i]), ("drive", s.drive[i])] {
+                XCTAssertEqual(x, 0, accuracy: 1e-15, "\(name) of neuron \(i)")
+            }
+        }
+    }
+
+    func testConstantBlockReachesItsSteadyState() {
+        let b = 0.4
+        var s = SignallingState(neurons: 1)
+        // 3000 h ≫ every time constant (the slowest, τ_P = 48 h, leaves e^−62).
+        integrate(&s, hours: 3000, dt: tenMinutes, input: { _ in self.input(block: b) })
+        let bdnf = 1 + p.gainE * b
+        let mtor = p.gainM * (bdnf - 1)
+        // dP/dt = k_P·M·(1 − P) − P/τ_P = 0 (saturating translation).
+        let proteins = p.productionP * mtor / (p.productionP * mtor + 1 / p.tauP)
+        XCTAssertEqual(s.eEF2[0], b, accuracy: 1e-9)
+        XCTAssertEqual(s.bdnf[0], bdnf, accuracy: 1e-9)
+        XCTAssertEqual(s.mtor[0], mtor, accuracy: 1e-9)
+        XCTAssertEqual(s.proteins[0], proteins, accuracy: 1e-9)
+        XCTAssertEqual(s.lag[0], proteins, accuracy: 1e-9)
+        XCTAssertEqual(s.drive[0], proteins, accuracy: 1e-9)
+        XCTAssertLessThan(s.proteins[0], 1, "P is a fraction of the protein capacity")
+    }
+
+    /// A 2 h block pulse (b = 0.5) followed hour by hour to 4 h, with 10-min and 1-s steps.
+    /// Each stage is relaxed exactly for its step, so the coarse clock should stay close.
+    func testTenMinuteStepsAgreeWithOneSecondSteps() {
+        let pulse: (Double) -> SignallingInput = { t in self.input(block: t < 2 - 1e-9 ? 0.5 : 0) }
+        func sample(dt: Double) -> [Double: (bdnf: Double, mtor: Double, proteins: Double)] {
+            var s = SignallingState(neurons: 1)
+            var out: [Double: (bdnf: Double, mtor: Double, proteins: Double)] = [:]
+            integrate(&s, hours: 4, dt: dt, input: pulse) { st, t in
+                let h = t.rounded()
+                if abs(t - h) < 1e-9 { out[h] = (st.bdnf[0], st.mtor[0], st.proteins[0]) }
+            }
+            return out
+        }
+        let coarse = sample(dt: tenMinutes), fine = sample(dt: 1.0 / 3600)
+        var worstB = 0.0, worstM = 0.0
+        for h in [1.0, 2, 3, 4] {
+            guard let c = coarse[h], let f = fine[h] else { return XCTFail("no sample at \(h) h") }
+            let rb = abs(c.bdnf - f.bdnf) / abs(f.bdnf), rm = abs(c.mtor - f.mtor) / abs(f.mtor)
+            print("signalling dt 10 min vs 1 s at \(Int(h)) h: bdnf \(c.bdnf) vs \(f.bdnf) (rel \(rb)); mtor \(c.mtor) vs \(f.mtor) (rel \(rm)); proteins (not asserted) \(c.proteins) vs \(f.proteins)")
+            worstB = max(worstB, rb); worstM = max(worstM, rm)
+        }
+        print("signalling dt 10 min vs 1 s: worst relative difference bdnf \(worstB), mtor \(worstM)")
+        XCTAssertLessThan(worstB, 0.05, "BDNF depends on the slow step")
+        XCTAssertLessThan(worstM, 0.05, "mTOR depends on the slow step")
+    }
+
+    func testFullMTORInhibitionSilencesMTORAndProteins() {
+        var s = SignallingState(neurons: 1)
+        integrate(&s, hours: 48, dt: tenMinutes, input: { _ in
+            self.input(block: 0.8) { $0.ssri = 1; $0.ampa = 1; $0.activity = 1.5; $0.mtorInhibition = 1 }
+        }) { st, t in
+            XCTAssertEqual(st.mtor[0], 0, "mtor at \(t) h")
+            XCTAssertEqual(st.proteins[0], 0, "proteins at \(t) h")
+            XCTAssertEqual(st.drive[0], 0, "drive at \(t) h")
+        }
+        XCTAssertGreaterThan(s.bdnf[0], 3, "BDNF itself is not inhibited")
+        // Half inhibition halves the mTOR steady state.
+        var h = SignallingState(neurons: 1)
+        integrate(&h, hours: 48, dt: tenMinutes, input: { _ in self.input(block: 0.5) { $0.mtorInhibition = 0.5 } })
+        XCTAssertEqual(h.mtor[0], 0.5 * p.gainM * (h.bdnf[0] - 1), accuracy: 1e-9)
+    }
+
+    func testGlucocorticoidLowersBDNF() {
+        var s = SignallingState(neurons: 1)
+        integrate(&s, hours: 48, dt: tenMinutes, input: { _ in self.input { $0.glucocorticoid = 1 } })
+        XCTAssertLessThan(s.bdnf[0], 1)
+        XCTAssertEqual(s.bdnf[0], 1 - p.stressBDNF, accuracy: 1e-9)
+        XCTAssertEqual(s.mtor[0], 0, "BDNF below baseline gives no TrkB → mTOR signal")
+        // Stress also blunts a block's BDNF rise.
+        var a = SignallingState(neurons: 1), b = SignallingState(neurons: 1)
+        integrate(&a, hours: 24, dt: tenMinutes, input: { _ in self.input(block: 0.5) })
+        integrate(&b, hours: 24, dt: tenMinutes, input: { _ in self.input(block: 0.5) { $0.glucocorticoid = 1 } })
+        XCTAssertLessThan(b.bdnf[0], a.bdnf[0])
+    }
+
+    func testStructuralDrivePeaksAfterProteins() {
+        var s = SignallingState(neurons: 1)
+        var peakP = (t: 0.0, x: -1.0), peakD = (t: 0.0, x: -1.0)
+        integrate(&s, hours: 400, dt: tenMinutes, input: { t in self.input(block: t < 2 - 1e-9 ? 0.5 : 0) }) { st, t in
+            if st.proteins[0] > peakP.x { peakP = (t, st.proteins[0]) }
+            if st.drive[0] > peakD.x { peakD = (t, st.drive[0]) }
+        }
+        print("signalling after a 2 h block of 0.5: proteins peak \(peakP.x) at \(peakP.t) h, drive peak \(peakD.x) at \(peakD.t) h")
+        XCTAssertGreaterThan(peakP.x, 0)
+        XCTAssertGreaterThan(peakD.x, 0)
+        XCTAssertGreaterThan(peakD.t, peakP.t + 1, "the structural drive should lag the proteins")
+        XCTAssertLessThan(peakD.t, 399, "the drive should have peaked within the run")
+    }
+}
+
+// MARK: - Spine pools
+
+final class SpinePoolTests: XCTestCase {
+    let p = SpineParameters()
+    let counts = [1.0, 120, 400]
+
+    func testRestIsASteadyState() {
+        var pools = SpinePools(spines: counts, parameters: p)
+        var worstFlux = 0.0
+        for _ in 0..<6000 {          // 1000 h of 10-min steps
+            for i in counts.indices {
+                let f = pools.step(i, dt: tenMinutes, input: SpineInput(), parameters: p)
+                XCTAssertGreaterThan(f.formed, 0)
+                worstFlux = max(worstFlux, abs(f.formed - f.eliminated))
+            }
+        }
+        var worstTotal = 0.0
+        for i in counts.indices { worstTotal = max(worstTotal, abs(pools.total(i) - counts[i])) }
+        print("spine pools at rest over 1000 h: worst |total − initial| \(worstTotal), worst |formed − eliminated| per step \(worstFlux)")
+        for i in counts.indices {
+            XCTAssertEqual(pools.total(i), counts[i], accuracy: 1e-9, "neuron \(i): total drifts at rest")
+        }
+        XCTAssertLessThan(worstFlux, 1e-9, "formation and elimination differ at rest")
+    }
+
+    func testFormedMinusEliminatedIsTheChangeOfTotal() {
+        var pools = SpinePools(spines: counts, parameters: p)
+        var u = SpineInput()
+        for k in 0..<3000 {
+            let t = Double(k) * tenMinutes
+            u.drive = t > 24 && t < 72 ? 0.8 : 0
+            u.proteins = t > 12 && t < 200 ? 0.6 : 0
+            u.glucocorticoid = t > 250 && t < 400 ? 1 : 0
+            u.inflammation = t > 300 && t < 350 ? 0.5 : 0
+            u.activity = t > 100 && t < 150 ? 1.3 : 1
+            for i in counts.indices {
+                let before = pools.total(i)
+                let f = pools.step(i, dt: tenMinutes, input: u, parameters: p)
+                XCTAssertEqual(f.formed - f.eliminated, pools.total(i) - before, accuracy: 1e-9, "neuron \(i) at \(t) h")
+                XCTAssertGreaterThanOrEqual(f.formed, 0)
+                XCTAssertGreaterThanOrEqual(f.eliminated, 0)
+            }
+        }
+    }
+
+    /// Brief §5 target 7, first half: 21 days of stress remove 15–20 % of spines.
+    func testTwentyOneDaysOfStressRemoveFifteenToTwentyPercent() {
+        var pools = SpinePools(spines: [100], parameters: p)
+        var u = SpineInput()
+        u.glucocorticoid = 1
+        for _ in 0..<(21 * 24 * 6) { _ = pools.step(0, dt: tenMinutes, input: u, parameters: p) }
+        let loss = 1 - pools.total(0) / 100
+        print("spine pools: 21 d of glucocorticoid 1 remove \(loss * 100) % of spines (stable \(pools.stable[0]), new \(pools.new[0]))")
+        XCTAssertGreaterThanOrEqual(loss, 0.15)
+        XCTAssertLessThanOrEqual(loss, 0.20)
+    }
+
+    func testDrivePulseRaisesTotal() {
+        var pools = SpinePools(spines: [100], parameters: p)
+        var afterPulse = 0.0, peak = 0.0, low = Double.infinity
+        for k in 0..<(14 * 24 * 6) {
+            let t = Double(k) * tenMinutes
+            var u = SpineInput()
+            if t < 24 { u.drive = 0.5; u.proteins = 0.5 }
+            _ = pools.step(0, dt: tenMinutes, input: u, parameters: p)
+            if k == 24 * 6 - 1 { afterPulse = pools.total(0) }
+            peak = max(peak, pools.total(0))
+            if t >= 24 { low = min(low, pools.total(0)) }
+        }
+        print("spine pools: a 24 h drive of 0.5 (proteins 0.5) raises the total from 100 to \(afterPulse) at 24 h (peak \(peak)); lowest afterwards \(low), at 14 d \(pools.total(0))")
+        XCTAssertGreaterThan(afterPulse, 105)
+        XCTAssertGreaterThanOrEqual(peak, afterPulse)
+        XCTAssertLessThan(pools.total(0), peak, "the gain should fade once the drive is gone")
+    }
+
+    func testActivityAboveTheSetPointLowersFormation() {
+        var a = SpinePools(spines: [100], parameters: p), b = a
+        var u = SpineInput()
+        let rest = a.step(0, dt: tenMinutes, input: u, parameters: p)
+        u.activity = 1.2
+        let high = b.step(0, dt: tenMinutes, input: u, parameters: p)
+        XCTAssertLessThan(high.formed, rest.formed)
+        XCTAssertEqual(high.formed / rest.formed, 0.8, accuracy: 1e-12, "H = 1 − h_a·(a − 1)")
+        XCTAssertGreaterThan(high.eliminated, rest.eliminated)
+        XCTAssertLessThan(b.total(0), a.total(0))
+    }
+}
+
+// MARK: - Chronic stress
+
+final class ChronicStressTests: XCTestCase {
+    func testLevelRelaxesWithTau() {
+        var one = ChronicStress(episodes: [StressEpisode(start: 0, stop: 100, level: 1)], tau: 6)
+        one.step(at: 0, dt: 6)
+        XCTAssertEqual(one.level, 1 - exp(-1), accuracy: 1e-12)
+        // The same in 60 steps: exact for a constant target.
+        var many = ChronicStress(episodes: [StressEpisode(start: 0, stop: 100, level: 1)], tau: 6)
+        for k in 0..<60 { many.step(at: Double(k) * 0.1, dt: 0.1) }
+        XCTAssertEqual(many.level, 1 - exp(-1), accuracy: 1e-12)
+        // After the episode the level falls back with the same τ.
+        var off = ChronicStress(episodes: [StressEpisode(start: 0, stop: 6, level: 1)], tau: 6)
+        for k in 0..<120 { off.step(at: Double(k) * 0.1, dt: 0.1) }
+        XCTAssertEqual(off.level, (1 - exp(-1)) * exp(-1), accuracy: 1e-12)
+    }
+
+    func testTargetSumsOverlappingEpisodes() {
+        let s = ChronicStress(episodes: [StressEpisode(start: 0, stop: 10, level: 0.5),
+                                         StressEpisode(start: 5, stop: 20, level: 0.25)])
+        XCTAssertEqual(s.target(at: -1), 0)
+        XCTAssertEqual(s.target(at: 0), 0.5)
+        XCTAssertEqual(s.target(at: 7), 0.75)
+        XCTAssertEqual(s.target(at: 10), 0.25, "stop is exclusive")
+        XCTAssertEqual(s.target(at: 20), 0)
+    }
+
+    func testPreconditioningStartIsTheEarliestNegativeStart() {
+        let s = ChronicStress(episodes: [StressEpisode(start: 10, stop: 20, level: 1),
+                                         StressEpisode(start: -504, stop: 0, level: 1),
+                                         StressEpisode(start: -24, stop: 5, level: 1)])
+        XCTAssertEqual(s.preconditioningStart, -504)
+        XCTAssertNil(ChronicStress(episodes: [StressEpisode(start: 0, stop: 5, level: 1)]).preconditioningStart)
+        XCTAssertNil(ChronicStress(episodes: []).preconditioningStart)
+    }
+}
