@@ -95,6 +95,7 @@ struct SlowBiologyDriver {
         var sp = signallingParameters
         if trigger == .blockAtRest { sp.gainActivity = 0 }
         let hnk = (pharmacology?.hnkAMPA ?? true) ? (effects["ampa_potentiation"] ?? 0) : 0
+        var memo: [Int: (before: SIMD8<Double>, input: SignallingInput, after: SIMD8<Double>)] = [:]
         for i in 0..<blueprint.neuronCount where spiny[i] {
             let p = Int(blueprint.populationOf[i])
             var u = SignallingInput()
@@ -104,7 +105,15 @@ struct SlowBiologyDriver {
             u.ampa = hnk
             u.mtorInhibition = effects["mtor_inhibition"] ?? 0
             u.glucocorticoid = g
-            signalling.step(i, dt: dt, input: u, parameters: sp)
+            // Neurons with the same state and input evolve identically (inputs are per
+            // population): compute once, copy to the rest.
+            let before = signalling.state(of: i)
+            if let m = memo[p], m.input == u, m.before == before {
+                signalling.setState(of: i, m.after)
+            } else {
+                signalling.step(i, dt: dt, input: u, parameters: sp)
+                memo[p] = (before, u, signalling.state(of: i))
+            }
             var s = SpineInput()
             s.drive = signalling.drive[i]
             s.proteins = signalling.proteins[i]

@@ -80,8 +80,10 @@ enum SlowRunner {
                 let windowDue = k >= 0 && nextWindow < windowTimes.count && abs(windowTimes[nextWindow] - hours) < 1e-9
                 // 0. Structure: before a window (so it sees the new synapses), at most once per
                 //    `structural_every`, and at the last step.
-                if !pairs.isEmpty, (windowDue || k == clock.stepCount - 1 || k < 0),
-                   hours - lastRealised >= clock.structuralEvery - 1e-9 {
+                // Before the run (a stress protocol) structure changes slowly: realise it daily.
+                let every = k < 0 ? max(clock.structuralEvery, 24) : clock.structuralEvery
+                if !pairs.isEmpty, (windowDue || k == clock.stepCount - 1 || k < 0 && k + 1 - startStep > 0),
+                   hours - lastRealised >= every - 1e-9 || (k == 0 && lastRealised < 0) {
                     await sim.flush()
                     let before = await sim.synapses(between: pairs)
                     let plan = realiser.plan(now: hours * 3_600_000, synapses: before, formation: driver.pendingFormation,

@@ -17,7 +17,7 @@ import Darwin
 ///     dE/dt = (b_rest − E)/τ_E                                eEF2 dephosphorylation
 ///     dB/dt = (s − B)/τ_B,  s = (1 + g_E·E + g_A·(a − 1) + g_S·σ + g_H·h)·(1 − c_G·G)
 ///     dM/dt = (k_M·max(0, B − 1)·(1 − ι) − M)/τ_M             TrkB → mTORC1
-///     dP/dt = k_P·M − P/τ_P                                    synaptic proteins
+///     dP/dt = k_P·M·(1 − P) − P/τ_P                            synaptic proteins (saturating)
 ///     dD₁/dt = (P − D₁)/τ_D,  dD/dt = (D₁ − D)/τ_D              structural drive (two-stage lag)
 ///
 /// b_rest is the NMDA block of the neuron's population (block "at rest", Autry 2011), a the
@@ -31,20 +31,19 @@ import Darwin
 /// | τ_E | 0.25 h | eEF2 dephosphorylation ≤ 30 min (Autry 2011 [V]; timing [R]) |
 /// | τ_B, g_E | 1 h, 3 | BDNF translation within ~30 min of block [I] |
 /// | τ_M, k_M | 0.5 h, 1 | p-mTOR up within 30–60 min, back by ~2 h after the drug is gone (Li 2010 [R]) |
-/// | k_P, τ_P | 0.12 /h, 48 h | PSD-95/GluA1/synapsin up by 2 h, raised to ~72 h (Li 2010 [R]) |
+/// | k_P, τ_P | 2 /h, 48 h | PSD-95/GluA1/synapsin up by 2 h, raised to ~72 h, after an mTOR pulse of only 1–2 h in rat (Li 2010 [R]): translation saturates, so a brief strong pulse and a long moderate one both fill it |
 /// | τ_D | 5 h (two stages) | formation not raised at 3–6 h, raised at 12–24 h (Moda-Sava 2019 [V]) |
 /// | g_A | 0.5 | activity-dependent BDNF release [I] |
 /// | c_G | 0.3 | stress lowers BDNF [I] (Duman, review) |
 ///
-/// k_P is set so that the human antidepressant protocol (0.5 mg/kg over 40 min, ~1 µM
-/// free brain peak) gives a synaptic-protein peak near 1. [I]
+/// P is the fraction of the synaptic-protein capacity in use (0…1). [I]
 public struct SignallingParameters: Sendable, Equatable, Codable {
     public var tauE = 0.25, tauB = 1.0, gainE = 3.0
     public var tauM = 0.5, gainM = 1.0
-    public var productionP = 0.12, tauP = 48.0
+    public var productionP = 2.0, tauP = 48.0
     public var tauD = 5.0
     public var gainActivity = 0.5
-    public var gainSSRI = 1.0, gainAMPA = 1.0
+    public var gainSSRI = 0.1, gainAMPA = 0.3
     public var stressBDNF = 0.3
     public init() {}
 }
@@ -77,16 +76,36 @@ public struct SignallingState: Sendable, Equatable, Codable {
 
     public var count: Int { bdnf.count }
 
-    /// Advances neuron `i` by `dt` hours with constant input.
+    /// One neuron's state (eEF2, BDNF, mTOR, proteins, lag, drive).
+    public func state(of i: Int) -> SIMD8<Double> {
+        SIMD8(eEF2[i], bdnf[i], mtor[i], proteins[i], lag[i], drive[i], 0, 0)
+    }
+
+    public mutating func setState(of i: Int, _ v: SIMD8<Double>) {
+        eEF2[i] = v[0]; bdnf[i] = v[1]; mtor[i] = v[2]; proteins[i] = v[3]; lag[i] = v[4]; drive[i] = v[5]
+    }
+
+    /// Advances neuron `i` by `dt` hours with constant input, in sub-steps of at most
+    /// `maxSubstep` (each stage relaxes toward its input at the sub-step's start: first order
+    /// in the sub-step, so 1 min keeps the chain within a few % of the exact solution).
     public mutating func step(_ i: Int, dt: Double, input u: SignallingInput, parameters p: SignallingParameters) {
+        let n = max(1, Int((dt / Self.maxSubstep).rounded(.up)))
+        for _ in 0..<n { substep(i, dt: dt / Double(n), input: u, parameters: p) }
+    }
+
+    /// Longest sub-step [h].
+    public static let maxSubstep = 1.0 / 60
+
+    mutating func substep(_ i: Int, dt: Double, input u: SignallingInput, parameters p: SignallingParameters) {
         func relax(_ x: Double, _ target: Double, _ tau: Double) -> Double { target + (x - target) * exp(-dt / tau) }
         eEF2[i] = relax(eEF2[i], u.restBlock, p.tauE)
         let synthesis = (1 + p.gainE * eEF2[i] + p.gainActivity * (u.activity - 1) + p.gainSSRI * u.ssri + p.gainAMPA * u.ampa)
             * (1 - p.stressBDNF * min(1, u.glucocorticoid))
         bdnf[i] = relax(bdnf[i], max(0, synthesis), p.tauB)
         mtor[i] = relax(mtor[i], p.gainM * max(0, bdnf[i] - 1) * (1 - min(1, u.mtorInhibition)), p.tauM)
-        // dP/dt = k_P·M − P/τ_P, exact for constant M: P → k_P·M·τ_P.
-        proteins[i] = relax(proteins[i], p.productionP * mtor[i] * p.tauP, p.tauP)
+        // dP/dt = k_P·M·(1 − P) − P/τ_P, exact for constant M: P → k_P·M/(k_P·M + 1/τ_P) at rate k_P·M + 1/τ_P.
+        let rate = p.productionP * mtor[i] + 1 / p.tauP
+        proteins[i] = relax(proteins[i], p.productionP * mtor[i] / rate, 1 / rate)
         lag[i] = relax(lag[i], proteins[i], p.tauD)
         drive[i] = relax(drive[i], lag[i], p.tauD)
     }

@@ -113,10 +113,12 @@ public struct SpinePools: Sendable, Equatable, Codable {
         let leftNew = f * z0 * dt - (n1 - n0)
         let matured = leftNew * km / kN
         let lostNew = leftNew - matured
-        // Stable pool: exponential loss at k_s, plus the matured inflow.
-        let lostStable = s0 * (1 - exp(-ks * dt))
+        // Stable pool: dS/dt = m − k_s·S with the matured inflow m spread over the step, exact.
+        let m = matured / dt
+        let s1 = m / ks + (s0 - m / ks) * exp(-ks * dt)
+        let lostStable = s0 + matured - s1
         new[i] = n1
-        stable[i] = s0 - lostStable + matured
+        stable[i] = s1
         return SpineFlux(formed: f * z0 * dt, eliminated: lostNew + lostStable)
     }
 }

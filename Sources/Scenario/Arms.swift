@@ -29,12 +29,14 @@ extension ScenarioLoader {
             }
             if !names.insert(name).inserted { m["name"]?.error("two arms are named `\(name)`") }
             var overrides: [Override] = []
+            var marks: [Mark?] = []
             if let s = m.required("set", in: item), case let .mapping(pairs) = s.node {
                 for (k, v) in pairs {
                     guard let key = k.string, !key.isEmpty else { s.error("`set` keys must be key paths"); continue }
                     let origin = k.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? s.location
                     let text = v.scalar?.string ?? ((try? Yams.serialize(node: v)) ?? "")
                     overrides.append(Override(path: key.split(separator: ".").map(String.init), value: text, origin: origin))
+                    marks.append(v.mark ?? k.mark)
                 }
             } else if let s = m["set"] {
                 s.error("an arm's `set` must map key paths to values, e.g. {pharmacology.doses.0.drug: esketamine}")
@@ -43,7 +45,7 @@ extension ScenarioLoader {
             guard case var .mapping(top) = root else { continue }
             top["arms"] = nil
             let armSink = DiagnosticSink()
-            let resolved = OverrideApplier.apply(overrides, to: .mapping(top), sink: armSink)
+            let resolved = OverrideApplier.apply(overrides, to: .mapping(top), sink: armSink, marks: marks)
             let yaml = (try? Yams.serialize(node: resolved)) ?? ""
             let decoder = ScenarioDecoder(root: NodeReader(node: resolved, file: file, path: "", sink: armSink), memoryLimit: memoryLimit)
             let sc = decoder.decode(resolvedYAML: yaml)

@@ -32,13 +32,36 @@ public struct Override: Sendable, Equatable {
 }
 
 enum OverrideApplier {
+    /// `node` with every mark replaced by `mark`.
+    static func remark(_ node: Node, _ mark: Mark) -> Node {
+        switch node {
+        case var .scalar(s): s.mark = mark; return .scalar(s)
+        case var .mapping(m):
+            m.mark = mark
+            var pairs: [(Node, Node)] = []
+            for (k, v) in m { pairs.append((remark(k, mark), remark(v, mark))) }
+            var out = Node.Mapping(pairs, m.tag, m.style)
+            out.mark = mark
+            return .mapping(out)
+        case var .sequence(q):
+            var out = Node.Sequence(q.map { remark($0, mark) }, q.tag, q.style)
+            out.mark = mark
+            q = out
+            return .sequence(q)
+        default: return node
+        }
+    }
+
     /// Applies overrides in order, reporting bad paths to `sink` (at the override's origin).
-    static func apply(_ overrides: [Override], to root: Node, sink: DiagnosticSink) -> Node {
+    /// - Parameter marks: where each override's value sits in a file (arms), so that a fault
+    ///   in it is reported there; without one, the value keeps the marks of its own text.
+    static func apply(_ overrides: [Override], to root: Node, sink: DiagnosticSink, marks: [Mark?] = []) -> Node {
         var root = root
-        for o in overrides {
-            let valueNode: Node
+        for (k, o) in overrides.enumerated() {
+            var valueNode: Node
             do {
                 valueNode = try Yams.compose(yaml: o.value) ?? Node("")
+                if k < marks.count, let m = marks[k] { valueNode = remark(valueNode, m) }
             } catch {
                 sink.error(o.origin, "the value of `\(o.path.joined(separator: "."))` is not valid YAML: \"\(o.value)\"")
                 continue

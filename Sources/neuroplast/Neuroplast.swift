@@ -11,6 +11,6 @@ struct Neuroplast: AsyncParsableCommand {
         abstract: "Simulate a prefrontal-cortex microcircuit whose synapses grow and are pruned.",
         discussion: "Exit codes: 0 success, 3 stopped after writing a checkpoint (resume with `run --resume`), 64 usage error, 65 invalid scenario or a checkpoint of another scenario, 1 runtime failure.",
         version: NeuroplastVersion.string,
-        subcommands: [RunCommand.self, ValidateCommand.self, DescribeCommand.self, RenderCommand.self, BenchCommand.self, SweepCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ValidateScienceCommand.self, DescribeCommand.self, RenderCommand.self, BenchCommand.self, SweepCommand.self]
     )
 }

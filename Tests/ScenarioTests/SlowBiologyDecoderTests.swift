@@ -301,7 +301,7 @@ final class SlowBiologyDecoderTests: XCTestCase {
         XCTAssertEqual(s?.arms.last?.scenario.name, "ketamine-small-overdose")
     }
 
-    /// An arm's bad value is reported where the arm sets it (the key in its `set`), not at
+    /// An arm's bad value is reported where the arm sets it (the value in its `set`), not at
     /// the value's position within its own one-line text (which would read as line 1:1).
     func testArmOverrideErrorIsLocatedAtTheArm() {
         let text = slowScenario + """
@@ -310,7 +310,7 @@ final class SlowBiologyDecoderTests: XCTestCase {
           - name: overdose
             set: {pharmacology.doses.0.dose: -1 mg/kg}
         """
-        assertLocated(text, says: "arm `overdose`: `pharmacology.doses[0].dose` must be a positive dose", at: "pharmacology.doses.0.dose")
+        assertLocated(text, says: "arm `overdose`: `pharmacology.doses[0].dose` must be a positive dose", at: "-1 mg/kg}")
     }
 
     func testAllFaultsOfAFileAtOnce() {
