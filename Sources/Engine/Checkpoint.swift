@@ -57,6 +57,8 @@ struct CheckpointPayload: Codable {
     var recorder: RecorderState
     var structural: StructuralState?
     var structure: StructureRecorderState?
+    /// Slow-clock runs only.
+    var slow: SlowCheckpoint?
 }
 
 /// A checkpoint that cannot be used. `neuroplast run` exits 65 for `foreign` (it belongs to

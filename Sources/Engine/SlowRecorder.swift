@@ -8,12 +8,20 @@ final class SlowRecorder {
     let file: StreamFile
     let populations: [String]
     let drugs: [String]
-    private(set) var series: [String: MetricSeries] = [:]
-    private(set) var order: [String] = []
+    var series: [String: MetricSeries] = [:]
+    var order: [String] = []
 
-    init(dir: String, populations: [String], drugs: [String]) throws {
+    /// `resume`: reopen slow.csv.partial at the checkpoint's length with its series.
+    init(dir: String, populations: [String], drugs: [String],
+         resume: (bytes: Int, series: [MetricSeries], order: [String])? = nil) throws {
         self.populations = populations
         self.drugs = drugs
+        if let r = resume {
+            file = try StreamFile(path: dir + "/slow.csv", resumeAt: r.bytes)
+            order = r.order
+            for (k, s) in zip(r.order, r.series) { series[k] = s }
+            return
+        }
         file = try StreamFile(path: dir + "/slow.csv")
         var header = ["time_h", "window"]
         for d in drugs { header += ["\(d)_plasma_ng_ml", "\(d)_brain_free_um"] }

@@ -20,19 +20,27 @@ import Foundation
 import Kernel
 import Physiology
 import Plasticity
+import NeuroplastCore
 
 enum SlowRunner {
     static func run(_ scenario: Scenario, slow: SlowBiology, options: RunOptions) async throws -> RunResult {
         let t0 = Date()
-        if options.resume {
-            throw RunError.invalid("resuming a slow-clock run is not supported yet; start it again (its checkpoints are not written)")
-        }
         let root = options.outputRoot ?? scenario.output.directory
+        // A checkpoint is read and verified before any heavy work; none there = start afresh.
+        var resume: CheckpointPayload?
+        if options.resume {
+            guard let id = options.runID ?? options.runDirectory else { throw RunError.invalid("resuming needs the run's --run-id") }
+            let runDir = options.runDirectory ?? root + "/" + scenario.name + "/" + id
+            resume = try CheckpointFile.read(runDir: runDir, scenarioYAML: scenario.resolvedYAML)
+            if resume != nil, resume?.slow == nil { throw CheckpointError.foreign("the checkpoint is not one of a slow-clock run") }
+        }
         let bp = Blueprint(scenario: scenario)
         let sim = await Simulation(blueprint: bp, options: options)
+        if let r = resume { try await sim.restore(r.simulation) }
         let buildSeconds = Date().timeIntervalSince(t0)
         let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed,
                                           exact: options.runDirectory)
+        if resume == nil { try? FileManager.default.removeItem(atPath: CheckpointFile.folder(dir)) }  // stale ones
         try writeAtomically(Data(scenario.resolvedYAML.utf8), to: dir + "/scenario.resolved.yaml")
         let clock = slow.clock
         let dt = scenario.time.dt
@@ -40,20 +48,29 @@ enum SlowRunner {
         let windowSteps = Int((clock.window / dt).rounded())
         let settleSteps = Int((clock.settle / dt).rounded())
         let recordSteps = max(1, Int((scenario.time.recordInterval / dt).rounded()))
-        let recorder = try Recorder(dir: dir, blueprint: bp, totalSteps: total, rasterWindow: max(500, scenario.time.recordInterval))
+        let recorder = try Recorder(dir: dir, blueprint: bp, totalSteps: total, rasterWindow: max(500, scenario.time.recordInterval),
+                                    resume: resume?.recorder)
+        if let r = resume?.recorder { await recorder.restore(r) }
         let frameConfig = options.frames ? scenario.frames : nil
         var frameWriter: FrameWriter?
         if let fc = frameConfig {
             frameWriter = try FrameWriter(dir: dir + "/frames", config: fc, scenarioName: scenario.name, seed: scenario.seed, blueprint: bp)
+            if let r = resume { await frameWriter?.resume(after: r.runner.framesWritten) }
         }
-        let synapseSample = frameConfig.map { _ in () } != nil ? await sim.synapseSample(count: frameConfig!.synapses) : ([], [])
+        var synapseSample: (pre: [Int32], post: [Int32]) = ([], [])
+        if let r = resume {
+            synapseSample = (r.runner.synapseSamplePre, r.runner.synapseSamplePost)
+        } else if let fc = frameConfig {
+            synapseSample = await sim.synapseSample(count: fc.synapses)
+        }
         let pairs = Set(scenario.projections.filter(\.structural).map { [$0.source, $0.target] })
         func spineCounts(_ syn: [(key: SynapseKey, weight: Float)]) -> [Int] {
             var c = [Int](repeating: 0, count: bp.neuronCount)
             for s in syn { c[Int(s.key.post)] += 1 }
             return c
         }
-        var spines = spineCounts(await sim.synapses(between: pairs))
+        var spines: [Int]
+        if let saved = resume?.slow?.spines.values { spines = saved } else { spines = spineCounts(await sim.synapses(between: pairs)) }
         // Start on the slow grid at or before the earliest stress episode.
         let pre = slow.stress.map(\.start).min().map { min(0, $0) } ?? 0
         let startStep = Int((pre / clock.step).rounded(.down))
@@ -61,7 +78,8 @@ enum SlowRunner {
                                            start: Double(startStep) * clock.step)
         var realiser = SpineRealiser(scenario: scenario, blueprint: bp, clock: clock)
         let slowRec = try SlowRecorder(dir: dir, populations: scenario.populations.map(\.name),
-                                       drugs: driver.concentrations().map(\.drug))
+                                       drugs: driver.concentrations().map(\.drug),
+                                       resume: resume?.slow.map { ($0.recorderBytes, $0.series, $0.seriesOrder) })
         let windowTimes = clock.windowTimes()
         var nextWindow = 0
         let structuralEvery = max(1, Int((clock.structuralEvery / clock.step).rounded()))
@@ -71,10 +89,22 @@ enum SlowRunner {
         var framesWritten = 0
         var lastFormation: Double?, lastElimination: Double?
         var lastRealised = Double(startStep) * clock.step
+        var firstStep = startStep
+        if let c = resume?.slow {
+            try driver.restore(c.driver)
+            realiser.rewiring.restore(c.rewiring)
+            realiser.updates = c.realiserUpdates
+            firstStep = c.nextStep; t = c.networkStep; nextWindow = c.nextWindow; lastRealised = c.lastRealised
+            lastFormation = c.lastFormation; lastElimination = c.lastElimination; framesWritten = c.framesWritten
+        }
+        var haveCheckpoint = resume != nil
+        // Periodic checkpoints by network time, as in fast runs, at the end of a slow step.
+        let checkpointSteps = (options.checkpointEvery ?? scenario.checkpoint?.every).map { max(1, Int(($0 / dt).rounded())) }
+        var nextCheckpoint = checkpointSteps.map { (t / $0 + 1) * $0 }
         let spinyCount = max(1, driver.spiny.filter { $0 }.count)
         let frameSteps = frameConfig.map { max(1, Int(($0.every / dt).rounded())) }
         do {
-            for k in startStep..<clock.stepCount {
+            for k in firstStep..<clock.stepCount {
                 let hours = Double(k) * clock.step
                 var windowRan = false
                 let windowDue = k >= 0 && nextWindow < windowTimes.count && abs(windowTimes[nextWindow] - hours) < 1e-9
@@ -147,8 +177,28 @@ enum SlowRunner {
                     spines: pairs.isEmpty ? nil : Double(spinyTotal) / Double(spinyCount),
                     spinesModel: driver.spinyMean(driver.pools.new.indices.map { driver.pools.total($0) }),
                     formation: lastFormation, elimination: lastElimination, rates: driver.lastRate))
-                if let stop = options.stop, stop.isRequested(now: Double(t) * dt) {
-                    throw RunError.invalid("stopped at \(driver.time) h; slow-clock runs cannot be resumed yet")
+                // 4. Checkpoint at the end of the step: periodically, and when asked to stop.
+                if k + 1 < clock.stepCount {
+                    let stop = options.stop?.isRequested(now: Double(t) * dt) ?? false
+                    if stop || nextCheckpoint.map({ t >= $0 }) ?? false {
+                        try await frameWriter?.finish()
+                        let rec = try slowRec.capture()
+                        let loop = SlowCheckpoint(nextStep: k + 1, networkStep: t, nextWindow: nextWindow, lastRealised: lastRealised,
+                                                  lastFormation: lastFormation, lastElimination: lastElimination,
+                                                  framesWritten: framesWritten, spines: PackedArray(spines), driver: driver.state,
+                                                  rewiring: realiser.rewiring.state, realiserUpdates: realiser.updates,
+                                                  recorderBytes: rec.bytes, series: rec.series, seriesOrder: rec.order)
+                        let payload = CheckpointPayload(
+                            program: NeuroplastVersion.string, step: t, totalSteps: total, simulation: await sim.captureState(),
+                            runner: RunnerLoopState(segmentSpikes: SpikeList([]), framesWritten: framesWritten,
+                                                    synapseSamplePre: synapseSample.pre, synapseSamplePost: synapseSample.post,
+                                                    spinesPerNeuron: []),
+                            recorder: try await recorder.captureState(), structural: nil, structure: nil, slow: loop)
+                        let path = try CheckpointFile.write(payload, scenarioYAML: scenario.resolvedYAML, runDir: dir)
+                        haveCheckpoint = true
+                        if let every = checkpointSteps { nextCheckpoint = (t / every + 1) * every }
+                        if stop { throw RunStopped(directory: dir, checkpoint: path, time: Double(t) * dt) }
+                    }
                 }
             }
             progress.finish()
@@ -157,8 +207,11 @@ enum SlowRunner {
             try slowRec.file.commit()
         } catch {
             progress.finish()
-            await recorder.abandon()
-            slowRec.file.discard()
+            // The partial files are kept when a checkpoint needs them to resume.
+            if !haveCheckpoint {
+                await recorder.abandon()
+                slowRec.file.discard()
+            }
             throw error
         }
         let runSeconds = Date().timeIntervalSince(runStart)
@@ -173,6 +226,7 @@ enum SlowRunner {
                                totalSeconds: Date().timeIntervalSince(t0), summary: summary, frames: framesWritten, note: videoNote)
         result.liveSynapses = await sim.liveSynapses()
         result.slowSeries = slowRec.allSeries
+        result.resumedAt = resume.map { Double($0.step) * dt }
         try Manifest.write(dir: dir, scenario: scenario, options: options, result: result,
                            epochSteps: await sim.epochSteps, synapseBytes: await sim.synapseBytes)
         return result

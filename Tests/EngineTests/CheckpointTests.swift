@@ -64,6 +64,15 @@ import Testing
         for (name, data) in a { #expect(b[name] == data, "\(name) differs after resume") }
     }
 
+    /// A slow-clock run (drug, cascade, spine turnover, frames) stopped between windows and
+    /// resumed equals the uninterrupted run.
+    @Test func slowClockRunResumesBitForBit() async throws {
+        let sc = try SlowClockTests.small(["frames.width=320", "frames.height=180", "frames.synapses=50", "frames.every=100 ms"])
+        try await Self.expectResumeEqualsWhole(sc, stopAt: 350, shards: 2,
+                                               mustContain: ["slow.csv", "slow.png", "metrics.csv", "frames/frame_000004.png"],
+                                               garbage: ["slow.csv", "metrics.csv"])
+    }
+
     static let sheetWithFrames = EngineFixtures.smallSheet
         .replacingOccurrences(of: "record: {spikes: true, raster_sample: 10}",
                               with: "record: {spikes: true, raster_sample: 10, connectome: [150 ms, 300 ms]}")
