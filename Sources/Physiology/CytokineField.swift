@@ -449,10 +449,19 @@ public struct CytokineTile: Sendable, Equatable, Codable {
 
     var stride: Int { columns.count + 2 }
 
-    /// Value at a global column (interior or halo: lowerBound − 1 … upperBound) and row.
+    /// Value at a global column and row: an interior column, or the column a halo stands
+    /// for (the grid's neighbour column of the strip's edge, so wrapped when periodic).
     public subscript(column i: Int, row j: Int) -> Double {
-        get { values[j * stride + (i - columns.lowerBound + 1)] }
-        set { values[j * stride + (i - columns.lowerBound + 1)] = newValue }
+        get { values[j * stride + local(i)] }
+        set { values[j * stride + local(i)] = newValue }
+    }
+
+    /// Local column of a global column (interior first; then the halos).
+    func local(_ i: Int) -> Int {
+        if columns.contains(i) { return i - columns.lowerBound + 1 }
+        if i == grid.neighbourColumn(columns.lowerBound, -1) { return 0 }
+        if i == grid.neighbourColumn(columns.upperBound - 1, 1) { return stride - 1 }
+        preconditionFailure("column \(i) is neither inside strip \(columns) nor in its halo")
     }
 
     /// The interior edge column on one side (−1 left, +1 right), bottom to top.

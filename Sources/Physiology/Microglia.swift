@@ -103,7 +103,7 @@ public struct MicrogliaParameters: Sendable, Equatable, Codable {
 ///
 ///     p_tag = p_max · C/(C + K_C) · A_½/(A_½ + activity) · w_½/(w_½ + weight)
 ///
-/// per slow step; `enabled` false turns complement off (C1q/C3 knock-out: nothing is tagged,
+/// the fraction of time a synapse carries a tag; `enabled` false turns complement off (C1q/C3 knock-out: nothing is tagged,
 /// so microglia engulf nothing). The form is [I] (brief §3.1 model mapping).
 ///
 /// | symbol | default | source |
@@ -127,7 +127,7 @@ public struct ComplementTagging: Sendable, Equatable, Codable {
         return out
     }
 
-    /// Tag probability for one slow step.
+    /// Probability that a synapse is tagged (a state fraction, drawn afresh each step).
     public func probability(cytokine c: Double, activity: Double, weight: Double) -> Double {
         guard enabled else { return 0 }
         let cc = max(0, c), a = max(0, activity), w = max(0, weight)
@@ -142,7 +142,9 @@ public struct SynapseCandidate: Sendable, Equatable, Codable {
     public var y: Double             // [µm]
     public var weight: Double
     public var activity: Double      // recent activity (relative)
-    /// Complement-tag probability for this step (e.g. `ComplementTagging.probability`).
+    /// Probability that the synapse carries a complement tag this step (drawn afresh each
+    /// step, so the engulfment hazard is tag·k_e·a per hour whatever the step length), e.g.
+    /// from `ComplementTagging.probability`.
     public var tag: Double
     public init(id: UInt64, x: Double, y: Double, weight: Double, activity: Double, tag: Double) {
         self.id = id; self.x = x; self.y = y; self.weight = weight; self.activity = activity; self.tag = tag

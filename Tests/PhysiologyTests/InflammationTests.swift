@@ -275,6 +275,7 @@ final class InflammationTests: XCTestCase {
             let cands = synapses(3000, grid: g, seed: 22, make: { k in (Double(k % 5) * 0.3, Double(k % 3)) }, tagging: p.tagging, cytokine: 2)
             var whole = whole0
             var tiles = whole0.split(g.strips(7))
+            var shards = whole0.split(g.strips(7))   // each reads only its own cytokine tile
             XCTAssertEqual(tiles.count, 7)
             var crossings = 0, engulfed = 0
             for k in 0..<30 {
@@ -282,6 +283,16 @@ final class InflammationTests: XCTestCase {
                 XCTAssertTrue(a.emigrants.isEmpty)
                 let b = MicrogliaPopulation.step(&tiles, index: UInt64(k), dt: 1, cytokine: f, damage: dmg, candidates: cands)
                 crossings += b.emigrants.count
+                // As shards would: each strip steps against its own cytokine tile with halos,
+                // then the migration messages go to the owning strip in id order.
+                var results: [MicrogliaStepResult] = []
+                for s in shards.indices {
+                    let local = f.tile(columns: shards[s].columns)
+                    results.append(shards[s].step(index: UInt64(k), dt: 1, cytokine: local, damage: dmg, candidates: cands))
+                }
+                let messages = results.flatMap(\.emigrants)
+                for s in shards.indices { shards[s].admit(messages.filter { shards[s].columns.contains(g.column(of: $0.x)) }) }
+                XCTAssertEqual(MicrogliaPopulation.merge(results), b)
                 engulfed += a.engulfed.count
                 XCTAssertEqual(tiles.reduce(0) { $0 + $1.count }, 400, "count conserved at step \(k)")
                 XCTAssertEqual(a.engulfed, b.engulfed)
@@ -290,6 +301,7 @@ final class InflammationTests: XCTestCase {
                 // Cytokine evolves with the release, the same for both.
                 f.step(dt: 1, rates: a.release)
             }
+            XCTAssertEqual(shards, tiles)
             let joined = MicrogliaPopulation.join(tiles)
             XCTAssertEqual(joined.agents.map(\.id), whole.agents.map(\.id))
             XCTAssertEqual(joined.agents.map(\.x.bitPattern), whole.agents.map(\.x.bitPattern))
