@@ -68,6 +68,48 @@ public struct MetricSeries: Sendable, Equatable, Codable {
     }
 }
 
+/// A scalar field on a regular grid over the sheet (e.g. a cytokine concentration), drawn
+/// as a translucent layer under the neurons. Cell (column i, row j) covers
+/// [i·h, (i+1)·h) × [j·h, (j+1)·h) µm from the sheet's origin; values are stored row by
+/// row, index j·columns + i (the layout of `CytokineGrid`).
+public struct FieldOverlay: Sendable, Equatable {
+    /// Human label for the overlay's colour bar, e.g. "cytokine".
+    public var label: String
+    /// Unit shown on the colour bar, e.g. "nM"; empty = none.
+    public var unit: String
+    public var columns: Int
+    public var rows: Int
+    /// Edge of a square cell [µm] h.
+    public var cellSize: Double
+    /// columns × rows values, row by row; non-finite values are drawn transparent.
+    public var values: [Float]
+    /// Colour-scale range; `nil` = from the data. The low end is drawn fully transparent.
+    public var range: ClosedRange<Float>?
+
+    public init(label: String, unit: String, columns: Int, rows: Int, cellSize: Double, values: [Float],
+                range: ClosedRange<Float>? = nil) {
+        self.label = label; self.unit = unit; self.columns = columns; self.rows = rows
+        self.cellSize = cellSize; self.values = values; self.range = range
+    }
+}
+
+/// A small agent drawn as a glyph over the sheet (a microglion).
+public struct Sprite: Sendable, Equatable {
+    /// 0: surveilling (ramified) — the raw value of `MicrogliaState.surveilling`.
+    public static let surveilling: UInt8 = 0
+    /// 1: activated (amoeboid) — the raw value of `MicrogliaState.activated`.
+    public static let activated: UInt8 = 1
+    /// Position [µm].
+    public var x: Float
+    public var y: Float
+    /// State index: `Sprite.surveilling` or `Sprite.activated` (other values are drawn as activated).
+    public var state: UInt8
+
+    public init(x: Float, y: Float, state: UInt8) {
+        self.x = x; self.y = y; self.state = state
+    }
+}
+
 /// Everything a frame shows at one moment.
 public struct FrameSnapshot: Sendable {
     /// Scenario name, for the title.
@@ -91,15 +133,24 @@ public struct FrameSnapshot: Sendable {
     public var synapsePost: [Int32]
     public var raster: RasterSample
     public var series: [MetricSeries]
+    /// A scalar field drawn under the neurons, with its own colour bar; `nil` = none.
+    public var overlay: FieldOverlay?
+    /// Agents drawn over the neurons (microglia), with a legend and counts; empty = none.
+    public var sprites: [Sprite]
+    /// Per neuron, global id order: whether it has died (drawn as a grey cross, its
+    /// synapses not drawn). Empty = none dead; a shorter array leaves the rest alive.
+    public var dead: [Bool]
 
     public init(scenarioName: String, time: Double, phase: String,
                 sheetWidth: Double, sheetHeight: Double, populations: [PopulationInfo],
                 x: [Float], y: [Float], population: [UInt16], quantities: [PerNeuronQuantity],
-                synapsePre: [Int32], synapsePost: [Int32], raster: RasterSample, series: [MetricSeries]) {
+                synapsePre: [Int32], synapsePost: [Int32], raster: RasterSample, series: [MetricSeries],
+                overlay: FieldOverlay? = nil, sprites: [Sprite] = [], dead: [Bool] = []) {
         self.scenarioName = scenarioName; self.time = time; self.phase = phase
         self.sheetWidth = sheetWidth; self.sheetHeight = sheetHeight; self.populations = populations
         self.x = x; self.y = y; self.population = population; self.quantities = quantities
         self.synapsePre = synapsePre; self.synapsePost = synapsePost
         self.raster = raster; self.series = series
+        self.overlay = overlay; self.sprites = sprites; self.dead = dead
     }
 }

@@ -27,13 +27,19 @@ func colourRange(of q: PerNeuronQuantity, diverging: Bool) -> ClosedRange<Double
 extension CairoCanvas {
     func drawColourBar(in r: Rect, label: String, map: ColourMap, range: ClosedRange<Double>,
                        palette: Palette, type t: Typography) {
+        drawColourBar(in: r, label: label, entries: map.entries, range: range, palette: palette, type: t)
+    }
+
+    /// A bar of 256 `entries` (low → high) over `range`.
+    func drawColourBar(in r: Rect, label: String, entries: [Colour], range: ClosedRange<Double>,
+                       palette: Palette, type t: Typography) {
         text(label, x: r.x, y: r.y + 4 * t.unit, size: fittingSize(label, size: t.panelTitle * 0.9, maxWidth: r.w),
              colour: palette.foreground, h: .left, v: .top)
         let bar = Rect(x: r.x, y: r.y + t.panelTitle * 1.45, w: r.w, h: 26 * t.unit)
-        let step = bar.w / 256
-        for i in 0..<256 {
+        let step = bar.w / Double(entries.count)
+        for i in entries.indices {
             // Overlap each cell by half a pixel so no background seam shows between them.
-            fillRect(Rect(x: bar.x + Double(i) * step, y: bar.y, w: step + 0.5, h: bar.h), map.entries[i])
+            fillRect(Rect(x: bar.x + Double(i) * step, y: bar.y, w: step + 0.5, h: bar.h), entries[i])
         }
         strokeRect(bar, palette.frame, width: t.axisLine * 0.75)
         let ticks = NiceTicks(lo: range.lowerBound, hi: range.upperBound, target: 4, expand: false)

@@ -1,6 +1,7 @@
 // ColourMap: maps a scalar in a range to an sRGB colour through a 256-entry published
-// table (viridis for sequential quantities, coolwarm for signed/diverging ones). Lookup
-// is nearest-entry, so the same value always gives the same colour.
+// table (viridis for sequential quantities, coolwarm for signed/diverging ones; magma for
+// field overlays, so a field never looks like a neuron quantity). Lookup is nearest-entry,
+// so the same value always gives the same colour.
 
 /// Which colour map the sheet uses.
 public enum ColourMapChoice: String, Sendable, Equatable, CaseIterable {
@@ -41,6 +42,8 @@ public struct ColourMap: Sendable {
     public static let viridis = ColourMap(name: "viridis", flatTable: viridisTable)
     /// coolwarm (Moreland 2009, as tabulated by matplotlib).
     public static let coolwarm = ColourMap(name: "coolwarm", flatTable: coolwarmTable)
+    /// magma (matplotlib `_magma_data`); used for field overlays (see OverlayLayer.swift).
+    public static let magma = ColourMap(name: "magma", flatTable: magmaTable)
 
     /// The map for a choice and a quantity.
     public static func resolve(_ choice: ColourMapChoice, diverging: Bool) -> ColourMap {

@@ -1,6 +1,7 @@
 // FrameRenderer: one movie frame from a FrameSnapshot — title and clock, the cortical
-// sheet with its colour bar, the spike raster and the metric time series — as RGB(A)
-// pixels or straight to a PNG with metadata. Pure function of (snapshot, options): no
+// sheet with its colour bar (with inflammation also a field overlay and its bar, microglia
+// and dead neurons with a legend row), the spike raster and the metric time series — as
+// RGB(A) pixels or straight to a PNG with metadata. Pure function of (snapshot, options): no
 // clock, no randomness, no dictionary iteration, so equal inputs give equal bytes.
 
 import NeuroplastCore
@@ -77,8 +78,12 @@ public struct FrameRenderer: Sendable {
         let canvas = CairoCanvas(width: options.width, height: options.height)
         let palette = options.theme.palette
         let type = Typography(height: options.height, width: options.width)
+        // The legend row shows whenever the snapshot carries microglia or a dead array (even
+        // all alive), so a movie's layout does not jump when the first neuron dies.
+        let inflammationRow = !s.sprites.isEmpty || !s.dead.isEmpty
         let layout = FrameLayout(width: options.width, height: options.height,
-                                 sheetAspect: s.sheetWidth / max(s.sheetHeight, 1e-9), type: type)
+                                 sheetAspect: s.sheetWidth / max(s.sheetHeight, 1e-9), type: type,
+                                 overlayBar: s.overlay != nil, inflammationRow: inflammationRow)
         canvas.clear(palette.background)
         canvas.drawTitle(in: layout.title, scenario: s.scenarioName, phase: s.phase,
                          clock: ClockFormat.clock(milliseconds: s.time), palette: palette, type: type)
@@ -86,8 +91,10 @@ public struct FrameRenderer: Sendable {
         let q = quantity(of: s)
         let map = ColourMap.resolve(options.colourMap, diverging: q?.diverging ?? false)
         let range = q.map { colourRange(of: $0, diverging: map.name == "coolwarm") } ?? 0...1
+        let overlayRange = s.overlay.map { colourRange(of: $0) } ?? 0...1
         canvas.drawSheet(in: layout.sheet, snapshot: s, quantity: q, map: map, range: range,
-                         synapses: options.drawSynapses, palette: palette, type: type)
+                         synapses: options.drawSynapses, palette: palette, type: type,
+                         overlayRange: overlayRange)
         canvas.drawSheetLegend(in: layout.sheetLegend, snapshot: s,
                                micronsPerPixel: s.sheetWidth / max(layout.sheet.w, 1e-9),
                                palette: palette, type: type)
@@ -95,6 +102,13 @@ public struct FrameRenderer: Sendable {
             let label = q.unit.isEmpty ? "Colour: \(q.label)" : "Colour: \(q.label) (\(q.unit))"
             canvas.drawColourBar(in: layout.colourBar, label: label, map: map, range: range,
                                  palette: palette, type: type)
+        }
+        if let o = s.overlay, let bar = layout.overlayBar {
+            canvas.drawColourBar(in: bar, label: o.barLabel, entries: palette.overlayRamp.composited(over: palette.sheet),
+                                 range: overlayRange, palette: palette, type: type)
+        }
+        if let row = layout.inflammationLegend {
+            canvas.drawInflammationLegend(in: row, snapshot: s, palette: palette, type: type)
         }
 
         canvas.drawRaster(in: layout.raster, snapshot: s, palette: palette, type: type)

@@ -1,6 +1,8 @@
 // Layout: where each panel of a frame goes. All sizes scale with the frame height
 // (`unit` = height/1080), so 1920×1080 and 1280×720 look the same; the sheet keeps its
 // aspect ratio inside the left column, and raster and time series share the right one.
+// A field overlay splits the colour-bar block in two (neurons left, field right); microglia
+// or dead neurons add a legend row under the sheet legend (the sheet shrinks to make room).
 
 /// An axis-aligned rectangle in pixels.
 struct Rect: Equatable {
@@ -44,17 +46,25 @@ struct FrameLayout {
     /// Row under the sheet: population markers and the scale bar.
     var sheetLegend: Rect
     var colourBar: Rect
+    /// Right half of the colour-bar block when the frame has a field overlay (the neuron
+    /// bar then takes the left half).
+    var overlayBar: Rect?
+    /// Row under the sheet legend for microglia and dead neurons, when the frame has them.
+    var inflammationLegend: Rect?
     var raster: Rect
     var series: Rect
 
-    init(width: Int, height: Int, sheetAspect: Double, type t: Typography) {
+    /// Without `overlayBar` and `inflammationRow` the layout is exactly the original one.
+    init(width: Int, height: Int, sheetAspect: Double, type t: Typography,
+         overlayBar hasOverlayBar: Bool = false, inflammationRow: Bool = false) {
         let W = Double(width), H = Double(height), m = t.margin
         title = Rect(x: m, y: m * 0.8, w: W - 2 * m, h: 104 * t.unit)
         let top = title.maxY + t.gap * 0.6
         let leftW = (W - 2 * m) * 0.43
         let colourBarBlock = 112 * t.unit
         let legendRow = 46 * t.unit
-        let sheetSpace = Rect(x: m, y: top, w: leftW, h: H - m - top - colourBarBlock - legendRow)
+        let extraRow = inflammationRow ? legendRow : 0
+        let sheetSpace = Rect(x: m, y: top, w: leftW, h: H - m - top - colourBarBlock - legendRow - extraRow)
         let aspect = sheetAspect.isFinite && sheetAspect > 0 ? sheetAspect : 1
         var sw = sheetSpace.w, sh = sw / aspect
         if sh > sheetSpace.h { sh = sheetSpace.h; sw = sh * aspect }
@@ -62,7 +72,19 @@ struct FrameLayout {
         let blockW = max(sw, leftW * 0.8)
         let blockX = sheetSpace.x + (sheetSpace.w - blockW) / 2
         sheetLegend = Rect(x: blockX, y: sheet.maxY + 6 * t.unit, w: blockW, h: legendRow)
-        colourBar = Rect(x: blockX, y: sheetLegend.maxY, w: blockW, h: colourBarBlock)
+        var barTop = sheetLegend.maxY
+        if inflammationRow {
+            inflammationLegend = Rect(x: blockX, y: barTop, w: blockW, h: legendRow)
+            barTop += legendRow
+        }
+        colourBar = Rect(x: blockX, y: barTop, w: blockW, h: colourBarBlock)
+        if hasOverlayBar {
+            // The gap leaves room for the end tick labels of both bars, which overhang.
+            let gap = 2.6 * t.gap
+            let half = (blockW - gap) / 2
+            colourBar.w = half
+            overlayBar = Rect(x: blockX + half + gap, y: barTop, w: half, h: colourBarBlock)
+        }
         let rightX = m + leftW + t.gap * 1.6
         let right = Rect(x: rightX, y: top, w: W - m - rightX, h: H - m - top)
         let rasterH = (right.h - t.gap) * 0.5

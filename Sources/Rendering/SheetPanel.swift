@@ -1,7 +1,9 @@
 // SheetPanel: the cortical sheet seen from above — each neuron a marker at its position
 // (shape = population, fill = the chosen quantity through the colour map), an optional
 // sample of synapses as thin translucent lines underneath, and below the sheet a marker
-// legend and a scale bar in µm. Markers are batched into one path per (shape, colour)
+// legend and a scale bar in µm. With the inflammation module: a field overlay under
+// everything, dead neurons as crosses (their synapses left out) and microglia on top
+// (OverlayLayer.swift, MicrogliaLayer.swift). Markers are batched into one path per (shape, colour)
 // bucket, visited in bucket order, so drawing is fast and deterministic.
 
 import CCairo
@@ -46,24 +48,34 @@ extension CairoCanvas {
     /// Draws the sheet; returns the marker radius used.
     @discardableResult
     func drawSheet(in r: Rect, snapshot s: FrameSnapshot, quantity: PerNeuronQuantity?, map: ColourMap,
-                   range: ClosedRange<Double>, synapses: Bool, palette: Palette, type t: Typography) -> Double {
+                   range: ClosedRange<Double>, synapses: Bool, palette: Palette, type t: Typography,
+                   overlayRange: ClosedRange<Double> = 0...1) -> Double {
         fillRect(r, palette.sheet)
         let n = min(s.x.count, s.y.count, s.population.count)
         let sx = r.w / max(s.sheetWidth, 1e-9), sy = r.h / max(s.sheetHeight, 1e-9)
         @inline(__always) func px(_ i: Int) -> Double { r.x + Double(s.x[i]) * sx }
         @inline(__always) func py(_ i: Int) -> Double { r.y + Double(s.y[i]) * sy }
+        @inline(__always) func isDead(_ i: Int) -> Bool { i < s.dead.count && s.dead[i] }
         clip(r)
+        // Layers bottom to top: field overlay, synapses, living neurons, dead crosses, microglia.
+        if let o = s.overlay {
+            drawOverlay(o, in: r, sheetWidth: s.sheetWidth, sheetHeight: s.sheetHeight,
+                        range: overlayRange, ramp: palette.overlayRamp)
+        }
         if synapses, n > 0 {
             drawSynapseSample(s, n: n, px: px, py: py, clipRect: r, palette: palette)
         }
         // Marker size from the area per neuron, clamped to stay visible and separate.
         let radius = n > 0 ? min(max(0.42 * (r.w * r.h / Double(n)).squareRoot(), 1.6 * t.unit), 9 * t.unit) : 0
-        // Bucket neurons by (shape, colour index); index 256 = no value (NaN / missing).
+        // Bucket neurons by (shape, colour index); index 256 = no value (NaN / missing); the
+        // extra last bucket holds dead neurons, drawn as crosses after the markers.
         let shapes = MarkerShape.allCases.count
+        let deadBucket = shapes * 257
         let values = quantity?.values
         var bucketOf = [Int32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: shapes * 257 + 1)
+        var counts = [Int](repeating: 0, count: deadBucket + 2)
         for i in 0..<n {
+            if isDead(i) { bucketOf[i] = Int32(deadBucket); counts[deadBucket + 1] += 1; continue }
             let shape = MarkerShape.forPopulation(Int(s.population[i])).rawValue
             var c = 256
             if let values, i < values.count, values[i].isFinite { c = map.index(of: Double(values[i]), in: range) }
@@ -75,16 +87,34 @@ extension CairoCanvas {
         var order = [Int32](repeating: 0, count: n)
         var next = counts
         for i in 0..<n { let b = Int(bucketOf[i]); order[next[b]] = Int32(i); next[b] += 1 }
-        for b in 0..<(shapes * 257) where counts[b + 1] > counts[b] {
+        // Over a field, each marker gets a thin ring of the sheet colour so that markers
+        // whose colour matches the field under them stay visible.
+        let ring = s.overlay != nil ? max(1, 1.6 * t.unit) : 0
+        for b in 0..<deadBucket where counts[b + 1] > counts[b] {
             let shape = MarkerShape(rawValue: b / 257)!
             let c = b % 257
-            setColour(c == 256 ? palette.muted : map.entries[c])
             for k in counts[b]..<counts[b + 1] {
                 let i = Int(order[k])
                 addMarker(shape, x: px(i), y: py(i), r: radius)
             }
+            if ring > 0 {
+                setColour(palette.sheet, alpha: 0.8)
+                cairo_set_line_width(cr, ring)
+                cairo_stroke_preserve(cr)
+            }
+            setColour(c == 256 ? palette.muted : map.entries[c])
             cairo_fill(cr)
         }
+        if counts[deadBucket + 1] > counts[deadBucket] {
+            var points: [Double] = []
+            points.reserveCapacity(2 * (counts[deadBucket + 1] - counts[deadBucket]))
+            for k in counts[deadBucket]..<counts[deadBucket + 1] {
+                let i = Int(order[k])
+                points.append(px(i)); points.append(py(i))
+            }
+            drawDeadCrosses(points, h: max(1.6 * radius, 5 * t.unit, 2), palette: palette)
+        }
+        drawSprites(s.sprites, in: r, sx: sx, sy: sy, palette: palette)
         unclip()
         strokeRect(r, palette.frame, width: t.axisLine)
         return radius
@@ -99,9 +129,11 @@ extension CairoCanvas {
         let pops = max(1, s.populations.count)
         let alpha = min(0.3, max(0.05, 0.25 * (1_000 / Double(m)).squareRoot()))
         var segments = [[Double]](repeating: [], count: pops)
+        let dead = s.dead
         for k in 0..<m {
             let a = Int(s.synapsePre[k]), b = Int(s.synapsePost[k])
             guard a >= 0, a < n, b >= 0, b < n else { continue }
+            if (a < dead.count && dead[a]) || (b < dead.count && dead[b]) { continue }
             let p = Int(s.population[a]) % pops
             segments[p].append(px(a)); segments[p].append(py(a))
             segments[p].append(px(b)); segments[p].append(py(b))

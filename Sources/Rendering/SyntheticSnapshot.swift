@@ -21,9 +21,15 @@ public enum SyntheticSnapshot {
     }
 
     /// A snapshot of `neurons` neurons and `synapses` sampled synapses at `time` [ms].
+    /// Inflammation, all off by default: `overlayCells` > 0 adds a cytokine field on an
+    /// overlayCells × overlayCells grid (a Gaussian blob, σ = 160 µm, at (350, 620) µm),
+    /// `microglia` sprites (activated within 260 µm of the blob, surveilling elsewhere;
+    /// every third one placed near the blob), and `deadNeurons` > 0 marks that many
+    /// neurons near the blob dead (fewer if the blob holds fewer).
     public static func make(neurons: Int = 10_000, synapses: Int = 20_000, time: Double = 8_100_000,
                             rasterRows: Int = 200, name: String = "Working memory under ketamine",
-                            phase: String = "ketamine infusion 0.5 mg/kg") -> FrameSnapshot {
+                            phase: String = "ketamine infusion 0.5 mg/kg",
+                            overlayCells: Int = 0, microglia: Int = 0, deadNeurons: Int = 0) -> FrameSnapshot {
         let populations = [
             PopulationInfo(name: "L2/3 Pyr", cellClass: "pyramidal", excitatory: true),
             PopulationInfo(name: "PV", cellClass: "pv", excitatory: false),
@@ -101,6 +107,47 @@ public enum SyntheticSnapshot {
             series.append(MetricSeries(name: "ISI CV", unit: "", population: p, times: times,
                                        values: times.enumerated().map { k, _ in 0.8 + 0.1 * Double(p) + 0.15 * unit(11, k * 4 + p) }))
         }
+        // Inflammation around a blob away from the activity bump.
+        let blobX = 350.0, blobY = 620.0, sigma = 160.0  // [µm]
+        func blobDistance(_ px: Double, _ py: Double) -> Double {
+            ((px - blobX) * (px - blobX) + (py - blobY) * (py - blobY)).squareRoot()
+        }
+        var overlay: FieldOverlay?
+        if overlayCells > 0 {
+            let h = side / Double(overlayCells)
+            var values = [Float](repeating: 0, count: overlayCells * overlayCells)
+            for j in 0..<overlayCells {
+                for i in 0..<overlayCells {
+                    let d = blobDistance((Double(i) + 0.5) * h, (Double(j) + 0.5) * h)
+                    values[j * overlayCells + i] = Float(2.4 * expApprox(-d * d / (2 * sigma * sigma)))
+                }
+            }
+            overlay = FieldOverlay(label: "cytokine", unit: "nM", columns: overlayCells, rows: overlayCells,
+                                   cellSize: h, values: values)
+        }
+        var sprites: [Sprite] = []
+        for k in 0..<microglia {
+            var px = side * unit(12, k), py = side * unit(13, k)
+            if k % 3 == 0 {
+                let radius = 240 * unit(14, k).squareRoot(), angle = 2 * Double.pi * unit(15, k)
+                let c = cosTaylor(angle), sn = cosTaylor(angle - Double.pi / 2)  // cos, sin
+                px = min(max(blobX + radius * c, 0), side); py = min(max(blobY + radius * sn, 0), side)
+            }
+            let state = blobDistance(px, py) < 260 ? Sprite.activated : Sprite.surveilling
+            sprites.append(Sprite(x: Float(px), y: Float(py), state: state))
+        }
+        var dead: [Bool] = []
+        if deadNeurons > 0 {
+            dead = [Bool](repeating: false, count: neurons)
+            // Spread over the blob: each neuron within 200 µm dies with a probability that
+            // gives about twice the number asked for, then the first `deadNeurons` are kept.
+            let inBlob = Double(neurons) * Double.pi * 200 * 200 / (side * side)
+            let p = min(1, 2 * Double(deadNeurons) / max(inBlob, 1))
+            var marked = 0
+            for i in 0..<neurons where marked < deadNeurons {
+                if blobDistance(Double(x[i]), Double(y[i])) < 200, unit(16, i) < p { dead[i] = true; marked += 1 }
+            }
+        }
         return FrameSnapshot(scenarioName: name, time: time, phase: phase, sheetWidth: side, sheetHeight: side,
                              populations: populations, x: x, y: y, population: population,
                              quantities: [
@@ -108,7 +155,17 @@ public enum SyntheticSnapshot {
                                  PerNeuronQuantity(key: "v", label: "Membrane potential", unit: "mV", values: vm,
                                                    range: -80 ... -50),
                              ],
-                             synapsePre: pre, synapsePost: post, raster: raster, series: series)
+                             synapsePre: pre, synapsePost: post, raster: raster, series: series,
+                             overlay: overlay, sprites: sprites, dead: dead)
+    }
+
+    /// cos(x) without Foundation (reduction to −π…π, Taylor series); synthetic data only.
+    static func cosTaylor(_ x: Double) -> Double {
+        var a = x.truncatingRemainder(dividingBy: 2 * Double.pi)
+        if a > Double.pi { a -= 2 * Double.pi } else if a < -Double.pi { a += 2 * Double.pi }
+        var term = 1.0, sum = 1.0
+        for n in stride(from: 2, through: 30, by: 2) { term *= -a * a / Double((n - 1) * n); sum += term }
+        return sum
     }
 
     static func sigmoid(_ z: Double) -> Double { 1 / (1 + expApprox(-z)) }

@@ -70,7 +70,7 @@ import Testing
         #expect(summary.pixels.count == 320 * 180 * 3)
     }
 
-    private func compare(_ image: PNGImage, name: String) throws {
+    func compare(_ image: PNGImage, name: String) throws {
         if Self.updating {
             let path = Self.goldenSourceDirectory.appendingPathComponent("\(name).png").path
             try image.write(to: path, level: 9, filter: .adaptive)

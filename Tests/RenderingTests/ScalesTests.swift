@@ -13,6 +13,14 @@ import Testing
         #expect(v[128] == Colour(r: Double(Float(0.127568)), g: Double(Float(0.566949)), b: Double(Float(0.550556))))
     }
 
+    @Test func magmaEndpointsMatchPublishedTable() {
+        let v = ColourMap.magma.entries
+        #expect(v.count == 256)
+        #expect(v[0] == Colour(r: Double(Float(0.001462)), g: Double(Float(0.000466)), b: Double(Float(0.013866))))
+        #expect(v[255] == Colour(r: Double(Float(0.987053)), g: Double(Float(0.991438)), b: Double(Float(0.749504))))
+        #expect(v[128] == Colour(r: Double(Float(0.716387)), g: Double(Float(0.214982)), b: Double(Float(0.47529))))
+    }
+
     @Test func coolwarmEndpointsMatchPublishedTable() {
         let c = ColourMap.coolwarm.entries
         #expect(c.count == 256)
