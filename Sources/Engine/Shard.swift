@@ -138,6 +138,11 @@ extension Shard {
         for (p, c) in cells.enumerated() { kernel.setCell(population: p, c) }
     }
 
+    /// Silences dead neurons among this shard's (global ids).
+    func silence(_ ids: Set<Int32>) {
+        kernel.silence(local: globalIds.enumerated().filter { ids.contains($0.element) }.map(\.offset))
+    }
+
     func storageProblems() -> [String] { kernel.synapses.checkInvariants().map { "shard \(index): \($0)" } }
 
     /// Delivers spikes into the rings without stepping (flush before rewiring).

@@ -220,3 +220,17 @@ extension Simulation {
         for s in shards { await s.setCells(cells) }
     }
 }
+
+extension Simulation {
+    /// Silences neurons for good (global ids): they stay at V_reset and never spike.
+    func silence(_ ids: [Int32]) async {
+        let set = Set(ids)
+        for s in shards { await s.silence(set) }
+    }
+
+    /// Every synapse from or onto the given neurons (all projections), sorted.
+    func synapses(touching ids: Set<Int32>) async -> [SynapseKey] {
+        let all = Set(blueprint.scenario.projections.map { [$0.source, $0.target] })
+        return await synapses(between: all).map(\.key).filter { ids.contains($0.pre) || ids.contains($0.post) }
+    }
+}

@@ -41,8 +41,17 @@ struct SlowBiologyDriver {
     var pendingElimination: [Double]
     /// Biological time [h].
     var time: Double
+    /// Cytokines, microglia and damage (scenarios with `inflammation`).
+    var inflammation: InflammationDriver?
+    /// Per-neuron rate of the last window relative to the neuron's first window.
+    var neuronActivity: [Double]
+    var neuronBaseline: [Double]?
+    /// Per-neuron inflammation level of the last step.
+    var inflammationLevel: [Double]
+    /// Synapses microglia may engulf (set at each structural realisation).
+    var candidates: [SynapseCandidate] = []
 
-    init(scenario sc: Scenario, blueprint bp: Blueprint, slow: SlowBiology, spines: [Int], start: Double) throws {
+    init(scenario sc: Scenario, blueprint bp: Blueprint, slow: SlowBiology, spines: [Int], start: Double, strips: Int = 1) throws {
         scenario = sc; blueprint = bp; clock = slow.clock; pharmacology = slow.pharmacology
         if let ph = slow.pharmacology {
             do {
@@ -67,10 +76,20 @@ struct SlowBiologyDriver {
         pendingElimination = pendingFormation
         time = start
         if start < 0 { pk?.advance(to: 0) }
+        neuronActivity = [Double](repeating: 1, count: n)
+        inflammationLevel = [Double](repeating: 0, count: n)
+        if let c = slow.inflammation {
+            do { inflammation = try InflammationDriver(config: c, blueprint: bp, strips: strips) } catch {
+                throw RunError.invalid("inflammation: \(error)")
+            }
+        }
     }
 
     /// Takes a window's population rates [Hz]; the first window sets the set-point.
-    mutating func observeWindow(rates: [Double]) {
+    mutating func observeWindow(rates: [Double], neuronRates: [Double]) {
+        if neuronBaseline == nil { neuronBaseline = neuronRates }
+        let base = neuronBaseline ?? neuronRates
+        neuronActivity = neuronRates.indices.map { base[$0] > 0 ? min(10, neuronRates[$0] / base[$0]) : (neuronRates[$0] > 0 ? 2 : 1) }
         lastRate = rates
         if initialRate == nil { initialRate = rates; referenceRate = rates }
         let ref = referenceRate ?? rates, initial = initialRate ?? rates
@@ -91,9 +110,24 @@ struct SlowBiologyDriver {
             updateBlockAndEffects(dt: dt)
         }
         let g = stress.level
+        var spineParameters = self.spineParameters
+        if var infl = inflammation {
+            // NMDA calcium of each neuron: its activity relative to baseline through the
+            // unblocked receptors; an insult adds drive through the same receptors.
+            let unblocked = blueprint.populationOf.map { 1 - block[Int($0)] }
+            let calcium = neuronActivity.indices.map { neuronActivity[$0] * unblocked[$0] }
+            infl.step(at: t0, dt: dt, glucocorticoid: g, clearance: 1 + (effects["anti_inflammatory"] ?? 0),
+                      calcium: calcium, unblocked: unblocked, candidates: candidates)
+            inflammationLevel = infl.levels()
+            for i in infl.newlyDead { pools.initial[Int(i)] = 0; pools.new[Int(i)] = 0; pools.stable[Int(i)] = 0 }
+            spineParameters.inflammationFormation = infl.config.formationEffect
+            spineParameters.inflammationLoss = infl.config.lossEffect
+            inflammation = infl
+        }
         let trigger = pharmacology?.bdnfTrigger ?? .both
         var sp = signallingParameters
         if trigger == .blockAtRest { sp.gainActivity = 0 }
+        if let c = inflammation?.config { sp.inflammationBDNF = c.bdnfEffect }
         let hnk = (pharmacology?.hnkAMPA ?? true) ? (effects["ampa_potentiation"] ?? 0) : 0
         var memo: [Int: (before: SIMD8<Double>, input: SignallingInput, after: SIMD8<Double>)] = [:]
         for i in 0..<blueprint.neuronCount where spiny[i] {
@@ -105,6 +139,7 @@ struct SlowBiologyDriver {
             u.ampa = hnk
             u.mtorInhibition = effects["mtor_inhibition"] ?? 0
             u.glucocorticoid = g
+            u.inflammation = inflammationLevel[i]
             // Neurons with the same state and input evolve identically (inputs are per
             // population): compute once, copy to the rest.
             let before = signalling.state(of: i)
@@ -118,6 +153,7 @@ struct SlowBiologyDriver {
             s.drive = signalling.drive[i]
             s.proteins = signalling.proteins[i]
             s.glucocorticoid = g
+            s.inflammation = inflammationLevel[i]
             s.activity = t0 >= 0 ? setPointRatio[p] : 1
             let flux = pools.step(i, dt: dt, input: s, parameters: spineParameters)
             pendingFormation[i] += flux.formed

@@ -12,10 +12,13 @@ final class SlowRecorder {
     var order: [String] = []
 
     /// `resume`: reopen slow.csv.partial at the checkpoint's length with its series.
-    init(dir: String, populations: [String], drugs: [String],
+    let inflammation: Bool
+
+    init(dir: String, populations: [String], drugs: [String], inflammation: Bool = false,
          resume: (bytes: Int, series: [MetricSeries], order: [String])? = nil) throws {
         self.populations = populations
         self.drugs = drugs
+        self.inflammation = inflammation
         if let r = resume {
             file = try StreamFile(path: dir + "/slow.csv", resumeAt: r.bytes)
             order = r.order
@@ -29,6 +32,9 @@ final class SlowRecorder {
         header += ["glucocorticoid", "bdnf", "mtor", "proteins", "structural_drive",
                    "spines_per_neuron", "spines_model", "formation_pct_per_day", "elimination_pct_per_day"]
         header += populations.map { "rate_\($0)_hz" }
+        if inflammation {
+            header += ["cytokine_mean", "cytokine_max", "microglia", "microglia_activated", "engulfed", "damage_mean", "dead"]
+        }
         try file.write(header.joined(separator: ",") + "\n")
     }
 
@@ -44,6 +50,15 @@ final class SlowRecorder {
         var formation: Double?           // [% of spines per day] over the last realisation
         var elimination: Double?
         var rates: [Double]              // [Hz] last window
+        var inflammation: InflammationRow?
+    }
+
+    struct InflammationRow {
+        var cytokineMean: Double, cytokineMax: Double
+        var microglia: Int, activated: Int
+        var engulfed: Int                // synapses engulfed during the step
+        var damageMean: Double
+        var dead: Int
     }
 
     func write(_ r: Row) throws {
@@ -54,6 +69,10 @@ final class SlowRecorder {
               r.spines.map { fmt($0, 3) } ?? "", fmt(r.spinesModel, 3),
               r.formation.map { fmt($0, 3) } ?? "", r.elimination.map { fmt($0, 3) } ?? ""]
         f += r.rates.map { fmt($0, 4) }
+        if inflammation, let i = r.inflammation {
+            f += [fmt(i.cytokineMean, 5), fmt(i.cytokineMax, 5), "\(i.microglia)", "\(i.activated)", "\(i.engulfed)",
+                  fmt(i.damageMean, 5), "\(i.dead)"]
+        }
         try file.write(f.joined(separator: ",") + "\n")
         let ms = r.time * 3_600_000
         for (k, d) in drugs.enumerated() { add("\(d) free brain", "µM", nil, ms, r.concentrations[k].brainFree) }
@@ -65,6 +84,11 @@ final class SlowRecorder {
         if let v = r.elimination { add("Spine elimination", "%/day", nil, ms, v) }
         if r.glucocorticoid > 0 || series["Glucocorticoid#-"] != nil { add("Glucocorticoid", "", nil, ms, r.glucocorticoid) }
         if r.window { for (p, v) in r.rates.enumerated() { add("Window rate", "Hz", p, ms, v) } }
+        if let i = r.inflammation {
+            add("Cytokine (mean)", "rel.", nil, ms, i.cytokineMean)
+            add("Activated microglia", "", nil, ms, Double(i.activated))
+            add("Dead neurons", "", nil, ms, Double(i.dead))
+        }
     }
 
     private func add(_ name: String, _ unit: String, _ p: Int?, _ t: Double, _ v: Double) {

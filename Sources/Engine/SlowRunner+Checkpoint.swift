@@ -20,6 +20,21 @@ struct SlowDriverState: Codable {
     var lastRate: [Double]
     var pendingFormation: PackedArray<Double>, pendingElimination: PackedArray<Double>
     var time: Double
+    var neuronActivity: PackedArray<Double>, neuronBaseline: PackedArray<Double>?, inflammationLevel: PackedArray<Double>
+    var inflammation: InflammationState?
+}
+
+/// The inflammation driver's state, and the synapses offered to microglia.
+struct InflammationState: Codable {
+    var tiles: [CytokineTile]
+    var microglia: [MicrogliaPopulation]
+    var damage: ExcitotoxicDamage?
+    var release: PackedArray<Double>
+    var engulfedPre: [Int32], engulfedPost: [Int32]
+    var engulfedSinceRecord: Int
+    var newlyDead: [Int32], dead: [Int32]
+    var steps: UInt64
+    var candidateIds: PackedArray<UInt64>, candidateWeights: PackedArray<Double>, candidateActivity: PackedArray<Double>
 }
 
 struct SlowCheckpoint: Codable {
@@ -44,7 +59,19 @@ extension SlowBiologyDriver {
         SlowDriverState(pk: pk, stress: stress, block: block, effects: effects, drugEffects: drugEffects, signalling: signalling,
                         pools: pools, activity: activity, referenceRate: referenceRate, setPointRatio: setPointRatio,
                         initialRate: initialRate, lastWindowTime: lastWindowTime, lastRate: lastRate,
-                        pendingFormation: PackedArray(pendingFormation), pendingElimination: PackedArray(pendingElimination), time: time)
+                        pendingFormation: PackedArray(pendingFormation), pendingElimination: PackedArray(pendingElimination), time: time,
+                        neuronActivity: PackedArray(neuronActivity), neuronBaseline: neuronBaseline.map { PackedArray($0) },
+                        inflammationLevel: PackedArray(inflammationLevel),
+                        inflammation: inflammation.map { i in
+                            let e = i.engulfed.sorted()
+                            return InflammationState(tiles: i.tiles, microglia: i.microglia, damage: i.damage, release: PackedArray(i.release),
+                                                     engulfedPre: e.map(\.pre), engulfedPost: e.map(\.post),
+                                                     engulfedSinceRecord: i.engulfedSinceRecord, newlyDead: i.newlyDead,
+                                                     dead: i.dead.sorted(), steps: i.steps,
+                                                     candidateIds: PackedArray(candidates.map(\.id)),
+                                                     candidateWeights: PackedArray(candidates.map(\.weight)),
+                                                     candidateActivity: PackedArray(candidates.map(\.activity)))
+                        })
     }
 
     mutating func restore(_ s: SlowDriverState) throws {
@@ -56,6 +83,22 @@ extension SlowBiologyDriver {
         signalling = s.signalling; pools = s.pools; activity = s.activity; referenceRate = s.referenceRate
         setPointRatio = s.setPointRatio; initialRate = s.initialRate; lastWindowTime = s.lastWindowTime; lastRate = s.lastRate
         pendingFormation = s.pendingFormation.values; pendingElimination = s.pendingElimination.values; time = s.time
+        neuronActivity = s.neuronActivity.values; neuronBaseline = s.neuronBaseline?.values; inflammationLevel = s.inflammationLevel.values
+        if let st = s.inflammation, var i = inflammation {
+            i.tiles = st.tiles; i.microglia = st.microglia; i.damage = st.damage; i.release = st.release.values
+            i.engulfed = Set(zip(st.engulfedPre, st.engulfedPost).map { SynapseKey(pre: $0, post: $1) })
+            i.engulfedSinceRecord = st.engulfedSinceRecord; i.newlyDead = st.newlyDead; i.dead = Set(st.dead); i.steps = st.steps
+            let pos = i.positions
+            candidates = st.candidateIds.values.indices.map { k in
+                let id = st.candidateIds.values[k]
+                let p = pos[Int(id & 0xFFFF_FFFF)]
+                return SynapseCandidate(id: id, x: p.x, y: p.y, weight: st.candidateWeights.values[k],
+                                        activity: st.candidateActivity.values[k], tag: 0)
+            }
+            inflammation = i
+        } else if (s.inflammation == nil) != (inflammation == nil) {
+            throw CheckpointError.corrupt("the checkpoint's inflammation state does not match the scenario")
+        }
     }
 }
 

@@ -75,10 +75,10 @@ enum SlowRunner {
         let pre = slow.stress.map(\.start).min().map { min(0, $0) } ?? 0
         let startStep = Int((pre / clock.step).rounded(.down))
         var driver = try SlowBiologyDriver(scenario: scenario, blueprint: bp, slow: slow, spines: spines,
-                                           start: Double(startStep) * clock.step)
+                                           start: Double(startStep) * clock.step, strips: options.shards)
         var realiser = SpineRealiser(scenario: scenario, blueprint: bp, clock: clock)
         let slowRec = try SlowRecorder(dir: dir, populations: scenario.populations.map(\.name),
-                                       drugs: driver.concentrations().map(\.drug),
+                                       drugs: driver.concentrations().map(\.drug), inflammation: driver.inflammation != nil,
                                        resume: resume?.slow.map { ($0.recorderBytes, $0.series, $0.seriesOrder) })
         let windowTimes = clock.windowTimes()
         var nextWindow = 0
@@ -108,6 +108,15 @@ enum SlowRunner {
                 let hours = Double(k) * clock.step
                 var windowRan = false
                 let windowDue = k >= 0 && nextWindow < windowTimes.count && abs(windowTimes[nextWindow] - hours) < 1e-9
+                // Excitotoxic deaths of the last step: the neurons fall silent and lose every
+                // synapse (pending spikes delivered first).
+                if let dead = driver.inflammation?.newlyDead, !dead.isEmpty {
+                    await sim.flush()
+                    await sim.silence(dead)
+                    await sim.apply(deleted: await sim.synapses(touching: Set(dead)), created: [])
+                    driver.inflammation?.newlyDead = []
+                    spines = spineCounts(await sim.synapses(between: pairs))
+                }
                 // 0. Structure: before a window (so it sees the new synapses), at most once per
                 //    `structural_every`, and at the last step.
                 // Before the run (a stress protocol) structure changes slowly: realise it daily.
@@ -115,19 +124,38 @@ enum SlowRunner {
                 if !pairs.isEmpty, (windowDue || k == clock.stepCount - 1 || k < 0 && k + 1 - startStep > 0),
                    hours - lastRealised >= every - 1e-9 || (k == 0 && lastRealised < 0) {
                     await sim.flush()
-                    let before = await sim.synapses(between: pairs)
-                    let plan = realiser.plan(now: hours * 3_600_000, synapses: before, formation: driver.pendingFormation,
-                                             elimination: driver.pendingElimination, stress: driver.glucocorticoid)
+                    var before = await sim.synapses(between: pairs)
+                    // Synapses engulfed by microglia since the last time go first.
+                    let engulfed = driver.inflammation?.engulfed ?? []
+                    let eaten = before.filter { engulfed.contains($0.key) }.map(\.key)
+                    if !eaten.isEmpty { before.removeAll { engulfed.contains($0.key) } }
+                    driver.inflammation?.engulfed = []
+                    var plan = realiser.plan(now: hours * 3_600_000, synapses: before, formation: driver.pendingFormation,
+                                             elimination: driver.pendingElimination, stress: driver.glucocorticoid,
+                                             dead: driver.inflammation?.dead ?? [])
+                    let microglialLoss = eaten.count
+                    for k in eaten { driver.pools.remove(Int(k.post)) }
+                    plan.deleted = (plan.deleted + eaten).sorted()
                     let created = plan.created.compactMap { key in delay(for: key, bp: bp).map { (key: key, delay: $0) } }
                     await sim.apply(deleted: plan.deleted, created: created)
                     let days = (hours - lastRealised) / 24
-                    let spineTotal = Double(before.count)
+                    let spineTotal = Double(before.count + microglialLoss)
                     lastFormation = spineTotal > 0 ? Double(created.count) / spineTotal / days * 100 : nil
                     lastElimination = spineTotal > 0 ? Double(plan.deleted.count) / spineTotal / days * 100 : nil
                     lastRealised = hours
                     spines = spineCounts(before)
-                    for k in plan.deleted { spines[Int(k.post)] -= 1 }
+                    let eatenSet = Set(eaten)
+                    for k in plan.deleted where !eatenSet.contains(k) { spines[Int(k.post)] -= 1 }
                     for c in created { spines[Int(c.key.post)] += 1 }
+                    if driver.inflammation != nil {
+                        // What microglia may engulf until the next realisation: the synapses now.
+                        let gone = Set(plan.deleted)
+                        var now = before.filter { !gone.contains($0.key) }
+                        now += created.map { (key: $0.key, weight: Float(1)) }
+                        now.sort { $0.key < $1.key }
+                        driver.candidates = InflammationDriver.candidates(now, positions: driver.inflammation!.positions,
+                                                                          activity: driver.neuronActivity)
+                    }
                     for i in driver.pendingFormation.indices { driver.pendingFormation[i] = 0; driver.pendingElimination[i] = 0 }
                     if options.checkInvariants {
                         let problems = await sim.storageProblems()
@@ -142,12 +170,16 @@ enum SlowRunner {
                     for p in cells.indices { cells[p].nmdaUnblocked *= 1 - driver.block[p] }
                     await sim.setCells(cells)
                     var counts = [Int](repeating: 0, count: scenario.populations.count)
+                    var perNeuron = [Double](repeating: 0, count: bp.neuronCount)
                     let end = t + windowSteps
                     let statsFrom = t + settleSteps
                     while t < end {
                         let next = min(end, (t / recordSteps + 1) * recordSteps)
                         let spikes = await sim.advance(steps: next - t)
-                        for s in spikes where s.step >= statsFrom { counts[Int(bp.populationOf[Int(s.source)])] += 1 }
+                        for s in spikes where s.step >= statsFrom {
+                            counts[Int(bp.populationOf[Int(s.source)])] += 1
+                            perNeuron[Int(s.source)] += 1
+                        }
                         t = next
                         let state = await sim.takeState()
                         try await recorder.interval(endStep: t, spikes: spikes, means: state)
@@ -162,7 +194,7 @@ enum SlowRunner {
                     let seconds = Double(windowSteps - settleSteps) * dt / 1000
                     driver.observeWindow(rates: scenario.populations.indices.map {
                         Double(counts[$0]) / Double(bp.range(of: $0).count) / seconds
-                    })
+                    }, neuronRates: perNeuron.map { $0 / seconds })
                 }
                 // 2. Slow processes.
                 driver.step(dt: clock.step)
@@ -176,7 +208,17 @@ enum SlowRunner {
                     proteins: driver.spinyMean(driver.signalling.proteins), drive: driver.spinyMean(driver.signalling.drive),
                     spines: pairs.isEmpty ? nil : Double(spinyTotal) / Double(spinyCount),
                     spinesModel: driver.spinyMean(driver.pools.new.indices.map { driver.pools.total($0) }),
-                    formation: lastFormation, elimination: lastElimination, rates: driver.lastRate))
+                    formation: lastFormation, elimination: lastElimination, rates: driver.lastRate,
+                    inflammation: driver.inflammation.map { infl in
+                        let v = infl.values
+                        let row = SlowRecorder.InflammationRow(
+                            cytokineMean: v.reduce(0, +) / Double(max(1, v.count)) / infl.config.reference,
+                            cytokineMax: (v.max() ?? 0) / infl.config.reference, microglia: infl.microgliaCount,
+                            activated: infl.activatedCount, engulfed: infl.engulfedSinceRecord, damageMean: infl.meanDamage,
+                            dead: infl.dead.count)
+                        return row
+                    }))
+                driver.inflammation?.engulfedSinceRecord = 0
                 // 4. Checkpoint at the end of the step: periodically, and when asked to stop.
                 if k + 1 < clock.stepCount {
                     let stop = options.stop?.isRequested(now: Double(t) * dt) ?? false
@@ -257,7 +299,21 @@ enum SlowRunner {
             phase += String(format: " · %@ %.2f µM", c.drug, c.brainFree)
         }
         if let m = driver.block.max(), m > 0.005 { phase += String(format: " · block up to %.0f%%", m * 100) }
-        return await FrameSnapshotBuilder.make(recorder: recorder, blueprint: bp, time: time, vNow: await sim.currentPotentials(),
-                                               synapses: synapses, extra: extra, phase: phase)
+        var snap = await FrameSnapshotBuilder.make(recorder: recorder, blueprint: bp, time: time, vNow: await sim.currentPotentials(),
+                                                   synapses: synapses, extra: extra, phase: phase)
+        if let infl = driver.inflammation {
+            // The cytokine field as a translucent overlay, microglia as sprites, dead neurons.
+            let v = infl.values
+            snap.overlay = FieldOverlay(label: "cytokine", unit: "rel.", columns: infl.grid.columns, rows: infl.grid.rows,
+                                        cellSize: infl.grid.cellSize, values: v.map { Float($0 / infl.config.reference) },
+                                        range: 0...Float(max(1, (v.max() ?? 0) / infl.config.reference)))
+            snap.sprites = infl.microglia.flatMap(\.agents).sorted { $0.id < $1.id }
+                .map { Sprite(x: Float($0.x), y: Float($0.y), state: $0.state == .activated ? Sprite.activated : Sprite.surveilling) }
+            if infl.damage != nil { snap.dead = (0..<bp.neuronCount).map { infl.dead.contains(Int32($0)) } }
+            if infl.activatedCount > 0 { phase += " · \(infl.activatedCount) microglia activated" }
+            if !infl.dead.isEmpty { phase += " · \(infl.dead.count) dead" }
+            snap.phase = phase
+        }
+        return snap
     }
 }

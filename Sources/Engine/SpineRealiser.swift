@@ -41,8 +41,9 @@ struct SpineRealiser {
 
     /// One realisation at `now` [ms of biological time]: `formation`/`elimination` are the
     /// expected counts per neuron since the last one; `stress` the glucocorticoid level.
+    /// `dead`: neurons that neither lose, form nor offer synapses (excitotoxic death).
     mutating func plan(now: Double, synapses: [(key: SynapseKey, weight: Float)], formation: [Double],
-                       elimination: [Double], stress: Double) -> RewiringPlan {
+                       elimination: [Double], stress: Double, dead: Set<Int32> = []) -> RewiringPlan {
         updates += 1
         let n = excitatory.count
         var incoming = [[(key: SynapseKey, weight: Float)]](repeating: [], count: n)
@@ -50,7 +51,7 @@ struct SpineRealiser {
         // 1. Spine loss: per neuron, victims weighted by weight^β, without replacement.
         var deleted: [SynapseKey] = []
         let beta = sizeBias * stress
-        for j in 0..<n where spiny[j] && !incoming[j].isEmpty {
+        for j in 0..<n where spiny[j] && !incoming[j].isEmpty && !dead.contains(Int32(j)) {
             var k = min(incoming[j].count, round(elimination[j], neuron: j, salt: 0))
             guard k > 0 else { continue }
             var pool = incoming[j]
@@ -76,12 +77,12 @@ struct SpineRealiser {
             elements.dendriticExc[Int(s.key.post)] += 1
         }
         var wanted = [Int](repeating: 0, count: n)
-        for i in 0..<n where spiny[i] { wanted[i] = round(formation[i], neuron: i, salt: 1) }
+        for i in 0..<n where spiny[i] && !dead.contains(Int32(i)) { wanted[i] = round(formation[i], neuron: i, salt: 1) }
         // Enough vacant boutons for every new spine to find a partner nearby.
         let senders = max(1, excitatory.filter { $0 }.count)
         let slack = max(boutonSlack, (2 * Double(wanted.reduce(0, +)) / Double(senders)).rounded(.up))
         for i in 0..<n {
-            if excitatory[i] { elements.axonal[i] += slack }
+            if excitatory[i] && !dead.contains(Int32(i)) { elements.axonal[i] += slack }
             elements.dendriticExc[i] += Double(wanted[i])
         }
         var plan = rewiring.update(now: now, synapses: remaining, elements: elements)

@@ -19,3 +19,11 @@ extension ShardKernel {
         layout.cells[t].nmdaUnblocked = fraction
     }
 }
+
+extension ShardKernel {
+    /// Silences neurons for good (excitotoxic death): their refractory countdown is set to
+    /// infinity, so the update keeps them clamped at V_reset and they never spike again.
+    public func silence(local ids: [Int]) {
+        for i in ids where i >= 0 && i < n { refractory[i] = .infinity }
+    }
+}

@@ -552,13 +552,13 @@ public struct CytokineTile: Sendable, Equatable, Codable {
 /// |---|---|---|
 /// | t_p | 2 h | serum cytokines peak within 6 h of systemic LPS (rat, PMC4967699 [V]); TNF-α earliest, IL-6 later [R]; the lumped input peak is [I] |
 /// | k | 2 | pulse shape [I]; with τ = 2 h the level peaks at ~3.6 h and is < 1 % of the peak by 24 h, as "baseline by 24 h" (§3.2 [V]) needs |
-/// | A | 1 amount/µm²/h at the reference dose | arbitrary scale [I]; scales linearly with dose/reference dose [I] |
+/// | A | 3 amount/µm²/h at the reference dose | scale [I], chosen so that the standard dose activates microglia (activation threshold 1): microglia change within 2 days of one LPS dose (Kondo 2011 [V]); scales linearly with dose/reference dose [I] |
 /// | reference dose | 0.83 mg/kg i.p. | the standard mouse dose (§3.2 [V]) |
 public struct LPSChallenge: Sendable, Equatable, Codable {
     public var time: Double           // [h] t₀, dose time
     public var dose: Double           // [mg/kg]
     public var referenceDose = 0.83   // [mg/kg]
-    public var amplitude = 1.0        // [amount/µm²/h] A at the reference dose
+    public var amplitude = 3.0        // [amount/µm²/h] A at the reference dose
     public var peakDelay = 2.0        // [h] t_p
     public var shape = 2.0            // k
     public init(time: Double = 0, dose: Double = 0.83) { self.time = time; self.dose = dose }

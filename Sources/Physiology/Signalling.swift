@@ -15,10 +15,11 @@ import Darwin
 /// exactly for that step):
 ///
 ///     dE/dt = (b_rest − E)/τ_E                                eEF2 dephosphorylation
-///     dB/dt = (s − B)/τ_B,  s = (1 + g_E·E + g_A·(a − 1) + g_S·σ + g_H·h)·(1 − c_G·G)
+///     dB/dt = (s − B)/τ_B,  s = (1 + g_E·E + g_A·(a − 1) + g_S·σ + g_H·h)·(1 − c_G·G)·(1 − c_I·I)
 ///     dM/dt = (k_M·max(0, B − 1)·(1 − ι) − M)/τ_M             TrkB → mTORC1
 ///     dP/dt = k_P·M·(1 − P) − P/τ_P                            synaptic proteins (saturating)
-///     dD₁/dt = (P − D₁)/τ_D,  dD/dt = (D₁ − D)/τ_D              structural drive (two-stage lag)
+///     dD₁/dt = (P − D₁)/τ_D,  dD₂/dt = (D₁ − D₂)/τ_D,  dD/dt = (D₂ − D)/τ_D
+///                                                              structural drive (three-stage lag)
 ///
 /// b_rest is the NMDA block of the neuron's population (block "at rest", Autry 2011), a the
 /// population's rate relative to its first fast window (activity-dependent BDNF release),
@@ -32,19 +33,21 @@ import Darwin
 /// | τ_B, g_E | 1 h, 3 | BDNF translation within ~30 min of block [I] |
 /// | τ_M, k_M | 0.5 h, 1 | p-mTOR up within 30–60 min, back by ~2 h after the drug is gone (Li 2010 [R]) |
 /// | k_P, τ_P | 2 /h, 48 h | PSD-95/GluA1/synapsin up by 2 h, raised to ~72 h, after an mTOR pulse of only 1–2 h in rat (Li 2010 [R]): translation saturates, so a brief strong pulse and a long moderate one both fill it |
-/// | τ_D | 5 h (two stages) | formation not raised at 3–6 h, raised at 12–24 h (Moda-Sava 2019 [V]) |
+/// | τ_D | 4 h (three stages: an Erlang delay of mean 12 h with little mass before 6 h) | formation not raised at 3–6 h, raised at 12–24 h (Moda-Sava 2019 [V]) |
 /// | g_A | 0.5 | activity-dependent BDNF release [I] |
 /// | c_G | 0.3 | stress lowers BDNF [I] (Duman, review) |
+/// | c_I | 0.3 | cytokines lower BDNF (I: cytokine level relative to the scenario's reference) [I] |
 ///
 /// P is the fraction of the synaptic-protein capacity in use (0…1). [I]
 public struct SignallingParameters: Sendable, Equatable, Codable {
     public var tauE = 0.25, tauB = 1.0, gainE = 3.0
     public var tauM = 0.5, gainM = 1.0
     public var productionP = 2.0, tauP = 48.0
-    public var tauD = 5.0
+    public var tauD = 4.0
     public var gainActivity = 0.5
     public var gainSSRI = 0.1, gainAMPA = 0.3
     public var stressBDNF = 0.3
+    public var inflammationBDNF = 0.3
     public init() {}
 }
 
@@ -56,6 +59,7 @@ public struct SignallingInput: Sendable, Equatable {
     public var ampa = 0.0               // AMPA-potentiation effect (0…)
     public var mtorInhibition = 0.0     // 0…1
     public var glucocorticoid = 0.0     // stress level G
+    public var inflammation = 0.0       // cytokine level I (relative)
     public init() {}
 }
 
@@ -66,23 +70,24 @@ public struct SignallingState: Sendable, Equatable, Codable {
     public var mtor: [Double]
     public var proteins: [Double]
     public var lag: [Double]
+    public var lag2: [Double]
     public var drive: [Double]
 
     public init(neurons n: Int) {
         eEF2 = [Double](repeating: 0, count: n)
         bdnf = [Double](repeating: 1, count: n)
-        mtor = eEF2; proteins = eEF2; lag = eEF2; drive = eEF2
+        mtor = eEF2; proteins = eEF2; lag = eEF2; lag2 = eEF2; drive = eEF2
     }
 
     public var count: Int { bdnf.count }
 
-    /// One neuron's state (eEF2, BDNF, mTOR, proteins, lag, drive).
+    /// One neuron's state (eEF2, BDNF, mTOR, proteins, lag, lag2, drive).
     public func state(of i: Int) -> SIMD8<Double> {
-        SIMD8(eEF2[i], bdnf[i], mtor[i], proteins[i], lag[i], drive[i], 0, 0)
+        SIMD8(eEF2[i], bdnf[i], mtor[i], proteins[i], lag[i], lag2[i], drive[i], 0)
     }
 
     public mutating func setState(of i: Int, _ v: SIMD8<Double>) {
-        eEF2[i] = v[0]; bdnf[i] = v[1]; mtor[i] = v[2]; proteins[i] = v[3]; lag[i] = v[4]; drive[i] = v[5]
+        eEF2[i] = v[0]; bdnf[i] = v[1]; mtor[i] = v[2]; proteins[i] = v[3]; lag[i] = v[4]; lag2[i] = v[5]; drive[i] = v[6]
     }
 
     /// Advances neuron `i` by `dt` hours with constant input, in sub-steps of at most
@@ -100,13 +105,14 @@ public struct SignallingState: Sendable, Equatable, Codable {
         func relax(_ x: Double, _ target: Double, _ tau: Double) -> Double { target + (x - target) * exp(-dt / tau) }
         eEF2[i] = relax(eEF2[i], u.restBlock, p.tauE)
         let synthesis = (1 + p.gainE * eEF2[i] + p.gainActivity * (u.activity - 1) + p.gainSSRI * u.ssri + p.gainAMPA * u.ampa)
-            * (1 - p.stressBDNF * min(1, u.glucocorticoid))
+            * (1 - p.stressBDNF * min(1, u.glucocorticoid)) * (1 - p.inflammationBDNF * min(1, u.inflammation))
         bdnf[i] = relax(bdnf[i], max(0, synthesis), p.tauB)
         mtor[i] = relax(mtor[i], p.gainM * max(0, bdnf[i] - 1) * (1 - min(1, u.mtorInhibition)), p.tauM)
         // dP/dt = k_P·M·(1 − P) − P/τ_P, exact for constant M: P → k_P·M/(k_P·M + 1/τ_P) at rate k_P·M + 1/τ_P.
         let rate = p.productionP * mtor[i] + 1 / p.tauP
         proteins[i] = relax(proteins[i], p.productionP * mtor[i] / rate, 1 / rate)
         lag[i] = relax(lag[i], proteins[i], p.tauD)
-        drive[i] = relax(drive[i], lag[i], p.tauD)
+        lag2[i] = relax(lag2[i], lag[i], p.tauD)
+        drive[i] = relax(drive[i], lag2[i], p.tauD)
     }
 }

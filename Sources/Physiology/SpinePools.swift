@@ -90,6 +90,12 @@ public struct SpinePools: Sendable, Equatable, Codable {
 
     public func total(_ i: Int) -> Double { new[i] + stable[i] }
 
+    /// Removes one spine of neuron `i` taken from outside the model (microglial engulfment):
+    /// from the stable pool, which refills only slowly, so such a loss persists.
+    public mutating func remove(_ i: Int) {
+        if stable[i] >= 1 { stable[i] -= 1 } else { new[i] = max(0, new[i] - 1) }
+    }
+
     /// Advances neuron `i` by `dt` hours (exponential integration of each pool with the
     /// rates frozen at the start of the step) and returns the gross formation and elimination.
     public mutating func step(_ i: Int, dt: Double, input u: SpineInput, parameters p: SpineParameters) -> SpineFlux {

@@ -49,7 +49,10 @@ extension ScenarioLoader {
             let yaml = (try? Yams.serialize(node: resolved)) ?? ""
             let decoder = ScenarioDecoder(root: NodeReader(node: resolved, file: file, path: "", sink: armSink), memoryLimit: memoryLimit)
             let sc = decoder.decode(resolvedYAML: yaml)
-            for d in armSink.diagnostics { sink.error(d.location, "arm `\(name)`: \(d.message)") }
+            // Faults the base scenario has already are not repeated per arm.
+            for d in armSink.diagnostics where !sink.diagnostics.contains(where: { $0.location == d.location && $0.message == d.message }) {
+                sink.error(d.location, "arm `\(name)`: \(d.message)")
+            }
             if armSink.isEmpty, var sc {
                 sc.name = sc.name + "-" + name
                 out.append(ScenarioArm(name: name, scenario: sc))

@@ -12,7 +12,7 @@ struct ScenarioDecoder {
 
     static let topKeys = ["schema", "name", "description", "seed", "time", "sheet", "receptors",
                           "populations", "projections", "drive", "record", "frames", "output", "plasticity", "nmda_block",
-                          "checkpoint", "slow_clock", "pharmacology", "stress", "arms"]
+                          "checkpoint", "slow_clock", "pharmacology", "stress", "inflammation", "arms"]
 
     func decode(resolvedYAML: String) -> Scenario? {
         guard let top = root.mapping(allowed: Self.topKeys) else { return nil }
@@ -68,6 +68,7 @@ struct ScenarioDecoder {
             let pharmacology = top["pharmacology"].flatMap { dec.decodePharmacology($0, pops: pops, clock: clock) }
             let stress = top["stress"].map { dec.decodeStress($0) } ?? []
             slow = SlowBiology(clock: clock, pharmacology: pharmacology, stress: stress)
+            slow?.inflammation = top["inflammation"].flatMap { dec.decodeInflammation($0, sheet: sheet, clock: clock) }
             if plasticity.structural != nil {
                 top["plasticity"]?.error("with a `slow_clock`, structure follows the spine-turnover model on the slow clock; remove `plasticity.structural` (formation settings live in `slow_clock`)")
             }
@@ -79,7 +80,7 @@ struct ScenarioDecoder {
                 }
             }
         } else if slowNode == nil {
-            for k in ["pharmacology", "stress"] where top[k] != nil {
+            for k in ["pharmacology", "stress", "inflammation"] where top[k] != nil {
                 top[k]?.error("`\(k)` acts on the slow clock; add a `slow_clock` section (step, duration, window)")
             }
         }

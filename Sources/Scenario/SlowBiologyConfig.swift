@@ -92,8 +92,9 @@ public struct SlowBiology: Sendable, Equatable {
     public var clock: SlowClockConfig
     public var pharmacology: PharmacologyConfig?
     public var stress: [StressSpec]
-    public init(clock: SlowClockConfig, pharmacology: PharmacologyConfig?, stress: [StressSpec]) {
-        self.clock = clock; self.pharmacology = pharmacology; self.stress = stress
+    public var inflammation: InflammationConfig?
+    public init(clock: SlowClockConfig, pharmacology: PharmacologyConfig?, stress: [StressSpec], inflammation: InflammationConfig? = nil) {
+        self.clock = clock; self.pharmacology = pharmacology; self.stress = stress; self.inflammation = inflammation
     }
 }
 
@@ -114,5 +115,44 @@ extension SlowClockConfig {
             }
         }
         return out
+    }
+}
+
+/// Inflammation on the slow clock: a cytokine field over the sheet, its sources, microglia,
+/// the effects on spines and BDNF, and excitotoxic damage (hours, µm, field units).
+public struct InflammationConfig: Sendable, Equatable {
+    public struct Source: Sendable, Equatable {
+        public var x: Double, y: Double, radius: Double   // [µm]
+        public var rate: Double                            // [amount/h]
+        public var start: Double, stop: Double             // [h]
+    }
+    public struct Insult: Sendable, Equatable {
+        public var x: Double, y: Double, radius: Double   // [µm]
+        public var start: Double, stop: Double             // [h]
+        public var strength: Double
+    }
+    public var cellSize = 50.0          // [µm]
+    public var diffusion = 3.6e4        // [µm²/h]
+    public var tau = 2.0                // [h]
+    public var periodic = true
+    /// LPS challenges: (time [h], dose [mg/kg]).
+    public var lps: [(time: Double, dose: Double)] = []
+    public var sources: [Source] = []
+    /// Cytokine input per unit of glucocorticoid [amount/µm²/h] (stress-driven inflammation).
+    public var stressSource = 0.0
+    public var microglia = 0
+    public var complementTagging = true
+    /// Cytokine level that counts as inflammation level 1 for neurons [amount/µm²].
+    public var reference = 1.0
+    public var formationEffect = 0.5, lossEffect = 1.0, bdnfEffect = 0.3
+    public var damage = false
+    public var insults: [Insult] = []
+    public init() {}
+    public static func == (a: Self, b: Self) -> Bool {
+        a.cellSize == b.cellSize && a.diffusion == b.diffusion && a.tau == b.tau && a.periodic == b.periodic
+            && a.lps.map(\.time) == b.lps.map(\.time) && a.lps.map(\.dose) == b.lps.map(\.dose) && a.sources == b.sources
+            && a.stressSource == b.stressSource && a.microglia == b.microglia && a.complementTagging == b.complementTagging
+            && a.reference == b.reference && a.formationEffect == b.formationEffect && a.lossEffect == b.lossEffect
+            && a.bdnfEffect == b.bdnfEffect && a.damage == b.damage && a.insults == b.insults
     }
 }

@@ -15,24 +15,35 @@ struct ValidateScienceCommand: AsyncParsableCommand {
     @Option(help: "Folder for the runs.") var out = "Output/validate-science"
     @Option(help: "Markdown file whose validate-science section is replaced (\"-\" prints only).") var write = "VALIDATION.md"
     @Option(help: "Worker threads for the kernel.") var threads: Int = 1
+    @Option(help: "Which targets: pharmacology (3–7), inflammation (8 and reports), or all.") var only = "all"
+
+    func validate() throws {
+        guard ["all", "pharmacology", "inflammation"].contains(only) else {
+            throw ValidationError("--only must be all, pharmacology or inflammation; got \(only)")
+        }
+    }
 
     func run() async throws {
-        let results = try await ScienceValidation.run(scenarios: scenarios, output: out, threads: threads) { line in
+        let parts: Set<String> = only == "all" ? ["pharmacology", "inflammation"] : [only]
+        let results = try await ScienceValidation.run(scenarios: scenarios, output: out, threads: threads, parts: parts) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
-        let table = ScienceValidation.markdown(results, command: "neuroplast validate-science")
-        print(table, terminator: "")
-        if write != "-" {
-            let old = (try? String(contentsOfFile: write, encoding: .utf8)) ?? "# Validation\n"
-            var text: String
-            if let a = old.range(of: "<!-- validate-science:begin"), let b = old.range(of: "<!-- validate-science:end -->\n") {
-                text = old.replacingCharacters(in: a.lowerBound..<b.upperBound, with: table)
+        // One table per part, each between its own markers in the file.
+        var text = (try? String(contentsOfFile: write, encoding: .utf8)) ?? "# Validation\n"
+        for part in ["pharmacology", "inflammation"] where parts.contains(part) {
+            let mine = results.filter { ScienceValidation.part(of: $0) == part }
+            let table = ScienceValidation.markdown(mine, command: "neuroplast validate-science --only \(part)", marker: ":" + part)
+            print(table, terminator: "")
+            if let a = text.range(of: "<!-- validate-science:\(part):begin"), let b = text.range(of: "<!-- validate-science:\(part):end -->\n") {
+                text.replaceSubrange(a.lowerBound..<b.upperBound, with: table)
             } else {
-                text = old + "\n" + table
+                text += "\n" + table
             }
+        }
+        if write != "-" {
             try text.write(toFile: write + ".partial", atomically: false, encoding: .utf8)
             _ = rename(write + ".partial", write)
-            print("wrote the table into \(write)")
+            print("wrote the tables into \(write)")
         }
         if results.contains(where: { !$0.pass }) { throw ExitCode(1) }
     }

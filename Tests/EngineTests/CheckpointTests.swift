@@ -73,6 +73,15 @@ import Testing
                                                garbage: ["slow.csv", "metrics.csv"])
     }
 
+    /// With inflammation (cytokine strips, microglia, engulfment queue) as well.
+    @Test func inflammationRunResumesBitForBit() async throws {
+        let sc = try InflammationRunTests.smallLPS(["slow_clock.duration=1 d", "slow_clock.windows=[{until: 1 d, every: 6 h}]",
+                                                    "slow_clock.structural_every=6 h", "frames.width=320", "frames.height=180",
+                                                    "frames.synapses=50", "frames.every=100 ms"])
+        try await Self.expectResumeEqualsWhole(sc, stopAt: 150, shards: 2, mustContain: ["slow.csv", "frames/frame_000002.png"],
+                                               garbage: ["slow.csv"])
+    }
+
     static let sheetWithFrames = EngineFixtures.smallSheet
         .replacingOccurrences(of: "record: {spikes: true, raster_sample: 10}",
                               with: "record: {spikes: true, raster_sample: 10, connectome: [150 ms, 300 ms]}")
