@@ -13,6 +13,10 @@ final class SlowRecorder {
 
     /// `resume`: reopen slow.csv.partial at the checkpoint's length with its series.
     let inflammation: Bool
+    /// Drugs given (not metabolites): the ones drawn in slow.png.
+    var dosed: Set<String> = []
+    /// Without inflammation panels there is room for the synaptic-protein panel.
+    var figureHasRoom: Bool { !inflammation }
 
     init(dir: String, populations: [String], drugs: [String], inflammation: Bool = false,
          resume: (bytes: Int, series: [MetricSeries], order: [String])? = nil) throws {
@@ -75,10 +79,11 @@ final class SlowRecorder {
         }
         try file.write(f.joined(separator: ",") + "\n")
         let ms = r.time * 3_600_000
-        for (k, d) in drugs.enumerated() { add("\(d) free brain", "µM", nil, ms, r.concentrations[k].brainFree) }
+        // The figure shows the dosed drugs (metabolites are in slow.csv).
+        for (k, d) in drugs.enumerated() where dosed.contains(d) { add("\(d) free brain", "µM", nil, ms, r.concentrations[k].brainFree) }
         for (p, b) in r.block.enumerated() { add("NMDA block", "", p, ms, b) }
         add("BDNF", "rel.", nil, ms, r.bdnf)
-        add("Synaptic proteins", "rel.", nil, ms, r.proteins)
+        if series["Synaptic proteins#-"] != nil || figureHasRoom { add("Synaptic proteins", "rel.", nil, ms, r.proteins) }
         if let s = r.spines { add("Spines per neuron", "", nil, ms, s) }
         if let v = r.formation { add("Spine formation", "%/day", nil, ms, v) }
         if let v = r.elimination { add("Spine elimination", "%/day", nil, ms, v) }

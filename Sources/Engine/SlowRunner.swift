@@ -80,6 +80,7 @@ enum SlowRunner {
         let slowRec = try SlowRecorder(dir: dir, populations: scenario.populations.map(\.name),
                                        drugs: driver.concentrations().map(\.drug), inflammation: driver.inflammation != nil,
                                        resume: resume?.slow.map { ($0.recorderBytes, $0.series, $0.seriesOrder) })
+        slowRec.dosed = Set((slow.pharmacology?.doses.map(\.drug) ?? []) + (slow.pharmacology?.curves.map(\.drug) ?? []))
         let windowTimes = clock.windowTimes()
         var nextWindow = 0
         let structuralEvery = max(1, Int((clock.structuralEvery / clock.step).rounded()))

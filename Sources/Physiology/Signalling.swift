@@ -16,7 +16,7 @@ import Darwin
 ///
 ///     dE/dt = (b_rest − E)/τ_E                                eEF2 dephosphorylation
 ///     dB/dt = (s − B)/τ_B,  s = (1 + g_E·E + g_A·(a − 1) + g_S·σ + g_H·h)·(1 − c_G·G)·(1 − c_I·I)
-///     dM/dt = (k_M·max(0, B − 1)·(1 − ι) − M)/τ_M             TrkB → mTORC1
+///     dM/dt = (k_M·max(0, B − 1 − θ_B)·(1 − ι) − M)/τ_M        TrkB → mTORC1 (above a threshold)
 ///     dP/dt = k_P·M·(1 − P) − P/τ_P                            synaptic proteins (saturating)
 ///     dD₁/dt = (P − D₁)/τ_D,  dD₂/dt = (D₁ − D₂)/τ_D,  dD/dt = (D₂ − D)/τ_D
 ///                                                              structural drive (three-stage lag)
@@ -32,20 +32,22 @@ import Darwin
 /// | τ_E | 0.25 h | eEF2 dephosphorylation ≤ 30 min (Autry 2011 [V]; timing [R]) |
 /// | τ_B, g_E | 1 h, 3 | BDNF translation within ~30 min of block [I] |
 /// | τ_M, k_M | 0.5 h, 1 | p-mTOR up within 30–60 min, back by ~2 h after the drug is gone (Li 2010 [R]) |
+/// | θ_B | 0.05 | TrkB → mTORC1 needs BDNF above baseline by more than the few % that activity fluctuations give; without it the saturating protein stage would turn noise into synaptogenesis [I] |
 /// | k_P, τ_P | 2 /h, 48 h | PSD-95/GluA1/synapsin up by 2 h, raised to ~72 h, after an mTOR pulse of only 1–2 h in rat (Li 2010 [R]): translation saturates, so a brief strong pulse and a long moderate one both fill it |
 /// | τ_D | 4 h (three stages: an Erlang delay of mean 12 h with little mass before 6 h) | formation not raised at 3–6 h, raised at 12–24 h (Moda-Sava 2019 [V]) |
 /// | g_A | 0.5 | activity-dependent BDNF release [I] |
+/// | g_S, g_H | 0.3, 0.3 | BDNF synthesis per unit of an SSRI's slow effect (weeks, drug library) and of AMPA potentiation (HNK) [I] |
 /// | c_G | 0.3 | stress lowers BDNF [I] (Duman, review) |
 /// | c_I | 0.3 | cytokines lower BDNF (I: cytokine level relative to the scenario's reference) [I] |
 ///
 /// P is the fraction of the synaptic-protein capacity in use (0…1). [I]
 public struct SignallingParameters: Sendable, Equatable, Codable {
     public var tauE = 0.25, tauB = 1.0, gainE = 3.0
-    public var tauM = 0.5, gainM = 1.0
+    public var tauM = 0.5, gainM = 1.0, thresholdB = 0.05
     public var productionP = 2.0, tauP = 48.0
     public var tauD = 4.0
     public var gainActivity = 0.5
-    public var gainSSRI = 0.1, gainAMPA = 0.3
+    public var gainSSRI = 0.3, gainAMPA = 0.3
     public var stressBDNF = 0.3
     public var inflammationBDNF = 0.3
     public init() {}
@@ -107,7 +109,7 @@ public struct SignallingState: Sendable, Equatable, Codable {
         let synthesis = (1 + p.gainE * eEF2[i] + p.gainActivity * (u.activity - 1) + p.gainSSRI * u.ssri + p.gainAMPA * u.ampa)
             * (1 - p.stressBDNF * min(1, u.glucocorticoid)) * (1 - p.inflammationBDNF * min(1, u.inflammation))
         bdnf[i] = relax(bdnf[i], max(0, synthesis), p.tauB)
-        mtor[i] = relax(mtor[i], p.gainM * max(0, bdnf[i] - 1) * (1 - min(1, u.mtorInhibition)), p.tauM)
+        mtor[i] = relax(mtor[i], p.gainM * max(0, bdnf[i] - 1 - p.thresholdB) * (1 - min(1, u.mtorInhibition)), p.tauM)
         // dP/dt = k_P·M·(1 − P) − P/τ_P, exact for constant M: P → k_P·M/(k_P·M + 1/τ_P) at rate k_P·M + 1/τ_P.
         let rate = p.productionP * mtor[i] + 1 / p.tauP
         proteins[i] = relax(proteins[i], p.productionP * mtor[i] / rate, 1 / rate)

@@ -82,12 +82,13 @@ struct TimeUnit: Equatable {
     /// Milliseconds per unit.
     var ms: Double
 
-    /// ms below 2 s, s below 2 min, min below 2 h, h beyond.
+    /// ms below 2 s, s below 2 min, min below 2 h, h below 4 days, days beyond.
     static func forSpan(_ spanMs: Double) -> TimeUnit {
         let span = abs(spanMs)
         if span < 2_000 { return TimeUnit(label: "ms", ms: 1) }
         if span < 120_000 { return TimeUnit(label: "s", ms: 1_000) }
         if span < 7_200_000 { return TimeUnit(label: "min", ms: 60_000) }
-        return TimeUnit(label: "h", ms: 3_600_000)
+        if span < 345_600_000 { return TimeUnit(label: "h", ms: 3_600_000) }
+        return TimeUnit(label: "d", ms: 86_400_000)
     }
 }

@@ -51,7 +51,7 @@ final class SignallingModelTests: XCTestCase {
         // 3000 h ≫ every time constant (the slowest, τ_P = 48 h, leaves e^−62).
         integrate(&s, hours: 3000, dt: tenMinutes, input: { _ in self.input(block: b) })
         let bdnf = 1 + p.gainE * b
-        let mtor = p.gainM * (bdnf - 1)
+        let mtor = p.gainM * (bdnf - 1 - p.thresholdB)
         // dP/dt = k_P·M·(1 − P) − P/τ_P = 0 (saturating translation).
         let proteins = p.productionP * mtor / (p.productionP * mtor + 1 / p.tauP)
         XCTAssertEqual(s.eEF2[0], b, accuracy: 1e-9)
@@ -102,7 +102,7 @@ final class SignallingModelTests: XCTestCase {
         // Half inhibition halves the mTOR steady state.
         var h = SignallingState(neurons: 1)
         integrate(&h, hours: 48, dt: tenMinutes, input: { _ in self.input(block: 0.5) { $0.mtorInhibition = 0.5 } })
-        XCTAssertEqual(h.mtor[0], 0.5 * p.gainM * (h.bdnf[0] - 1), accuracy: 1e-9)
+        XCTAssertEqual(h.mtor[0], 0.5 * p.gainM * (h.bdnf[0] - 1 - p.thresholdB), accuracy: 1e-9)
     }
 
     func testGlucocorticoidLowersBDNF() {
