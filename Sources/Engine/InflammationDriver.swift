@@ -29,6 +29,8 @@ struct InflammationDriver {
     var newlyDead: [Int32] = []
     var dead: Set<Int32> = []
     var steps: UInt64 = 0
+    /// The excitation/inhibition factor now applied to each neuron's inputs (1 = none).
+    var eiApplied: [Double] = []
 
     init(config c: InflammationConfig, blueprint bp: Blueprint, strips: Int) throws {
         config = c
@@ -49,6 +51,20 @@ struct InflammationDriver {
         insults = c.insults.map { Physiology.Insult(x: $0.x, y: $0.y, radius: $0.radius, start: $0.start, stop: $0.stop, strength: $0.strength) }
         positions = zip(bp.x, bp.y).map { ($0, $1) }
         release = [Double](repeating: 0, count: grid.cellCount)
+        eiApplied = [Double](repeating: 1, count: bp.neuronCount)
+    }
+
+    /// The E/I shift for the coming window: per neuron, the ratio to apply to its inputs so
+    /// that the applied factor becomes 1 + e·I (nil when the shift is off or unchanged).
+    mutating func eiRatios(levels: [Double]) -> [Double]? {
+        guard config.eiShift > 0 else { return nil }
+        var ratio = [Double](repeating: 1, count: levels.count)
+        var changed = false
+        for i in levels.indices {
+            let f = 1 + config.eiShift * levels[i]
+            if abs(f - eiApplied[i]) > 1e-9 { ratio[i] = f / eiApplied[i]; eiApplied[i] = f; changed = true }
+        }
+        return changed ? ratio : nil
     }
 
     /// The whole field (strips joined).

@@ -234,3 +234,12 @@ extension Simulation {
         return await synapses(between: all).map(\.key).filter { ids.contains($0.pre) || ids.contains($0.post) }
     }
 }
+
+extension Simulation {
+    /// Multiplies the weights of inputs from excitatory (or, with `fromExcitatory` false,
+    /// inhibitory) populations onto every neuron by `factor` (global order), clamped to wMax.
+    func scaleInputs(_ factor: [Double], fromExcitatory: Bool, wMax: Float) async {
+        let flags = blueprint.scenario.populations.map { $0.excitatory == fromExcitatory }
+        for s in shards { await s.scaleExcitatoryInputs(factor, excitatory: flags, wMax: wMax) }
+    }
+}

@@ -35,6 +35,7 @@ struct InflammationState: Codable {
     var newlyDead: [Int32], dead: [Int32]
     var steps: UInt64
     var candidateIds: PackedArray<UInt64>, candidateWeights: PackedArray<Double>, candidateActivity: PackedArray<Double>
+    var eiApplied: PackedArray<Double>
 }
 
 struct SlowCheckpoint: Codable {
@@ -70,7 +71,8 @@ extension SlowBiologyDriver {
                                                      dead: i.dead.sorted(), steps: i.steps,
                                                      candidateIds: PackedArray(candidates.map(\.id)),
                                                      candidateWeights: PackedArray(candidates.map(\.weight)),
-                                                     candidateActivity: PackedArray(candidates.map(\.activity)))
+                                                     candidateActivity: PackedArray(candidates.map(\.activity)),
+                                                     eiApplied: PackedArray(i.eiApplied))
                         })
     }
 
@@ -87,6 +89,7 @@ extension SlowBiologyDriver {
         if let st = s.inflammation, var i = inflammation {
             i.tiles = st.tiles; i.microglia = st.microglia; i.damage = st.damage; i.release = st.release.values
             i.engulfed = Set(zip(st.engulfedPre, st.engulfedPost).map { SynapseKey(pre: $0, post: $1) })
+            i.eiApplied = st.eiApplied.values
             i.engulfedSinceRecord = st.engulfedSinceRecord; i.newlyDead = st.newlyDead; i.dead = Set(st.dead); i.steps = st.steps
             let pos = i.positions
             candidates = st.candidateIds.values.indices.map { k in

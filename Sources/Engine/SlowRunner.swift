@@ -167,6 +167,13 @@ enum SlowRunner {
                 if windowDue {
                     nextWindow += 1
                     windowRan = true
+                    // Cytokines shift excitation/inhibition (TNF-α: more AMPA, fewer GABA_A receptors).
+                    if let levels = driver.inflammation.map({ _ in driver.inflammationLevel }),
+                       let ratio = driver.inflammation?.eiRatios(levels: levels) {
+                        await sim.flush()
+                        await sim.scaleInputs(ratio, fromExcitatory: true, wMax: 10)
+                        await sim.scaleInputs(ratio.map { 1 / $0 }, fromExcitatory: false, wMax: 10)
+                    }
                     var cells = bp.cellModels(at: Double(t) * dt)
                     for p in cells.indices { cells[p].nmdaUnblocked *= 1 - driver.block[p] }
                     await sim.setCells(cells)

@@ -61,7 +61,8 @@ extension ScenarioDecoder {
             }
             c.microglia = count
         }
-        if let e = m["effects"], let em = e.mapping(allowed: ["formation", "loss", "bdnf"]) {
+        if let e = m["effects"], let em = e.mapping(allowed: ["formation", "loss", "bdnf", "ei_shift"]) {
+            c.eiShift = em["ei_shift"]?.number(min: 0, max: 10) ?? 0
             c.formationEffect = em["formation"]?.number(min: 0, max: 1) ?? c.formationEffect
             c.lossEffect = em["loss"]?.number(min: 0) ?? c.lossEffect
             c.bdnfEffect = em["bdnf"]?.number(min: 0, max: 1) ?? c.bdnfEffect

@@ -145,6 +145,9 @@ public struct InflammationConfig: Sendable, Equatable {
     /// Cytokine level that counts as inflammation level 1 for neurons [amount/µm²].
     public var reference = 1.0
     public var formationEffect = 0.5, lossEffect = 1.0, bdnfEffect = 0.3
+    /// TNF-α-like shift of excitation/inhibition: excitatory inputs × (1 + e·I), inhibitory
+    /// inputs ÷ (1 + e·I) (Stellwagen et al. 2005); 0 = off.
+    public var eiShift = 0.0
     public var damage = false
     public var insults: [Insult] = []
     public init() {}
@@ -153,6 +156,6 @@ public struct InflammationConfig: Sendable, Equatable {
             && a.lps.map(\.time) == b.lps.map(\.time) && a.lps.map(\.dose) == b.lps.map(\.dose) && a.sources == b.sources
             && a.stressSource == b.stressSource && a.microglia == b.microglia && a.complementTagging == b.complementTagging
             && a.reference == b.reference && a.formationEffect == b.formationEffect && a.lossEffect == b.lossEffect
-            && a.bdnfEffect == b.bdnfEffect && a.damage == b.damage && a.insults == b.insults
+            && a.bdnfEffect == b.bdnfEffect && a.eiShift == b.eiShift && a.damage == b.damage && a.insults == b.insults
     }
 }

@@ -45,6 +45,19 @@ import Engine
         #expect(SlowClockTests.column(csv, "engulfed").allSatisfy { $0 == 0 }, "but engulf nothing")
     }
 
+    @Test func cytokinesShiftExcitationAgainstInhibition() async throws {
+        let sets = ["slow_clock.duration=12 h", "slow_clock.windows=[{until: 12 h, every: 4 h}]", "slow_clock.structural_every=12 h"]
+        let (_, off, r1) = try await Self.run(try Self.smallLPS(sets))
+        let (_, on, r2) = try await Self.run(try Self.smallLPS(sets + ["inflammation.effects={ei_shift: 1}"]))
+        defer { try? FileManager.default.removeItem(atPath: r1); try? FileManager.default.removeItem(atPath: r2) }
+        // Rows after the window at 4 h (cytokines near their peak) hold its rates.
+        let t = SlowClockTests.column(off, "time_h")
+        let k = t.firstIndex { $0 > 4 } ?? 0
+        let a = SlowClockTests.column(off, "rate_pyr_hz")[k], b = SlowClockTests.column(on, "rate_pyr_hz")[k]
+        #expect(b > a * 1.05, "pyramidal rate under the E/I shift \(b) Hz vs without \(a) Hz")
+        #expect(SlowClockTests.column(off, "rate_pyr_hz")[0] == SlowClockTests.column(on, "rate_pyr_hz")[0], "no shift before cytokines rise")
+    }
+
     @Test func identicalForOneAndFiveShards() async throws {
         let sc = try Self.smallLPS(["slow_clock.duration=1 d"])
         let a = try await Self.run(sc, shards: 1, id: "a")
