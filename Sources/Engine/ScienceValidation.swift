@@ -21,15 +21,24 @@ public enum ScienceValidation {
     /// where the runs go. `log` receives a line per step.
     /// `parts`: "pharmacology" (targets 3–7) and/or "inflammation" (target 8 and the
     /// inflammation reports).
+    /// `reuse`: read a scenario's finished run folder (its manifest.json present, same
+    /// resolved scenario) instead of running it again.
     public static func run(scenarios: String, output: String, threads: Int, parts: Set<String> = ["pharmacology", "inflammation"],
-                           log: @Sendable (String) -> Void) async throws -> [ScienceResult] {
+                           reuse: Bool = false, log: @Sendable (String) -> Void) async throws -> [ScienceResult] {
         var results: [ScienceResult] = []
         func runScenario(_ name: String) async throws -> (Scenario, String) {
-            log("running \(name) …")
             let sc = try ScenarioLoader.load(path: scenarios + "/\(name).yaml")
+            // Arms write <root>/<name>/<id>/<arm>/; single runs write <root>/<name>/ directly.
+            let dir = sc.arms.isEmpty ? output + "/" + name : output + "/" + name + "/validate-science"
+            if reuse, FileManager.default.fileExists(atPath: dir + (sc.arms.isEmpty ? "/manifest.json" : "/arms.json")),
+               (try? String(contentsOfFile: dir + "/scenario.resolved.yaml", encoding: .utf8)) == sc.resolvedYAML {
+                log("reusing \(dir)")
+                return (sc, dir)
+            }
+            log("running \(name) …")
             var o = RunOptions(threads: threads, shards: 1, outputRoot: output, runID: "validate-science", progress: false,
                                frames: false, video: false, scenarioPath: scenarios + "/\(name).yaml")
-            o.runDirectory = output + "/" + name
+            if sc.arms.isEmpty { o.runDirectory = dir }
             let r = try await Runner.run(sc, options: o)
             log(String(format: "  %@: %.0f s", name, r.totalSeconds))
             return (sc, r.directory)

@@ -16,6 +16,7 @@ struct ValidateScienceCommand: AsyncParsableCommand {
     @Option(help: "Markdown file whose validate-science section is replaced (\"-\" prints only).") var write = "VALIDATION.md"
     @Option(help: "Worker threads for the kernel.") var threads: Int = 1
     @Option(help: "Which targets: pharmacology (3–7), inflammation (8 and reports), or all.") var only = "all"
+    @Flag(help: "Reuse finished runs in --out whose resolved scenario is unchanged.") var reuse = false
 
     func validate() throws {
         guard ["all", "pharmacology", "inflammation"].contains(only) else {
@@ -25,7 +26,7 @@ struct ValidateScienceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let parts: Set<String> = only == "all" ? ["pharmacology", "inflammation"] : [only]
-        let results = try await ScienceValidation.run(scenarios: scenarios, output: out, threads: threads, parts: parts) { line in
+        let results = try await ScienceValidation.run(scenarios: scenarios, output: out, threads: threads, parts: parts, reuse: reuse) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         // One table per part, each between its own markers in the file.
