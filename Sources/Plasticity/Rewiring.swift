@@ -149,11 +149,15 @@ public struct Rewiring: Sendable {
         var mark = [Int](repeating: -1, count: n)   // mark[i] == j: i already projects to j
         var siteMark = [Int](repeating: -1, count: n), siteBoost = [Double](repeating: 1, count: n)
         for sg in [SynapseSign.excitatory, .inhibitory] {
-            var boutons: [Int] = []     // one entry per vacant bouton
+            // Neurons with vacant boutons (id order) and how many each has: a neuron's
+            // boutons are interchangeable, so it is drawn with weight × count (the same
+            // distribution as one entry per bouton, with one distance weight per neuron).
+            var senders: [Int] = [], vacant: [Int] = []
             for i in 0..<n where sign[i] == sg {
                 let v = Int(elements.axonal[i].rounded(.down)) - connectedOut[i]
-                if v > 0 { boutons += [Int](repeating: i, count: v) }
+                if v > 0 { senders.append(i); vacant.append(v) }
             }
+            var remainingBoutons = vacant.reduce(0, +)
             var spines: [Int] = []
             for j in 0..<n {
                 let z = sg == .excitatory ? elements.dendriticExc[j] : elements.dendriticInh[j]
@@ -163,9 +167,9 @@ public struct Rewiring: Sendable {
             }
             // Shuffle the spines (Fisher–Yates, deterministic), then give each a partner.
             for k in stride(from: spines.count - 1, to: 0, by: -1) { spines.swapAt(k, rng.below(k + 1)) }
-            var weights = [Double]()
+            var weights = [Double](repeating: 0, count: senders.count)
             for j in spines {
-                guard !boutons.isEmpty else { break }
+                guard remainingBoutons > 0 else { break }
                 for pre in partners[j] { mark[Int(pre)] = j }
                 if rules.siteMemory, let sites = lostBy[Int32(j)] {
                     // The bias of each lost partner, multiplied over its lost sites.
@@ -175,24 +179,27 @@ public struct Rewiring: Sendable {
                         siteBoost[i] *= 1 + rules.siteBias * exp(-(now - site.time) / rules.siteTau)
                     }
                 }
-                weights = [Double](repeating: 0, count: boutons.count)
                 var total = 0.0
                 let pj = Int(population[j])
-                for (b, i) in boutons.enumerated() {
-                    guard i != j, allowedTable[Int(population[i]) * P + pj], mark[i] != j else { continue }
-                    var w = 1.0
-                    if let s = rules.sigma { w = exp(-distance2(i, j) / (2 * s * s)) }
+                for (b, i) in senders.enumerated() {
+                    weights[b] = 0
+                    guard vacant[b] > 0, i != j, allowedTable[Int(population[i]) * P + pj], mark[i] != j else { continue }
+                    var w = Double(vacant[b])
+                    if let s = rules.sigma { w *= exp(-distance2(i, j) / (2 * s * s)) }
                     if siteMark[i] == j { w *= siteBoost[i] }
                     weights[b] = w; total += w
                 }
                 guard total > 0 else { continue }
                 var u = rng.uniform() * total
-                var chosen = weights.count - 1
+                var chosen = -1
                 for (b, w) in weights.enumerated() where w > 0 {
-                    if u < w { chosen = b; break }
+                    chosen = b
+                    if u < w { break }
                     u -= w
                 }
-                let i = boutons.remove(at: chosen)
+                let i = senders[chosen]
+                vacant[chosen] -= 1
+                remainingBoutons -= 1
                 let key = SynapseKey(pre: Int32(i), post: Int32(j))
                 live.insert(key)
                 partners[j].append(Int32(i))
