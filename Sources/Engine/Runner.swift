@@ -15,22 +15,8 @@ public enum Runner {
         if !scenario.arms.isEmpty, options.runDirectory == nil { return try await ArmsRunner.run(scenario, options: options) }
         if let slow = scenario.slow { return try await SlowRunner.run(scenario, slow: slow, options: options) }
         let t0 = Date()
-        let root = options.outputRoot ?? scenario.output.directory
-        // A checkpoint is read and verified before any heavy work.
-        var resume: CheckpointPayload?
-        if options.resume {
-            guard let id = options.runID else { throw RunError.invalid("resuming needs the run's --run-id") }
-            resume = try CheckpointFile.read(runDir: root + "/" + scenario.name + "/" + id, scenarioYAML: scenario.resolvedYAML)
-        }
-        let bp = Blueprint(scenario: scenario)
-        let sim = await Simulation(blueprint: bp, options: options)
-        if let r = resume { try await sim.restore(r.simulation) }
+        let (resume, bp, sim, dir) = try await RunSetup.prepare(scenario, options: options)
         let buildSeconds = Date().timeIntervalSince(t0)
-
-        let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed,
-                                          exact: options.runDirectory)
-        if resume == nil { try? FileManager.default.removeItem(atPath: CheckpointFile.folder(dir)) }  // stale ones
-        try writeAtomically(Data(scenario.resolvedYAML.utf8), to: dir + "/scenario.resolved.yaml")
         let dt = scenario.time.dt
         let total = scenario.time.steps
         let recordSteps = max(1, Int((scenario.time.recordInterval / dt).rounded()))
@@ -216,6 +202,33 @@ public enum Runner {
         try Manifest.write(dir: dir, scenario: scenario, options: options, result: result,
                            epochSteps: await sim.epochSteps, synapseBytes: await sim.synapseBytes)
         return result
+    }
+}
+
+/// What every run does first: read and verify a checkpoint to resume from (before any heavy
+/// work), build the network and restore it, create the run folder (clearing stale
+/// checkpoints of a fresh run) and write the resolved scenario.
+enum RunSetup {
+    static func prepare(_ scenario: Scenario, options: RunOptions) async throws
+        -> (resume: CheckpointPayload?, blueprint: Blueprint, simulation: Simulation, directory: String) {
+        let root = options.outputRoot ?? scenario.output.directory
+        var resume: CheckpointPayload?
+        if options.resume {
+            guard let id = options.runID ?? options.runDirectory else { throw RunError.invalid("resuming needs the run's --run-id") }
+            let runDir = options.runDirectory ?? root + "/" + scenario.name + "/" + id
+            resume = try CheckpointFile.read(runDir: runDir, scenarioYAML: scenario.resolvedYAML)
+            if let r = resume, (r.slow != nil) != (scenario.slow != nil) {
+                throw CheckpointError.foreign("the checkpoint is one of a \(r.slow != nil ? "slow-clock" : "fast") run; this scenario is not")
+            }
+        }
+        let bp = Blueprint(scenario: scenario)
+        let sim = await Simulation(blueprint: bp, options: options)
+        if let r = resume { try await sim.restore(r.simulation) }
+        let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed,
+                                          exact: options.runDirectory)
+        if resume == nil { try? FileManager.default.removeItem(atPath: CheckpointFile.folder(dir)) }  // stale ones
+        try writeAtomically(Data(scenario.resolvedYAML.utf8), to: dir + "/scenario.resolved.yaml")
+        return (resume, bp, sim, dir)
     }
 }
 

@@ -25,23 +25,8 @@ import NeuroplastCore
 enum SlowRunner {
     static func run(_ scenario: Scenario, slow: SlowBiology, options: RunOptions) async throws -> RunResult {
         let t0 = Date()
-        let root = options.outputRoot ?? scenario.output.directory
-        // A checkpoint is read and verified before any heavy work; none there = start afresh.
-        var resume: CheckpointPayload?
-        if options.resume {
-            guard let id = options.runID ?? options.runDirectory else { throw RunError.invalid("resuming needs the run's --run-id") }
-            let runDir = options.runDirectory ?? root + "/" + scenario.name + "/" + id
-            resume = try CheckpointFile.read(runDir: runDir, scenarioYAML: scenario.resolvedYAML)
-            if resume != nil, resume?.slow == nil { throw CheckpointError.foreign("the checkpoint is not one of a slow-clock run") }
-        }
-        let bp = Blueprint(scenario: scenario)
-        let sim = await Simulation(blueprint: bp, options: options)
-        if let r = resume { try await sim.restore(r.simulation) }
+        let (resume, bp, sim, dir) = try await RunSetup.prepare(scenario, options: options)
         let buildSeconds = Date().timeIntervalSince(t0)
-        let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed,
-                                          exact: options.runDirectory)
-        if resume == nil { try? FileManager.default.removeItem(atPath: CheckpointFile.folder(dir)) }  // stale ones
-        try writeAtomically(Data(scenario.resolvedYAML.utf8), to: dir + "/scenario.resolved.yaml")
         let clock = slow.clock
         let dt = scenario.time.dt
         let total = scenario.time.steps
