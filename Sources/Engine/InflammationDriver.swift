@@ -107,13 +107,18 @@ struct InflammationDriver {
         let field = GridArray(grid: grid, values: values)
         let damageField = damage?.field(on: grid, positions: positions) ?? GridArray(grid: grid, values: [])
         // Synapses are offered with their complement-tag probability at the local cytokine
-        // level (only while some microglion is active: otherwise none can engulf).
+        // level, and only those within reach of a microglion activated in this step (no other
+        // can be engulfed; the draws are keyed by synapse, so the outcome is the same as
+        // offering all — a 10 000-neuron sheet holds over a million structural synapses).
         var offered: [SynapseCandidate] = []
-        if microglia.contains(where: { $0.agents.contains { $0.activation > 1e-6 } }), let tagging = microglia.first?.parameters.tagging {
-            offered = candidates.compactMap { c in
-                var o = c
-                o.tag = tagging.probability(cytokine: field.values[grid.cell(x: c.x, y: c.y)], activity: c.activity, weight: c.weight)
-                return o.tag > 0 ? o : nil
+        if !candidates.isEmpty, let tagging = microglia.first?.parameters.tagging {
+            let reachable = MicrogliaPopulation.withinReachOfActivated(microglia, dt: dt, cytokine: field, points: positions)
+            if reachable.contains(true) {
+                for c in candidates where reachable[Int(c.id & 0xFFFF_FFFF)] {
+                    var o = c
+                    o.tag = tagging.probability(cytokine: field.values[grid.cell(x: c.x, y: c.y)], activity: c.activity, weight: c.weight)
+                    if o.tag > 0 { offered.append(o) }
+                }
             }
         }
         let result = MicrogliaPopulation.step(&microglia, index: steps, dt: dt, cytokine: field, damage: damageField,

@@ -98,6 +98,25 @@ public struct MicrogliaParameters: Sendable, Equatable, Codable {
     }
 }
 
+extension MicrogliaParameters {
+    /// The microglion after this step's activation update from the cytokine at its cell:
+    /// a relaxes exactly towards the soft threshold s(C) (τ_on rising, τ_off falling), then
+    /// the hysteresis decides its state. The first thing `MicrogliaPopulation.step` does to
+    /// each agent; also used to find, before a step, which microglia can engulf in it.
+    public func activated(_ m0: Microglion, dt: Double, cytokine: some GridValues) -> Microglion {
+        var m = m0
+        let g = cytokine.grid
+        let c = max(0, cytokine.value(column: g.column(of: m.x), row: g.row(of: m.y)))
+        let cn = pow(c, hill), tn = pow(threshold, hill)
+        let s = cn / (cn + tn)
+        let tau = s > m.activation ? tauOn : tauOff
+        m.activation = s + (m.activation - s) * exp(-dt / tau)
+        if m.state == .surveilling && m.activation >= activateAt { m.state = .activated }
+        else if m.state == .activated && m.activation <= deactivateAt { m.state = .surveilling }
+        return m
+    }
+}
+
 /// Complement tagging of synapses (Stevens 2007: C1q/C3 tag synapses for elimination [V];
 /// Schafer 2012: engulfment needs CR3/C3, and less active inputs are engulfed more [V/R]):
 ///
@@ -284,9 +303,11 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
     public static func step(_ tiles: inout [MicrogliaPopulation], index k: UInt64, dt: Double,
                             cytokine: some GridValues, damage: some GridValues,
                             candidates: [SynapseCandidate]) -> MicrogliaStepResult {
+        guard let first = tiles.first else { return MicrogliaStepResult(release: [], engulfed: [], emigrants: []) }
+        let tagged = Self.tagged(candidates, index: k, grid: first.grid, parameters: first.parameters, seed: first.seed)
         var results: [MicrogliaStepResult] = []
         for t in tiles.indices {
-            results.append(tiles[t].step(index: k, dt: dt, cytokine: cytokine, damage: damage, candidates: candidates))
+            results.append(tiles[t].step(index: k, dt: dt, cytokine: cytokine, damage: damage, tagged: tagged))
         }
         // Migration messages: each emigrant goes to the strip that owns its column.
         let migrants = results.flatMap(\.emigrants)
@@ -310,6 +331,17 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
 
     // MARK: Step
 
+    /// The candidates tagged in slow step `k` (each synapse's own draw, so the same whoever
+    /// draws it), bucketed for reach queries. Done once per step for all strips.
+    public static func tagged(_ candidates: [SynapseCandidate], index k: UInt64, grid: CytokineGrid,
+                              parameters p: MicrogliaParameters, seed: UInt64) -> ReachBuckets {
+        let tagKey = CounterRNG(seed: seed).key(stream: Self.tagStream, entity: k)
+        let tagged = p.tagging.enabled
+            ? candidates.filter { CounterRNG.unit(CounterRNG.bits(key: tagKey, counter: $0.id)) < $0.tag }
+            : []
+        return ReachBuckets(tagged, grid: grid, reach: p.reach)
+    }
+
     /// Advances every agent by dt hours (slow step number `k`), in id order:
     /// activation from the local cytokine, engulfment of tagged synapses in reach, cytokine
     /// release, then movement. Agents that end outside this population's strip are removed
@@ -317,37 +349,31 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
     /// and one column either side (a whole field, or a tile with halos).
     public mutating func step(index k: UInt64, dt: Double, cytokine: some GridValues, damage: some GridValues,
                               candidates: [SynapseCandidate]) -> MicrogliaStepResult {
+        step(index: k, dt: dt, cytokine: cytokine, damage: damage,
+             tagged: Self.tagged(candidates, index: k, grid: grid, parameters: parameters, seed: seed))
+    }
+
+    /// `step(index:dt:cytokine:damage:candidates:)` with the step's tagged synapses given.
+    public mutating func step(index k: UInt64, dt: Double, cytokine: some GridValues, damage: some GridValues,
+                              tagged buckets: ReachBuckets) -> MicrogliaStepResult {
         let p = parameters, g = grid
         let rng = CounterRNG(seed: seed)
         var release = [Double](repeating: 0, count: g.cellCount)
-        // Candidates in id order, each with its tag decided once per step (synapse's draw).
-        let sorted = candidates.sorted { $0.id < $1.id }
-        let tagKey = rng.key(stream: Self.tagStream, entity: k)
-        let tagged = p.tagging.enabled
-            ? sorted.filter { CounterRNG.unit(CounterRNG.bits(key: tagKey, counter: $0.id)) < $0.tag }
-            : []
-        let buckets = Self.bucket(tagged, grid: g, reach: p.reach)
         var best: [UInt64: UInt64] = [:]
         var stay: [Microglion] = []
         var emigrants: [Microglion] = []
         stay.reserveCapacity(agents.count)
-        for var m in agents {
-            let i = g.column(of: m.x), j = g.row(of: m.y)
-            // Activation.
-            let c = max(0, cytokine.value(column: i, row: j))
-            let cn = pow(c, p.hill), tn = pow(p.threshold, p.hill)
-            let s = cn / (cn + tn)
-            let tau = s > m.activation ? p.tauOn : p.tauOff
-            m.activation = s + (m.activation - s) * exp(-dt / tau)
-            if m.state == .surveilling && m.activation >= p.activateAt { m.state = .activated }
-            else if m.state == .activated && m.activation <= p.deactivateAt { m.state = .surveilling }
+        for m0 in agents {
+            let i = g.column(of: m0.x), j = g.row(of: m0.y)
+            var m = p.activated(m0, dt: dt, cytokine: cytokine)
             if m.state == .activated {
                 // Engulfment of tagged synapses in reach.
                 let pe = -expm1(-p.engulfment * m.activation * dt)
                 if pe > 0 {
                     let key = rng.key(stream: Self.engulfStream.sub(Int(truncatingIfNeeded: k)), entity: m.id)
-                    for syn in Self.near(m, buckets, grid: g, reach: p.reach) where best[syn.id] ?? .max > m.id {
-                        if CounterRNG.unit(CounterRNG.bits(key: key, counter: syn.id)) < pe { best[syn.id] = m.id }
+                    // Agents run in id order, so a synapse already taken went to a lower id.
+                    buckets.forEach(near: m.x, m.y) { syn in
+                        if CounterRNG.unit(CounterRNG.bits(key: key, counter: syn.id)) < pe, best[syn.id] == nil { best[syn.id] = m.id }
                     }
                 }
                 // Release into the current cell.
@@ -372,6 +398,31 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
         return MicrogliaStepResult(release: release, engulfed: engulfed, emigrants: emigrants)
     }
 
+    /// Which of `points` lie within reach of a microglion that will be activated in the
+    /// coming step (its activation update from `cytokine`, at its position before it moves):
+    /// only synapses at those points can be engulfed in the step, so offering only them to
+    /// `step` changes nothing but the cost (tag and engulfment draws are keyed by synapse and
+    /// microglion, not by list position). The distance test is `near`'s, with the reach
+    /// widened by 1e-9 relative so that the filter is never the stricter of the two.
+    public static func withinReachOfActivated(_ tiles: [MicrogliaPopulation], dt: Double, cytokine: some GridValues,
+                                              points: [(x: Double, y: Double)]) -> [Bool] {
+        guard let p = tiles.first?.parameters, p.tagging.enabled, p.engulfment > 0 else {
+            return [Bool](repeating: false, count: points.count)
+        }
+        let g = tiles[0].grid
+        let active = tiles.flatMap(\.agents).map { p.activated($0, dt: dt, cytokine: cytokine) }
+            .filter { $0.state == .activated && $0.activation > 0 }
+        guard !active.isEmpty else { return [Bool](repeating: false, count: points.count) }
+        // Microglia bucketed like synapses; a point looks in the 3 × 3 buckets around it.
+        let asPoints = active.map { SynapseCandidate(id: $0.id, x: $0.x, y: $0.y, weight: 0, activity: 0, tag: 0) }
+        let buckets = ReachBuckets(asPoints, grid: g, reach: p.reach * (1 + 1e-9))
+        return points.map { q in
+            var hit = false
+            buckets.forEach(near: q.x, q.y) { _ in hit = true }
+            return hit
+        }
+    }
+
     /// Box–Muller from two 64-bit draws.
     static func gaussianPair(_ a: UInt64, _ b: UInt64) -> (Double, Double) {
         let u1 = 1 - CounterRNG.unit(a)   // (0, 1]
@@ -393,54 +444,5 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
             }
             return min(max(w, 0), size.nextDown)
         }
-    }
-
-    /// Bucket sides [µm] in x and y: at least `reach`, and on a periodic sheet a whole
-    /// fraction of its size, so that the 3 × 3 buckets around a microglion (wrapped) hold
-    /// every synapse within reach.
-    static func bucketSides(grid g: CytokineGrid, reach: Double) -> (x: Double, y: Double) {
-        let r = max(reach, 1)
-        guard g.boundary == .periodic else { return (r, r) }
-        return (g.width / max(1, (g.width / r).rounded(.down)), g.height / max(1, (g.height / r).rounded(.down)))
-    }
-
-    static func bucketKey(_ bx: Int64, _ by: Int64) -> Int64 { bx << 32 ^ (by & 0xFFFF_FFFF) }
-
-    /// Tagged synapses in buckets (keyed by bucket coordinates), each bucket in id order.
-    static func bucket(_ syns: [SynapseCandidate], grid: CytokineGrid, reach: Double) -> [Int64: [SynapseCandidate]] {
-        let side = bucketSides(grid: grid, reach: reach)
-        var out: [Int64: [SynapseCandidate]] = [:]
-        let nbx = max(1, Int64((grid.width / side.x).rounded())), nby = max(1, Int64((grid.height / side.y).rounded()))
-        for s in syns {
-            var bx = Int64((s.x / side.x).rounded(.down)), by = Int64((s.y / side.y).rounded(.down))
-            if grid.boundary == .periodic { bx = (bx % nbx + nbx) % nbx; by = (by % nby + nby) % nby }
-            out[bucketKey(bx, by), default: []].append(s)
-        }
-        return out
-    }
-
-    /// Tagged synapses within reach of a microglion (periodic distance on a periodic sheet),
-    /// in id order.
-    static func near(_ m: Microglion, _ buckets: [Int64: [SynapseCandidate]], grid g: CytokineGrid, reach: Double) -> [SynapseCandidate] {
-        let side = bucketSides(grid: g, reach: reach)
-        let r2 = reach * reach
-        var out: [SynapseCandidate] = []
-        let bx = Int64((m.x / side.x).rounded(.down)), by = Int64((m.y / side.y).rounded(.down))
-        let nbx = max(1, Int64((g.width / side.x).rounded())), nby = max(1, Int64((g.height / side.y).rounded()))
-        var seen = Set<Int64>()
-        for dy in -1...1 {
-            for dx in -1...1 {
-                var x = bx + Int64(dx), y = by + Int64(dy)
-                if g.boundary == .periodic { x = (x % nbx + nbx) % nbx; y = (y % nby + nby) % nby }
-                let key = bucketKey(x, y)
-                guard seen.insert(key).inserted, let list = buckets[key] else { continue }
-                for s in list {
-                    var ddx = abs(s.x - m.x), ddy = abs(s.y - m.y)
-                    if g.boundary == .periodic { ddx = min(ddx, g.width - ddx); ddy = min(ddy, g.height - ddy) }
-                    if ddx * ddx + ddy * ddy <= r2 { out.append(s) }
-                }
-            }
-        }
-        return out.sorted { $0.id < $1.id }
     }
 }

@@ -178,6 +178,36 @@ final class InflammationTests: XCTestCase {
         return gone
     }
 
+    /// Offering only the synapses within reach of microglia activated in the step (what the
+    /// engine does, for speed) gives the same engulfments and agents as offering all of them,
+    /// on a patchy field where some microglia activate during the step and some stay quiet.
+    func testReachFilterChangesNothingButTheCost() throws {
+        for boundary in [CytokineBoundary.periodic, .closed] {
+            let g = microgliaGrid(boundary: boundary)
+            let p = MicrogliaParameters()
+            var pop = try MicrogliaPopulation(count: 30, grid: g, parameters: p, seed: 9)
+            for k in pop.agents.indices where k % 3 == 0 { pop.agents[k].state = .activated; pop.agents[k].activation = 0.9 }
+            var f = try CytokineField(grid: g)
+            // Hot in the left third (microglia there activate within the step), cool elsewhere.
+            f.values = (0..<g.cellCount).map { c in c % g.columns < g.columns / 3 ? 20 : 0.3 }
+            let all = synapses(3000, grid: g, seed: 4, make: { $0 % 2 == 0 ? (0.2, 0.1) : (1, 1) }, tagging: ComplementTagging(), cytokine: 3)
+            var whole = pop, filtered = pop
+            let empty = GridArray(grid: g, values: [])
+            for k in 0..<3 {
+                let reachable = MicrogliaPopulation.withinReachOfActivated([filtered], dt: 2, cytokine: f, points: all.map { ($0.x, $0.y) })
+                let offered = zip(all, reachable).filter(\.1).map(\.0)
+                print("\(boundary), step \(k): \(offered.count) of \(all.count) synapses within reach of activated microglia")
+                XCTAssertGreaterThan(offered.count, 100)
+                XCTAssertLessThan(offered.count, all.count * 3 / 4)
+                let a = whole.step(index: UInt64(k), dt: 2, cytokine: f, damage: empty, candidates: all)
+                let b = filtered.step(index: UInt64(k), dt: 2, cytokine: f, damage: empty, candidates: offered)
+                XCTAssertFalse(a.engulfed.isEmpty)
+                XCTAssertEqual(a, b)
+                XCTAssertEqual(whole, filtered)
+            }
+        }
+    }
+
     /// (f) Complement off: nothing is engulfed, even with every synapse tagged.
     func testNoComplementNoEngulfment() throws {
         let g = microgliaGrid()
