@@ -74,7 +74,7 @@ public struct Blueprint: Sendable {
     public func cellModels(at time: Double = 0) -> [CellModel] {
         let sc = scenario
         return sc.populations.indices.map { p in
-            var current = 0.0
+            let current = 0.0
             var tonic = (ampa: 0.0, nmda: 0.0, gaba: 0.0)
             var drive = PoissonDrive.none
             for d in sc.drives where d.population == p {

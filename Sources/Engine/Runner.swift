@@ -193,14 +193,14 @@ public enum Runner {
         if let sr = structureRecorder { series += sr.calciumSeries + sr.spineSeries }
         let info = await recorder.populationInfo
         try SummaryFigure.write(dir: dir, scenario: scenario, series: series, populations: info)
-        var result = RunResult(directory: dir, neurons: bp.neuronCount, synapses: await sim.synapseCount, spikes: spikes,
+        var result = RunResult(directory: dir, neurons: bp.neuronCount, synapses: sim.synapseCount, spikes: spikes,
                                buildSeconds: buildSeconds, runSeconds: runSeconds,
                                totalSeconds: Date().timeIntervalSince(t0), summary: summary, frames: framesWritten,
                                note: videoNote)
         result.liveSynapses = await sim.liveSynapses()
         result.resumedAt = resume.map { Double($0.step) * dt }
         try Manifest.write(dir: dir, scenario: scenario, options: options, result: result,
-                           epochSteps: await sim.epochSteps, synapseBytes: await sim.synapseBytes)
+                           epochSteps: sim.epochSteps, synapseBytes: sim.synapseBytes)
         return result
     }
 }

@@ -68,7 +68,6 @@ enum SlowRunner {
         slowRec.dosed = Set((slow.pharmacology?.doses.map(\.drug) ?? []) + (slow.pharmacology?.curves.map(\.drug) ?? []))
         let windowTimes = clock.windowTimes()
         var nextWindow = 0
-        let structuralEvery = max(1, Int((clock.structuralEvery / clock.step).rounded()))
         var progress = ProgressLine(total: total, enabled: options.progress)
         let runStart = Date()
         var t = 0          // network step
@@ -256,14 +255,14 @@ enum SlowRunner {
         let info = await recorder.populationInfo
         try SummaryFigure.write(dir: dir, scenario: scenario, series: await recorder.currentSeries(), populations: info)
         try SlowFigure.write(dir: dir, scenario: scenario, series: slowRec.allSeries, populations: info)
-        var result = RunResult(directory: dir, neurons: bp.neuronCount, synapses: await sim.synapseCount,
+        var result = RunResult(directory: dir, neurons: bp.neuronCount, synapses: sim.synapseCount,
                                spikes: await recorder.totalSpikes, buildSeconds: buildSeconds, runSeconds: runSeconds,
                                totalSeconds: Date().timeIntervalSince(t0), summary: summary, frames: framesWritten, note: videoNote)
         result.liveSynapses = await sim.liveSynapses()
         result.slowSeries = slowRec.allSeries
         result.resumedAt = resume.map { Double($0.step) * dt }
         try Manifest.write(dir: dir, scenario: scenario, options: options, result: result,
-                           epochSteps: await sim.epochSteps, synapseBytes: await sim.synapseBytes)
+                           epochSteps: sim.epochSteps, synapseBytes: sim.synapseBytes)
         return result
     }
 
