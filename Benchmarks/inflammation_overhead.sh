@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-2}
 duration=${2:-12 h}
 threads=${3:-2}
-bin=.build/release/neuroplast
+bin=${BIN:-.build/release/neuroplast}
 [ -x "$bin" ] || swift build -c release --product neuroplast >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
