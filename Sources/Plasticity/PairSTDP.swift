@@ -1,9 +1,15 @@
 // Pair-based additive STDP with all-to-all traces (Song, Miller & Abbott 2000), the rule
 // of the Brian2 `stdp` benchmark case: a simpler alternative to the calcium rule.
 
-/// On a presynaptic spike: a_pre += A₊; w ← clip(w + a_post).
-/// On a postsynaptic spike: a_post += A₋; w ← clip(w + a_pre).
-/// Traces decay with τ₊ and τ₋. Weights in [0, w_max].
+/// Brian2's `stdp` benchmark synapse:
+///
+///     on_pre:  g += w; a_pre += A₊; w ← clip(w + a_post, 0, w_max)
+///     on_post: a_post += A₋; w ← clip(w + a_pre, 0, w_max)
+///
+/// a_pre and a_post decay with τ₊ and τ₋; all-to-all: every earlier spike counts. Kept as
+/// per-neuron traces (`STDPTraces`, a_pre = A₊·r₁, a_post = A₋·o₁) and applied event-driven
+/// by `PlasticDelivery`: at a pre spike, first the on_post updates of the post spikes since
+/// the previous pre spike, in time order, then delivery, then the on_pre update.
 ///
 /// | parameter | Brian2 benchmark | unit |
 /// |---|---|---|

@@ -1,15 +1,24 @@
 // Weight plasticity applied where spikes are delivered: after a batch of presynaptic spikes
 // has been delivered into a shard's delay rings, each plastic synapse of each spiking
-// source is updated from the spike histories of its two neurons — pair STDP (Song, Miller &
-// Abbott 2000, Brian2's all-to-all traces) or the calcium rule (Graupner & Brunel 2012)
-// with NMDA-borne presynaptic calcium. Event-driven: a synapse is touched only when its
-// presynaptic neuron fires, as in NEST.
+// source is updated — pair or triplet STDP from per-neuron traces (Song, Miller & Abbott
+// 2000 as in Brian2; Pfister & Gerstner 2006), or the calcium rule (Graupner & Brunel 2012)
+// with NMDA-borne presynaptic calcium from the spike histories. Event-driven: a synapse is
+// touched only when its presynaptic neuron fires, as in NEST.
 //
-// Order within a batch, spike by spike in (step, source) order: first what happened up to
-// the spike (STDP facilitation from post spikes since the previous pre spike; the calcium
-// rule integrated to t), then delivery with that weight, then STDP depression — Brian2's
-// order. Results do not depend on the shard count. Post spikes at the same step as a pre
-// spike count as after it (Brian2 runs on_pre before on_post).
+// Order, spike by spike in (step, source) order — Brian2's: first what happened up to the
+// spike (STDP facilitation by the post spikes since the previous pre spike, replayed in
+// time order, each clipped; the calcium rule integrated to t), then delivery with that
+// weight (Brian2's on_pre `g += w`), then STDP depression by the post trace at t. Post spikes
+// at the same step as a pre spike count as after it (Brian2 runs on_pre before on_post).
+// Traces are read step by step before the step's spikes are recorded, so a batch of several
+// steps gives what one step at a time would; a plastic neuron firing twice in one batch
+// splits it, so each spike is delivered with its own weight. Results depend only on the
+// spike sequence: not on batching, shard or thread count.
+//
+// A pre neuron's facilitation window closes `horizon` (40 τ₊) after its spike: if it has not
+// fired by then, the window is applied at once ("flushed"), and the log of post spikes is
+// pruned to the oldest open window. A flush performs the same operations the next pre spike
+// would have, so it changes no result.
 
 import Kernel
 #if canImport(Glibc)
@@ -20,6 +29,7 @@ import Glibc
 /// conductances.
 public enum KernelWeightRule: Sendable {
     case stdp(PairSTDP)
+    case triplet(TripletSTDP)
     /// The calcium rule, with w = wMin + ρ(wMax − wMin), κ = (g_NMDA·(1 − block)/g_ref)·B(V_post)/B(V_ref).
     case calcium(CalciumRule, wMin: Double, wMax: Double, gRef: Double, vRef: Double)
 }
@@ -29,98 +39,176 @@ public final class PlasticDelivery {
     let populations: Int
     /// Rule per (source population, target population), index s·P + t.
     let rules: [KernelWeightRule?]
+    /// The STDP rules among them in trace terms (same index).
+    let traceRules: [TraceRule?]
     let plasticSource: [Bool]
+    let stdpSource: [Bool]
+    let stdpTarget: [Bool]
+    let hasCalcium: Bool
+    /// Spike histories for the calcium rule.
     var history: SpikeHistory
-    /// Per presynaptic neuron: step of its previous spike (−1 none).
-    var lastPre: [Int]
+    /// Traces of every neuron, the log of post spikes, and every neuron's last spike step.
+    var traces: STDPTraces
+    /// STDP pre spikes whose facilitation window may still be open, oldest first (FIFO from
+    /// `openHead`): step and neuron.
+    var openStep: [Int32] = [], openNeuron: [Int32] = []
+    var openHead = 0
+    /// Per neuron: its window since the last spike has been applied already.
+    var flushed: [Bool]
+    /// Per neuron: its spikes are logged (a local postsynaptic neuron of an STDP rule); from
+    /// the first kernel seen.
+    var logged: [Bool] = []
+    /// Depression terms of the current sub-batch, in synapse visiting order.
+    var depTerms: [Double] = []
 
     public init(neurons: Int, populations: Int, rules: [KernelWeightRule?], dt: Double) {
         self.dt = dt; self.populations = populations; self.rules = rules
-        plasticSource = (0..<populations).map { s in (0..<populations).contains { rules[s * populations + $0] != nil } }
-        history = SpikeHistory(neurons: neurons, depth: 64)
-        lastPre = [Int](repeating: -1, count: neurons)
+        let P = populations
+        plasticSource = (0..<P).map { s in (0..<P).contains { rules[s * P + $0] != nil } }
+        let plan = STDPTraces.plan(rules, dt: dt)
+        traceRules = plan.rules
+        stdpSource = (0..<P).map { s in (0..<P).contains { plan.rules[s * P + $0] != nil } }
+        stdpTarget = (0..<P).map { t in (0..<P).contains { plan.rules[$0 * P + t] != nil } }
+        hasCalcium = rules.contains { if case .calcium? = $0 { return true } else { return false } }
+        history = SpikeHistory(neurons: hasCalcium ? neurons : 0, depth: 64)
+        traces = STDPTraces(neurons: neurons, taus: plan.taus, kept: plan.kept, horizon: plan.horizon, dt: dt)
+        flushed = [Bool](repeating: false, count: neurons)
     }
 
-    /// Delivers `spikes` (sorted) into the kernel's rings, then updates plastic weights.
+    /// Delivers `spikes` (sorted) into the kernel's rings, with plastic weights updated around
+    /// each spike's delivery.
     public func deliver(_ spikes: [Spike], kernel k: ShardKernel, threads: Int = 1) {
-        history.add(spikes)
+        if hasCalcium { history.add(spikes) }
+        if logged.isEmpty { logged = loggedNeurons(k) }
+        var start = 0
+        while start < spikes.count {
+            let end = beforeDelivery(spikes, from: start, kernel: k)
+            if start == 0 && end == spikes.count { k.deliver(spikes, threads: threads) } else { k.deliver(Array(spikes[start..<end]), threads: threads) }
+            afterDelivery(spikes, start..<end, kernel: k)
+            start = end
+        }
+    }
+
+    /// Local neurons that are targets of an STDP rule, by global id.
+    func loggedNeurons(_ k: ShardKernel) -> [Bool] {
+        var out = [Bool](repeating: false, count: traces.lastSpike.count)
+        for (local, g) in k.layout.globalIds.enumerated() where stdpTarget[Int(k.layout.population[local])] { out[Int(g)] = true }
+        return out
+    }
+
+    /// Everything before delivery for spikes[start...], step by step, up to the end of the
+    /// batch or the first step at which a plastic neuron fires again; returns that end. Fills
+    /// `depTerms`, records the spikes in the traces.
+    func beforeDelivery(_ spikes: [Spike], from start: Int, kernel k: ShardKernel) -> Int {
         let table = k.synapses
         let P = populations
         let layout = k.layout   // one copy for the batch (a property read per synapse retains every array)
-        // Before delivery: everything that happened up to each spike's time — STDP
-        // facilitation for post spikes since the previous pre spike, the calcium rule
-        // integrated up to t — so the spike is delivered with the weight it has at t.
-        for s in spikes {
-            let i = Int(s.source), t = s.step
-            let sp = Int(layout.sourcePopulation[i])
-            let last = lastPre[i]
-            lastPre[i] = t
-            guard plasticSource[sp] else { continue }
-            for j in table.row(i) {
-                let local = Int(table.target[j])
-                let tp = Int(layout.population[local])
-                guard let rule = rules[sp * P + tp] else { continue }
-                let post = Int(layout.globalIds[local])
-                let w = Double(table.weight[j])
-                switch rule {
-                case let .stdp(r):
-                    table.weight[j] = Float(facilitate(r, w: w, pre: i, post: post, t: t, last: last))
-                case let .calcium(r, lo, hi, gRef, vRef):
-                    let gN = Double(layout.mixNMDA[sp * P + tp]) * layout.cells[tp].nmdaUnblocked
-                    let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
-                                    / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
-                    table.weight[j] = Float(calcium(r, w: w, lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last))
+        depTerms.removeAll(keepingCapacity: true)
+        let firstStep = spikes[start].step
+        var g = start
+        while g < spikes.count {
+            let t = spikes[g].step
+            var e = g + 1
+            while e < spikes.count, spikes[e].step == t { e += 1 }
+            if g > start, spikes[g..<e].contains(where: { plasticSource[Int(layout.sourcePopulation[Int($0.source)])] && traces.lastSpike[Int($0.source)] >= firstStep }) {
+                break
+            }
+            closeWindows(before: t, kernel: k)
+            // A local copy for reading: calls on the stored property would copy the struct
+            // (retaining every array) per synapse. Released before `record` mutates.
+            let tr = traces
+            var terms = depTerms
+            depTerms = []
+            for q in g..<e {
+                let i = Int(spikes[q].source)
+                let sp = Int(layout.sourcePopulation[i])
+                guard plasticSource[sp] else { continue }
+                let last = traces.lastSpike[i]
+                let open = !flushed[i]
+                for j in table.row(i) {
+                    let local = Int(table.target[j])
+                    let tp = Int(layout.population[local])
+                    let post = Int(layout.globalIds[local])
+                    if let r = traceRules[sp * P + tp] {
+                        if open { table.weight[j] = Float(tr.facilitate(r, w: Double(table.weight[j]), pre: i, post: post, until: t)) }
+                        terms.append(tr.depression(r, pre: i, post: post, at: t))
+                    } else if case let .calcium(r, lo, hi, gRef, vRef)? = rules[sp * P + tp] {
+                        let gN = Double(layout.mixNMDA[sp * P + tp]) * layout.cells[tp].nmdaUnblocked
+                        let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
+                                        / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
+                        table.weight[j] = Float(calcium(r, w: Double(table.weight[j]), lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last))
+                    }
                 }
             }
+            depTerms = terms
+            for q in g..<e {
+                let i = Int(spikes[q].source)
+                traces.record(i, step: t, log: logged[i])
+                if stdpSource[Int(layout.sourcePopulation[i])] {
+                    flushed[i] = false
+                    openStep.append(Int32(truncatingIfNeeded: t)); openNeuron.append(Int32(i))
+                }
+            }
+            g = e
         }
-        k.deliver(spikes, threads: threads)
-        // After delivery: STDP depression by the postsynaptic trace (Brian2's on_pre does
-        // `g += w` before `w += apost`).
-        for s in spikes {
-            let i = Int(s.source), t = s.step
+        // Post spikes older than every open window are not needed any more.
+        traces.prune(before: openHead < openStep.count ? Int(openStep[openHead]) : spikes[g - 1].step + 1)
+        return g
+    }
+
+    /// STDP depression for spikes[range], after their delivery: the terms `beforeDelivery`
+    /// computed, in the same synapse order.
+    func afterDelivery(_ spikes: [Spike], _ range: Range<Int>, kernel k: ShardKernel) {
+        let table = k.synapses
+        let P = populations
+        let layout = k.layout
+        var d = 0
+        for q in range {
+            let i = Int(spikes[q].source)
             let sp = Int(layout.sourcePopulation[i])
-            guard plasticSource[sp] else { continue }
+            guard stdpSource[sp] else { continue }
+            for j in table.row(i) {
+                guard let r = traceRules[sp * P + Int(layout.population[Int(table.target[j])])] else { continue }
+                table.weight[j] = Float(min(r.wMax, max(0, Double(table.weight[j]) + depTerms[d])))
+                d += 1
+            }
+        }
+    }
+
+    /// Applies the facilitation window of every pre neuron whose window ended before step t
+    /// (spike + horizon ≤ t) and that has not fired since.
+    func closeWindows(before t: Int, kernel k: ShardKernel) {
+        let H = traces.horizon
+        while openHead < openStep.count, Int(openStep[openHead]) + H <= t {
+            let i = Int(openNeuron[openHead]), s = Int(openStep[openHead])
+            openHead += 1
+            guard traces.lastSpike[i] == s, !flushed[i] else { continue }
+            flushed[i] = true
+            let table = k.synapses, layout = k.layout, P = populations
+            let sp = Int(layout.sourcePopulation[i])
+            let tr = traces   // a local copy for reading (see beforeDelivery)
             for j in table.row(i) {
                 let local = Int(table.target[j])
-                guard case let .stdp(r)? = rules[sp * P + Int(layout.population[local])] else { continue }
-                table.weight[j] = Float(depress(r, w: Double(table.weight[j]), post: Int(layout.globalIds[local]), t: t))
+                guard let r = traceRules[sp * P + Int(layout.population[local])] else { continue }
+                table.weight[j] = Float(tr.facilitate(r, w: Double(table.weight[j]), pre: i, post: Int(layout.globalIds[local]), until: s + H))
             }
+        }
+        if openHead > 4096, openHead * 2 > openStep.count {
+            openStep.removeFirst(openHead); openNeuron.removeFirst(openHead); openHead = 0
         }
     }
 
-    /// Pair STDP, facilitation: for each post spike in [last, t), in time order, w += the
-    /// presynaptic trace at that moment (pre spikes at or before it), clipped each time.
-    /// Traces are sums over the histories (all-to-all pairing; spikes older than 10 τ are
-    /// ignored).
-    @inline(__always)
-    func facilitate(_ r: PairSTDP, w w0: Double, pre i: Int, post j: Int, t: Int, last: Int) -> Double {
-        guard last >= 0 else { return w0 }
-        var w = w0
-        let preWindow = Int(10 * r.tauPlus / dt)
-        for k in 0..<history.depth {
-            let tp = history.entry(j, k)
-            guard tp >= last, tp < t else { continue }
-            var apre = 0.0
-            for q in 0..<history.depth {
-                let s = history.entry(i, q)
-                if s >= 0, s <= tp, s > tp - preWindow { apre += r.aPlus * exp(-Double(tp - s) * dt / r.tauPlus) }
-            }
-            w = min(r.wMax, max(0, w + apre))
-        }
-        return w
-    }
-
-    /// Pair STDP, depression at a pre spike at t: w += the postsynaptic trace from post spikes
-    /// in [t − 10τ₋, t), clipped.
-    @inline(__always)
-    func depress(_ r: PairSTDP, w: Double, post j: Int, t: Int) -> Double {
-        var apost = 0.0
-        let window = Int(10 * r.tauMinus / dt)
-        for k in 0..<history.depth {
-            let tp = history.entry(j, k)
-            if tp >= 0, tp < t, tp >= t - window { apost += r.aMinus * exp(-Double(t - tp) * dt / r.tauMinus) }
-        }
-        return min(r.wMax, max(0, w + apost))
+    /// Synapse j's weight now (source i): the stored weight plus the STDP facilitation still
+    /// pending for post spikes since i's last spike — what the next pre spike will apply first
+    /// (Brian2 applies it at each post spike). For output; changes nothing. Spikes not yet
+    /// delivered are not counted.
+    public func currentWeight(source i: Int, synapse j: Int, kernel k: ShardKernel) -> Float {
+        let w = k.synapses.weight[j]
+        guard traces.lastSpike[i] >= 0, !flushed[i] else { return w }
+        let layout = k.layout
+        let local = Int(k.synapses.target[j])
+        guard let r = traceRules[Int(layout.sourcePopulation[i]) * populations + Int(layout.population[local])] else { return w }
+        return Float(traces.facilitate(r, w: Double(w), pre: i, post: Int(layout.globalIds[local]), until: Int.max))
     }
 
     /// The calcium rule over [last, t): calcium from presynaptic spikes (onset D after each,

@@ -1,32 +1,59 @@
-// The state of plasticity that a checkpoint keeps: the spike histories and last presynaptic
-// spikes of weight plasticity at delivery, and the bookkeeping of rewiring across
-// structural updates (lost sites, how long synapses have been weak, the update counter
-// that keys each update's random stream).
+// The state of plasticity that a checkpoint keeps: the spike histories (calcium rule), the
+// traces, post-spike log and open facilitation windows (STDP) and last spikes of weight
+// plasticity at delivery, and the bookkeeping of rewiring across structural updates (lost
+// sites, how long synapses have been weak, the update counter that keys each update's
+// random stream).
 
 /// What `PlasticDelivery` remembers between deliveries.
 public struct PlasticState: Codable, Sendable {
     public var depth: Int
     public var historySteps: PackedArray<Int32>
     public var historyHead: PackedArray<UInt8>
+    /// Every neuron's last spike step (−1 none).
     public var lastPre: PackedArray<Int>
+    /// STDP traces just after each neuron's last spike, neuron-major, one per time constant.
+    public var traces: PackedArray<Double>
+    /// Logged post spikes in time order, with the kept traces just before each.
+    public var logSteps: PackedArray<Int32>
+    public var logNeurons: PackedArray<Int32>
+    public var logKept: PackedArray<Double>
+    /// Pre spikes whose facilitation window may still be open, oldest first.
+    public var openSteps: PackedArray<Int32>
+    public var openNeurons: PackedArray<Int32>
+    /// Per neuron: 1 when its window was applied already.
+    public var flushed: PackedArray<UInt8>
 }
 
 extension PlasticDelivery {
     public func captureState() -> PlasticState {
-        PlasticState(depth: history.depth, historySteps: PackedArray(history.steps), historyHead: PackedArray(history.head),
-                     lastPre: PackedArray(lastPre))
+        let log = traces.logEntries
+        return PlasticState(depth: history.depth, historySteps: PackedArray(history.steps), historyHead: PackedArray(history.head),
+                            lastPre: PackedArray(traces.lastSpike), traces: PackedArray(traces.after),
+                            logSteps: PackedArray(log.steps), logNeurons: PackedArray(log.neurons), logKept: PackedArray(log.kept),
+                            openSteps: PackedArray(Array(openStep[openHead...])), openNeurons: PackedArray(Array(openNeuron[openHead...])),
+                            flushed: PackedArray(flushed.map { $0 ? 1 : 0 }))
     }
 
-    /// Restores the histories; returns a description of the mismatch instead when `s` was
-    /// made for another network.
+    /// Restores the histories and traces; returns a description of the mismatch instead when
+    /// `s` was made for another network or rule set.
     public func restore(_ s: PlasticState) -> String? {
+        let n = traces.lastSpike.count
         guard s.depth == history.depth, s.historySteps.values.count == history.steps.count,
-              s.historyHead.values.count == history.head.count, s.lastPre.values.count == lastPre.count else {
-            return "plasticity state for \(s.lastPre.values.count) neurons (history depth \(s.depth)); this network has \(lastPre.count) (depth \(history.depth))"
+              s.historyHead.values.count == history.head.count, s.lastPre.values.count == n,
+              s.flushed.values.count == n, s.openSteps.values.count == s.openNeurons.values.count,
+              s.openNeurons.values.allSatisfy({ $0 >= 0 && Int($0) < n }) else {
+            return "plasticity state for \(s.lastPre.values.count) neurons (history depth \(s.depth)); this network has \(n) (depth \(history.depth))"
         }
+        var t = traces
+        guard t.restore(lastSpike: s.lastPre.values, after: s.traces.values, steps: s.logSteps.values,
+                        neurons: s.logNeurons.values, kept: s.logKept.values) else {
+            return "plasticity state with \(s.traces.values.count / max(1, n)) STDP traces per neuron; this network's rules use \(traces.taus.count)"
+        }
+        traces = t
         history.steps = s.historySteps.values
         history.head = s.historyHead.values
-        lastPre = s.lastPre.values
+        openStep = s.openSteps.values; openNeuron = s.openNeurons.values; openHead = 0
+        flushed = s.flushed.values.map { $0 != 0 }
         return nil
     }
 }

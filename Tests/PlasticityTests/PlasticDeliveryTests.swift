@@ -1,6 +1,8 @@
 // Weight plasticity as the kernel applies it at spike delivery, against independent
-// references: the pair-STDP sum for a pre/post spike train, and the fine-step calcium-rule
-// protocol (CalciumRule.pairing) — including half the NMDA conductance.
+// references: the pair-STDP sum for a pre/post spike train (every spike counted), the Double
+// replay of the trace code for pair and triplet STDP, and the fine-step calcium-rule protocol
+// (CalciumRule.pairing) — including half the NMDA conductance; and the same weights whatever
+// the batching, and after a checkpoint round trip.
 
 import Foundation
 import Testing
@@ -25,18 +27,26 @@ import Plasticity
     /// Feeds pre (neuron 0) and post (neuron 1) spike times [ms] through delivery in time
     /// order, one batch per step, and returns the final weight.
     func run(_ rule: KernelWeightRule, pre: [Double], post: [Double], gNMDA: Float = 0.15, unblocked: Double = 1) -> Double {
+        let (k, _) = feed(rule, pre: pre.map { Int(($0 / dt).rounded()) }, post: post.map { Int(($0 / dt).rounded()) },
+                          gNMDA: gNMDA, unblocked: unblocked)
+        return Double(k.synapses.weight[0])
+    }
+
+    /// Feeds pre and post spike steps through delivery in batches of `batchSteps` steps (as
+    /// epochs of that many steps would); returns the kernel and the plasticity.
+    func feed(_ rule: KernelWeightRule, pre: [Int], post: [Int], batchSteps: Int = 1, gNMDA: Float = 0.15,
+              unblocked: Double = 1) -> (ShardKernel, PlasticDelivery) {
         let k = kernel(gNMDA: gNMDA)
         k.setNMDAUnblocked(target: 1, unblocked)
         let p = PlasticDelivery(neurons: 2, populations: 2, rules: [nil, rule, nil, nil], dt: dt)
-        var spikes = pre.map { Spike(step: Int(($0 / dt).rounded()), source: 0) } + post.map { Spike(step: Int(($0 / dt).rounded()), source: 1) }
-        spikes.sort()
+        let spikes = (pre.map { Spike(step: $0, source: 0) } + post.map { Spike(step: $0, source: 1) }).sorted()
         var batch: [Spike] = []
         for s in spikes {
-            if let b = batch.first, b.step != s.step { p.deliver(batch, kernel: k); batch = [] }
+            if let b = batch.first, s.step / batchSteps != b.step / batchSteps { p.deliver(batch, kernel: k); batch = [] }
             batch.append(s)
         }
         p.deliver(batch, kernel: k)
-        return Double(k.synapses.weight[0])
+        return (k, p)
     }
 
     @Test func pairSTDPMatchesPairSum() {
@@ -49,6 +59,96 @@ import Plasticity
         let got = run(.stdp(r), pre: pre + [400], post: post)   // a last pre spike collects pending facilitation
         // The flush spike at 400 ms pairs with post spikes 285+ ms earlier: e^(−14) — negligible.
         #expect(abs(got - expected) < 1e-6, "got \(got), expected \(expected)")
+    }
+
+    /// Every spike counts: a burst of 100 post spikes between two pre spikes (the histories
+    /// used to keep 64 and dropped the earliest, which facilitate most) and pre silences of
+    /// 15 τ. All pairs, including those of the last pre spike, are in the expected sum, so
+    /// nothing is argued away; the tolerance is the Float weight's.
+    @Test func pairSTDPKeepsEverySpike() {
+        let r = PairSTDP(tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: -0.0105, wMax: 100)
+        let pre = [10.0, 400, 700, 1000]
+        let post = (0..<100).map { 12 + 3 * Double($0) } + [650, 995]
+        var expected = 1.0
+        for tp in pre { for tq in post { expected += r.pairChange(deltaT: tq - tp) } }
+        let got = run(.stdp(r), pre: pre, post: post)
+        #expect(abs(got - expected) < 1e-5, "got \(got), expected \(expected)")
+    }
+
+    /// Random pre and post trains (rates ~10–60 Hz, one post burst): the kernel's Float
+    /// weight, with the facilitation still pending (`currentWeight`), equals the Double
+    /// replay through the same trace code.
+    @Test(arguments: [false, true])
+    func kernelMatchesTheReplay(triplet: Bool) {
+        let rule: KernelWeightRule = triplet ? .triplet(TripletSTDP(wMax: 5)) : .stdp(PairSTDP(tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: -0.0105, wMax: 5))
+        let (pre, post) = randomTrains(seed: 3)
+        let (k, p) = feed(rule, pre: pre, post: post)
+        let reference = STDPTraces.replay(rule, pre: pre, post: post, w0: 1, dt: dt)
+        let now = Double(p.currentWeight(source: 0, synapse: 0, kernel: k))
+        #expect(abs(now - reference) < 1e-5, "kernel \(now), replay \(reference)")
+        #expect(abs(reference - 1) > 0.01, "the weight should have moved: \(reference)")
+    }
+
+    /// Batches of several steps (epochs longer than a step), with the pre neuron firing twice
+    /// in one batch, give the same weights bit for bit as one step per batch.
+    @Test(arguments: [false, true])
+    func batchingChangesNothing(triplet: Bool) {
+        let rule: KernelWeightRule = triplet ? .triplet(TripletSTDP(wMax: 5)) : .stdp(PairSTDP(tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: -0.0105, wMax: 5))
+        let (pre, post) = randomTrains(seed: 5)
+        let w = [1, 5, 40].map { b in feed(rule, pre: pre, post: post, batchSteps: b).0.synapses.weight[0] }
+        #expect(w[0] == w[1] && w[0] == w[2], "weights \(w)")
+    }
+
+    /// Capture after part of the spikes, restore into a new `PlasticDelivery` (through JSON,
+    /// as a checkpoint does) and continue: the same weight bit for bit.
+    @Test func checkpointResumesBitForBit() throws {
+        let rule = KernelWeightRule.triplet(TripletSTDP(a2Plus: 5e-3, a3Minus: 2.3e-4, wMax: 5))
+        let (pre, post) = randomTrains(seed: 9)
+        let straight = feed(rule, pre: pre, post: post, batchSteps: 3).0.synapses.weight[0]
+        let k = kernel()
+        let spikes = (pre.map { Spike(step: $0, source: 0) } + post.map { Spike(step: $0, source: 1) }).sorted()
+        let cut = 12_000   // step 12 000 = 1.2 s: inside open facilitation windows
+        func deliver(_ p: PlasticDelivery, _ part: [Spike]) {
+            var batch: [Spike] = []
+            for s in part {
+                if let b = batch.first, s.step / 3 != b.step / 3 { p.deliver(batch, kernel: k); batch = [] }
+                batch.append(s)
+            }
+            p.deliver(batch, kernel: k)
+        }
+        let first = PlasticDelivery(neurons: 2, populations: 2, rules: [nil, rule, nil, nil], dt: dt)
+        deliver(first, spikes.filter { $0.step < cut })
+        let saved = try JSONDecoder().decode(PlasticState.self, from: try JSONEncoder().encode(first.captureState()))
+        let second = PlasticDelivery(neurons: 2, populations: 2, rules: [nil, rule, nil, nil], dt: dt)
+        #expect(second.restore(saved) == nil)
+        deliver(second, spikes.filter { $0.step >= cut })
+        #expect(k.synapses.weight[0] == straight, "resumed \(k.synapses.weight[0]), straight \(straight)")
+        // A state made for other rules is refused with a reason.
+        let pair = PlasticDelivery(neurons: 2, populations: 2, rules: [nil, .stdp(PairSTDP(tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: -0.01, wMax: 2)), nil, nil], dt: dt)
+        #expect(pair.restore(saved) != nil)
+    }
+
+    /// Pre and post steps over 3 s: Poisson-like trains with pre silences and a post burst
+    /// of 100 spikes.
+    func randomTrains(seed: UInt64) -> (pre: [Int], post: [Int]) {
+        var x = seed &* 0x9E37_79B9_7F4A_7C15
+        func uniform() -> Double {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
+        func poisson(rate: Double, from: Double, to: Double) -> [Int] {   // [Hz], [ms]
+            var t = from, out: [Int] = []
+            while true {
+                t += max(0.2, -log(1 - uniform()) * 1000 / rate)
+                if t >= to { return out }
+                out.append(Int((t / dt).rounded()))
+            }
+        }
+        let pre = poisson(rate: 25, from: 0, to: 1000) + poisson(rate: 60, from: 1400, to: 1600) + poisson(rate: 10, from: 1600, to: 3000)
+        let post = poisson(rate: 30, from: 0, to: 1000) + (0..<100).map { 10_020 + 20 * $0 } + poisson(rate: 40, from: 1300, to: 3000)
+        return (Array(Set(pre)).sorted(), Array(Set(post)).sorted())
     }
 
     /// The event-driven calcium rule equals the fine-step protocol (60 pairs at 1 Hz, ρ from 0.5).
