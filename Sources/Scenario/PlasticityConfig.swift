@@ -1,5 +1,5 @@
 // The scenario's plasticity sections, in kernel units: weight rules per projection
-// (calcium-based or pair STDP), homeostatic scaling, and structural plasticity.
+// (calcium-based, pair or triplet STDP), homeostatic scaling, and structural plasticity.
 
 /// A projection's weight rule.
 public enum WeightRule: Sendable, Equatable {
@@ -9,6 +9,10 @@ public enum WeightRule: Sendable, Equatable {
     /// Pair-based additive STDP (all-to-all traces). Weights are dimensionless factors on the
     /// projection's conductances; aPlus/aMinus in the same units.
     case stdp(tauPlus: Double, tauMinus: Double, aPlus: Double, aMinus: Double, wMax: Double)
+    /// Triplet STDP (Pfister & Gerstner 2006, all-to-all); times [ms], amplitudes in weight
+    /// units (all ≥ 0; the A₋ terms are subtracted).
+    case triplet(tauPlus: Double, tauMinus: Double, tauX: Double, tauY: Double,
+                 a2Plus: Double, a3Plus: Double, a2Minus: Double, a3Minus: Double, wMax: Double)
 }
 
 /// Synaptic scaling toward a target rate (Turrigiano et al. 1998): every interval each

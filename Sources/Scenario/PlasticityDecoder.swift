@@ -1,19 +1,39 @@
 // Decoding of the plasticity sections: a projection's `plasticity:` weight rule and the
 // top-level `plasticity:` (homeostasis, structural), with located errors.
 
+/// The triplet rule's defaults: Pfister & Gerstner 2006 (J Neurosci 26:9673) Table 4, minimal
+/// all-to-all model for visual cortex (see `TripletSTDP` for the source); τ_x [ms] is unused
+/// there (A₃₋ = 0) and is the full model's.
+enum TripletDefaults {
+    static let tauPlus = 16.8, tauMinus = 33.7, tauX = 101.0, tauY = 114.0    // [ms]
+    static let a2Plus = 0.0, a3Plus = 6.5e-3, a2Minus = 7.1e-3, a3Minus = 0.0
+}
+
 extension ScenarioDecoder {
+    /// The keys of each weight rule (`rule` aside).
+    static let weightRuleKeys: [(rule: String, keys: [String])] = [
+        ("calcium", ["preset", "w_min", "w_max", "nmda_reference", "v_reference"]),
+        ("stdp", ["tau_plus", "tau_minus", "a_plus", "a_minus", "w_max"]),
+        ("triplet", ["tau_plus", "tau_minus", "tau_x", "tau_y", "a2_plus", "a3_plus", "a2_minus", "a3_minus", "w_max"]),
+    ]
+
     func decodeWeightRule(_ r: NodeReader) -> WeightRule? {
-        guard let m = r.mapping(allowed: ["rule", "preset", "w_min", "w_max", "tau_plus", "tau_minus", "a_plus", "a_minus",
-                                          "nmda_reference", "v_reference"]) else { return nil }
-        switch m.required("rule", in: r)?.choice(["calcium", "stdp"]) {
+        let all = Self.weightRuleKeys.flatMap(\.keys).reduce(into: ["rule"]) { if !$0.contains($1) { $0.append($1) } }
+        guard let m = r.mapping(allowed: all) else { return nil }
+        guard let rule = m.required("rule", in: r)?.choice(Self.weightRuleKeys.map(\.rule)) else { return nil }
+        // Keys of another rule are errors where they stand.
+        let own = Self.weightRuleKeys.first { $0.rule == rule }!.keys
+        for k in all where k != "rule" && !own.contains(k) {
+            guard let node = m[k] else { continue }
+            let owners = Self.weightRuleKeys.filter { $0.keys.contains(k) }.map { "`rule: \($0.rule)`" }
+            node.error("`\(k)` belongs to \(owners.joined(separator: " or ")), not `rule: \(rule)`")
+        }
+        switch rule {
         case "calcium":
             let preset = m["preset"]?.choice(["dp", "cortical"]) ?? "dp"
             let lo = m["w_min"]?.number(min: 0) ?? 0
             let hi = m["w_max"]?.number(min: 0) ?? 2
             if hi <= lo { (m["w_max"] ?? r).error("`w_max` must be greater than `w_min`") }
-            for k in ["tau_plus", "tau_minus", "a_plus", "a_minus"] where m[k] != nil {
-                m[k]?.error("`\(k)` belongs to `rule: stdp`, not `rule: calcium`")
-            }
             let gRef = m["nmda_reference"]?.quantity(.conductance, min: 0, exclusiveMin: true) ?? 0.15
             let vRef = m["v_reference"]?.quantity(.voltage) ?? -55
             return .calcium(preset: preset, wMin: lo, wMax: hi, gRef: gRef, vRef: vRef)
@@ -24,6 +44,16 @@ extension ScenarioDecoder {
             let ap = m["a_plus"]?.number(min: 0) ?? 0.01 * wmax
             let am = m["a_minus"]?.number(max: 0) ?? -0.0105 * wmax
             return .stdp(tauPlus: tp, tauMinus: tm, aPlus: ap, aMinus: am, wMax: wmax)
+        case "triplet":
+            // Defaults: Pfister & Gerstner 2006, minimal all-to-all model for visual cortex.
+            let d = TripletDefaults.self
+            func time(_ k: String, _ v: Double) -> Double { m[k]?.quantity(.time, min: 0, exclusiveMin: true) ?? v }
+            func amplitude(_ k: String, _ v: Double) -> Double { m[k]?.number(min: 0) ?? v }
+            return .triplet(tauPlus: time("tau_plus", d.tauPlus), tauMinus: time("tau_minus", d.tauMinus),
+                            tauX: time("tau_x", d.tauX), tauY: time("tau_y", d.tauY),
+                            a2Plus: amplitude("a2_plus", d.a2Plus), a3Plus: amplitude("a3_plus", d.a3Plus),
+                            a2Minus: amplitude("a2_minus", d.a2Minus), a3Minus: amplitude("a3_minus", d.a3Minus),
+                            wMax: m["w_max"]?.number(min: 0) ?? 2)
         default:
             return nil
         }

@@ -50,12 +50,14 @@ import Engine
         #expect(wDown < 0.9, "mean E→E weight factor with target 0.5 Hz: \(wDown)")
     }
 
-    /// STDP and the calcium rule on excitatory projections, structural plasticity on: the
-    /// spikes, metrics and final connectome are identical for 1 shard × 1 thread and 3 × 2.
-    @Test func plasticityDeterministicAcrossShardsAndThreads() async throws {
+    /// Pair or triplet STDP and the calcium rule on excitatory projections: the spikes,
+    /// metrics and final connectome are identical for 1 shard × 1 thread and 3 × 2 (epochs of
+    /// 5 steps: batches of several steps).
+    @Test(arguments: ["{rule: stdp, w_max: 2}", "{rule: triplet, w_max: 2}"])
+    func plasticityDeterministicAcrossShardsAndThreads(stdp: String) async throws {
         let text = EngineFixtures.smallSheet
             .replacingOccurrences(of: "connectivity: {rule: gaussian, p_max: 0.3, sigma: 120 um}, delay: {synaptic: 0.5 ms, velocity: 0.2 m/s}}",
-                                  with: "connectivity: {rule: gaussian, p_max: 0.3, sigma: 120 um}, delay: {synaptic: 0.5 ms, velocity: 0.2 m/s}, plasticity: {rule: stdp, w_max: 2}}")
+                                  with: "connectivity: {rule: gaussian, p_max: 0.3, sigma: 120 um}, delay: {synaptic: 0.5 ms, velocity: 0.2 m/s}, plasticity: \(stdp)}")
             .replacingOccurrences(of: "connectivity: {rule: random, p: 0.2}, delay: {synaptic: 0.6 ms}}",
                                   with: "connectivity: {rule: random, p: 0.2}, delay: {synaptic: 0.6 ms}, plasticity: {rule: calcium, w_max: 2}}")
             + "\n  connectome: [300 ms]\n"
@@ -63,10 +65,16 @@ import Engine
                                                                           with: "record: {spikes: true, raster_sample: 10, connectome: [300 ms]}"),
                                          file: "plastic.yaml")
         #expect(sc.plasticity.rules.compactMap { $0 }.count == 2)
+        if stdp.contains("triplet") {
+            // Pfister & Gerstner 2006, minimal all-to-all visual-cortex set.
+            #expect(sc.plasticity.rules[0] == .triplet(tauPlus: 16.8, tauMinus: 33.7, tauX: 101, tauY: 114, a2Plus: 0, a3Plus: 6.5e-3,
+                                                       a2Minus: 7.1e-3, a3Minus: 0, wMax: 2))
+        }
         let root = EngineFixtures.temporaryDirectory("plastic")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let a = try await Runner.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false))
-        let b = try await Runner.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b", progress: false))
+        let tag = stdp.contains("triplet") ? "t" : "p"
+        let a = try await Runner.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a" + tag, progress: false))
+        let b = try await Runner.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b" + tag, progress: false))
         for f in ["spikes.bin", "metrics.csv", "connectome_300ms.csv"] {
             let da = FileManager.default.contents(atPath: a.directory + "/" + f)
             #expect(da != nil && da == FileManager.default.contents(atPath: b.directory + "/" + f), "\(f) differs")
