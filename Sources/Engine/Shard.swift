@@ -177,7 +177,8 @@ extension Shard {
             for j in t.row(src) {
                 let post = globalIds[Int(t.target[j])]
                 if pairs.contains([sp, Int(populationOf[Int(post)])]) {
-                    out.append((SynapseKey(pre: Int32(src), post: post), t.weight[j]))
+                    // With STDP, the weight includes the facilitation still pending at the next pre spike.
+                    out.append((SynapseKey(pre: Int32(src), post: post), plastic?.currentWeight(source: src, synapse: j, kernel: kernel) ?? t.weight[j]))
                 }
             }
         }
