@@ -131,7 +131,7 @@ extension Simulation {
     }
 
     /// Every synapse between the given population pairs, sorted by (post, pre).
-    func synapses(between pairs: Set<[Int]>) async -> [(key: SynapseKey, weight: Float)] {
+    public func synapses(between pairs: Set<[Int]>) async -> [(key: SynapseKey, weight: Float)] {
         var all: [(key: SynapseKey, weight: Float)] = []
         for s in shards { all += await s.synapses(between: pairs, populationOf: blueprint.populationOf) }
         all.sort { $0.key < $1.key }

@@ -1,4 +1,4 @@
-// `neuroplast bench coba|fixed`: time the engine on the benchmark networks that the peer
+// `neuroplast bench coba|fixed|stdp|…`: time the engine on the benchmark networks that the peer
 // scripts in ../shared/peers run in Brian2 and NEST (same neurons, synapses and drive).
 
 import ArgumentParser
@@ -13,6 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmark the engine on a standard network.")
 
     enum Case: String, ExpressibleByArgument, CaseIterable { case coba, fixed, stdp, structural, frames }
+    enum Rule: String, ExpressibleByArgument, CaseIterable { case stdp, triplet }
 
     @Argument(help: "Benchmark case: coba (Brette 2007 COBA, p = 0.02), fixed (in-degree 80 E + 20 I), stdp (COBA with pair STDP on E→E), structural (NEST's MSP example: 1000 E + 250 I growing from no synapses, updates every 100 ms), or frames (render + encode a 1920×1080 frame of 10 000 neurons and 20 000 synapse lines).") var benchCase: Case
     @Option(help: "Neurons (80% excitatory).") var neurons: Int?
@@ -20,6 +21,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Kernel threads.") var threads: Int = 1
     @Option(help: "Shard actors.") var shards: Int = 1
     @Option(help: "Seed.") var seed: UInt64 = 1234
+    @Option(help: "Weight rule on E→E in the stdp case: stdp (pair, Brian2's) or triplet (Pfister & Gerstner 2006, minimal visual-cortex set).") var rule: Rule = .stdp
     @Option(help: "Repeat the run phase this many times and report the median.") var repeats: Int = 1
     @Flag(help: "Print one JSON line.") var json = false
 
@@ -29,6 +31,7 @@ struct BenchCommand: AsyncParsableCommand {
         if !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
         if !(1...64).contains(shards) { throw ValidationError("--shards must be between 1 and 64") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+        if rule != .stdp && benchCase != .stdp { throw ValidationError("--rule applies to the stdp case only") }
     }
 
     func run() async throws {
@@ -37,11 +40,11 @@ struct BenchCommand: AsyncParsableCommand {
         let yaml = benchCase == .structural
             ? BenchNetworks.structural(excitatory: n * 4 / 5, inhibitory: n - n * 4 / 5,
                                        duration: duration, seed: seed)
-            : BenchNetworks.yaml(case: benchCase.rawValue, neurons: n, duration: duration, seed: seed)
+            : BenchNetworks.yaml(case: benchCase.rawValue, neurons: n, duration: duration, seed: seed, rule: rule.rawValue)
         let sc: Scenario
         do { sc = try ScenarioLoader.load(text: yaml, file: "<bench \(benchCase.rawValue)>") } catch { throw Report.exitCode(for: error) }
         var runs: [Double] = []
-        var spikes = 0, synapses = 0, bytes = 0, build = 0.0
+        var spikes = 0, synapses = 0, bytes = 0, build = 0.0, wMean = 0.0
         for _ in 0..<repeats {
             let t0 = Date()
             let sim = await Simulation(blueprint: Blueprint(scenario: sc), options: RunOptions(threads: threads, shards: shards, progress: false, frames: false))
@@ -61,11 +64,15 @@ struct BenchCommand: AsyncParsableCommand {
             s = await sim.advance(steps: sc.time.steps)
             runs.append(Date().timeIntervalSince(t1))
             spikes = s.count; synapses = await sim.synapseCount; bytes = await sim.synapseBytes
+            if benchCase == .stdp {   // mean E→E weight factor at the end (Brian2's stdp_w_mean_nS / 6 nS)
+                let w = await sim.synapses(between: [[0, 0]])
+                wMean = w.reduce(0.0) { $0 + Double($1.weight) } / Double(max(1, w.count))
+            }
         }
         let median = runs.sorted()[runs.count / 2]
         var usage = rusage(); getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         let events = Double(spikes) * Double(synapses) / Double(n)
-        let result: [String: Any] = [
+        var result: [String: Any] = [
             "sim": "neuroplast", "case": benchCase.rawValue, "N": n, "T": duration, "threads": threads, "shards": shards,
             "seed": seed, "build_s": round4(build), "run_s": round4(median), "run_s_all": runs.map(round4),
             "spikes": spikes, "rate_Hz": round4(Double(spikes) / Double(n) / duration), "synapses": synapses,
@@ -73,13 +80,15 @@ struct BenchCommand: AsyncParsableCommand {
             "bytes_per_synapse": round4(Double(bytes) / Double(max(1, synapses))),
             "peak_rss_MiB": round4(Double(usage.ru_maxrss) / 1024),
         ]
+        if benchCase == .stdp { result["rule"] = rule.rawValue; result["stdp_w_mean"] = (wMean * 1e6).rounded() / 1e6 }
         if json {
             let d = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
             print("RESULT " + String(decoding: d, as: UTF8.self))
         } else {
             print(String(format: "%@ N=%d T=%.3g s threads=%d shards=%d: run %.4f s (median of %d), %d spikes (%.2f Hz), %.3g synaptic events/s, %.2f B/synapse, peak RSS %.0f MiB",
                          benchCase.rawValue, n, duration, threads, shards, median, repeats, spikes, Double(spikes) / Double(n) / duration,
-                         events / median, Double(bytes) / Double(max(1, synapses)), Double(usage.ru_maxrss) / 1024))
+                         events / median, Double(bytes) / Double(max(1, synapses)), Double(usage.ru_maxrss) / 1024)
+                  + (benchCase == .stdp ? String(format: "; %@ mean E→E weight %.6f", rule.rawValue, wMean) : ""))
         }
     }
 
@@ -165,12 +174,14 @@ enum BenchNetworks {
         """
     }
 
-    static func yaml(case c: String, neurons n: Int, duration: Double, seed: UInt64) -> String {
+    static func yaml(case c: String, neurons n: Int, duration: Double, seed: UInt64, rule: String = "stdp") -> String {
         let ne = Int((0.8 * Double(n)).rounded()), ni = n - ne
         let conn = { (k: Int) in c == "fixed" ? "{rule: fixed_indegree, k: \(k)}" : "{rule: random, p: 0.02}" }
         // stdp: Brian2's case — pair STDP on E→E, τ± 20 ms, A+ 0.01·w_max, A− −0.0105·w_max, w_max 2·we
         // (weights here are factors on we = 6 nS, so w_max = 2, A+ = 0.02, A− = −0.021).
-        let plastic = c == "stdp" ? ", plasticity: {rule: stdp, tau_plus: 20 ms, tau_minus: 20 ms, w_max: 2}" : ""
+        // --rule triplet: the triplet rule's defaults (Pfister & Gerstner 2006, minimal visual-cortex set), w_max 2.
+        let plastic = c != "stdp" ? "" : rule == "triplet" ? ", plasticity: {rule: triplet, w_max: 2}"
+            : ", plasticity: {rule: stdp, tau_plus: 20 ms, tau_minus: 20 ms, w_max: 2}"
         return """
         schema: 1
         name: bench-\(c)
