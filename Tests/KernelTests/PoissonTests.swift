@@ -18,4 +18,20 @@ import Foundation
         #expect(abs(m - mean) < 5 * se, "mean \(m)")
         #expect(abs(v - mean) / mean < 0.03, "variance \(v)")
     }
+
+    /// The kernel's table sampler gives exactly the count of the plain inversion, including
+    /// means whose draws run past the table.
+    @Test(arguments: [0.001, 0.05, 1.0, 8.0, 30.0, 60.0])
+    func tableEqualsInversion(mean: Double) {
+        var beyond = 0
+        PoissonTable.with(mean: mean, pZero: exp(-mean)) { table in
+            for i in 0..<100_000 {
+                let b = CounterRNG.bits(key: 11, counter: UInt64(i))
+                let k = poissonCount(b, mean: mean, pZero: exp(-mean))
+                #expect(table.count(b) == k)
+                if k >= 32 { beyond += 1 }
+            }
+        }
+        if mean >= 30 { #expect(beyond > 0) }
+    }
 }
