@@ -9,6 +9,8 @@ public actor Shard {
     let kernel: ShardKernel
     let threads: Int
     let globalIds: [Int32]
+    /// Local index of each global id this shard holds (built once; ids never change).
+    lazy var localIndex: [Int32: Int32] = Dictionary(uniqueKeysWithValues: globalIds.enumerated().map { ($0.element, Int32($0.offset)) })
     /// Sample state every this many steps for interval means.
     let statEvery: Int
     /// Weight plasticity at delivery, when any projection has a weight rule.
@@ -172,11 +174,16 @@ extension Shard {
     func synapses(between pairs: Set<[Int]>, populationOf: [UInt8]) -> [(key: SynapseKey, weight: Float)] {
         let t = kernel.synapses
         var out: [(key: SynapseKey, weight: Float)] = []
+        // The pairs as a P × P table: a set lookup per synapse (an array key, hashed) was most
+        // of the cost of gathering a million synapses.
+        let P = (populationOf.max().map { Int($0) } ?? 0) + 1
+        var wanted = [Bool](repeating: false, count: P * P)
+        for pr in pairs where pr.count == 2 && pr[0] < P && pr[1] < P && pr[0] >= 0 && pr[1] >= 0 { wanted[pr[0] * P + pr[1]] = true }
         for src in 0..<t.globalNeurons {
             let sp = Int(populationOf[src])
             for j in t.row(src) {
                 let post = globalIds[Int(t.target[j])]
-                if pairs.contains([sp, Int(populationOf[Int(post)])]) {
+                if wanted[sp * P + Int(populationOf[Int(post)])] {
                     // With STDP, the weight includes the facilitation still pending at the next pre spike.
                     out.append((SynapseKey(pre: Int32(src), post: post), plastic?.currentWeight(source: src, synapse: j, kernel: kernel) ?? t.weight[j]))
                 }
@@ -187,7 +194,7 @@ extension Shard {
 
     /// Applies the part of a rewiring plan that concerns this shard's neurons.
     func apply(deleted: [SynapseKey], created: [(key: SynapseKey, delay: UInt16)]) {
-        let local = Dictionary(uniqueKeysWithValues: globalIds.enumerated().map { ($0.element, Int32($0.offset)) })
+        let local = localIndex
         for k in deleted {
             if let l = local[k.post] { kernel.synapses.remove(source: Int(k.pre), target: l) }
         }
