@@ -103,6 +103,7 @@ public final class PlasticDelivery {
         let table = k.synapses
         let P = populations
         let layout = k.layout   // one copy for the batch (a property read per synapse retains every array)
+        let weight = table.weight.pointer, target = table.target.pointer   // no retain per synapse
         depTerms.removeAll(keepingCapacity: true)
         let firstStep = spikes[start].step
         var g = start
@@ -126,17 +127,17 @@ public final class PlasticDelivery {
                 let last = traces.lastSpike[i]
                 let open = !flushed[i]
                 for j in table.row(i) {
-                    let local = Int(table.target[j])
+                    let local = Int(target[j])
                     let tp = Int(layout.population[local])
                     let post = Int(layout.globalIds[local])
                     if let r = traceRules[sp * P + tp] {
-                        if open { table.weight[j] = Float(tr.facilitate(r, w: Double(table.weight[j]), pre: i, post: post, until: t)) }
+                        if open { weight[j] = Float(tr.facilitate(r, w: Double(weight[j]), pre: i, post: post, until: t)) }
                         terms.append(tr.depression(r, pre: i, post: post, at: t))
                     } else if case let .calcium(r, lo, hi, gRef, vRef)? = rules[sp * P + tp] {
                         let gN = Double(layout.mixNMDA[sp * P + tp]) * layout.cells[tp].nmdaUnblocked
                         let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
                                         / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
-                        table.weight[j] = Float(calcium(r, w: Double(table.weight[j]), lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last))
+                        weight[j] = Float(calcium(r, w: Double(weight[j]), lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last))
                     }
                 }
             }
@@ -162,14 +163,15 @@ public final class PlasticDelivery {
         let table = k.synapses
         let P = populations
         let layout = k.layout
+        let weight = table.weight.pointer, target = table.target.pointer
         var d = 0
         for q in range {
             let i = Int(spikes[q].source)
             let sp = Int(layout.sourcePopulation[i])
             guard stdpSource[sp] else { continue }
             for j in table.row(i) {
-                guard let r = traceRules[sp * P + Int(layout.population[Int(table.target[j])])] else { continue }
-                table.weight[j] = Float(min(r.wMax, max(0, Double(table.weight[j]) + depTerms[d])))
+                guard let r = traceRules[sp * P + Int(layout.population[Int(target[j])])] else { continue }
+                weight[j] = Float(min(r.wMax, max(0, Double(weight[j]) + depTerms[d])))
                 d += 1
             }
         }

@@ -7,6 +7,15 @@
 import Glibc
 #endif
 
+/// One logged spike: its step and neuron, and the distances in sequence to the same neuron's
+/// previous and next entries (0 = none).
+struct LogEntry: Sendable {
+    var step: Int32
+    var neuron: Int32
+    var back: UInt32
+    var forward: UInt32
+}
+
 /// A pair or triplet STDP rule in trace terms (pair STDP is the triplet rule without its
 /// triplet terms):
 ///
@@ -45,14 +54,12 @@ public struct STDPTraces: Sendable {
     public internal(set) var lastSpike: [Int]   // step, −1 = none
     public internal(set) var after: [Double]    // neuron-major, taus.count per neuron
     // The log: a ring indexed by sequence number & mask, entries tail ..< head.
-    var logStep: [Int32]
-    var logNeuron: [Int32]
-    var logPrev: [Int]                          // sequence of the neuron's previous entry (−1)
-    var logNext: [Int]                          // sequence of the neuron's next entry (−1)
+    var log: [LogEntry]
     var logKept: [Double]                       // kept.count per entry
     var mask: Int
     public internal(set) var head = 0, tail = 0
     var latest: [Int]                           // per neuron: sequence of its newest entry (−1)
+    var latestStep: [Int32]                     // per neuron: step of its newest entry (−1): no log access when older than the pre spike
 
     public init(neurons: Int, taus: [Double], kept: [Int], horizon: Int, dt: Double) {
         self.dt = dt; self.taus = taus; self.kept = kept; self.horizon = horizon
@@ -66,11 +73,11 @@ public struct STDPTraces: Sendable {
         lastSpike = [Int](repeating: -1, count: neurons)
         after = [Double](repeating: 0, count: neurons * taus.count)
         let cap = 1024
-        logStep = [Int32](repeating: 0, count: cap); logNeuron = [Int32](repeating: 0, count: cap)
-        logPrev = [Int](repeating: -1, count: cap); logNext = [Int](repeating: -1, count: cap)
+        log = [LogEntry](repeating: LogEntry(step: 0, neuron: 0, back: 0, forward: 0), count: cap)
         logKept = [Double](repeating: 0, count: cap * kept.count)
         mask = cap - 1
         latest = [Int](repeating: -1, count: neurons)
+        latestStep = [Int32](repeating: -1, count: neurons)
     }
 
     /// The trace kinds and the lowered rules for `rules` (nil entries and calcium rules give
@@ -123,20 +130,14 @@ public struct STDPTraces: Sendable {
 
     /// Records neuron n's spike at step t (after every rule has used the traces at t), and logs
     /// it when `log`. Spikes must come in (step, neuron) order.
-    public mutating func record(_ n: Int, step t: Int, log: Bool) {
+    public mutating func record(_ n: Int, step t: Int, log logged: Bool) {
         let K = taus.count, last = lastSpike[n]
-        if log {
-            if head - tail > mask { grow() }
-            let s = head, e = s & mask
-            logStep[e] = Int32(truncatingIfNeeded: t); logNeuron[e] = Int32(n)
-            let prev = latest[n] >= tail ? latest[n] : -1
-            logPrev[e] = prev; logNext[e] = -1
-            if prev >= 0 { logNext[prev & mask] = s }
+        if logged {
+            append(n, step: Int32(truncatingIfNeeded: t))
+            let e = (head - 1) & mask
             for (q, k) in kept.enumerated() {
                 logKept[e * kept.count + q] = last < 0 ? 0 : after[n * K + k] * decay(k, t - last)
             }
-            latest[n] = s
-            head += 1
         }
         for k in 0..<K {
             after[n * K + k] = (last < 0 ? 0 : after[n * K + k] * decay(k, t - last)) + 1
@@ -144,26 +145,37 @@ public struct STDPTraces: Sendable {
         lastSpike[n] = t
     }
 
+    /// Appends neuron n's spike at `step` to the log, linked to its previous entry.
+    mutating func append(_ n: Int, step: Int32) {
+        if head - tail > mask { grow() }
+        let s = head
+        let prev = latest[n] >= tail ? latest[n] : -1
+        log[s & mask] = LogEntry(step: step, neuron: Int32(n), back: prev >= 0 ? UInt32(s - prev) : 0, forward: 0)
+        if prev >= 0 { log[prev & mask].forward = UInt32(s - prev) }
+        latest[n] = s
+        latestStep[n] = step
+        head += 1
+    }
+
     /// Forgets logged spikes before step `t`.
     public mutating func prune(before t: Int) {
-        while tail < head, Int(logStep[tail & mask]) < t {
-            let n = Int(logNeuron[tail & mask])
-            if latest[n] == tail { latest[n] = -1 }
+        while tail < head, Int(log[tail & mask].step) < t {
+            let n = Int(log[tail & mask].neuron)
+            if latest[n] == tail { latest[n] = -1; latestStep[n] = -1 }
             tail += 1
         }
     }
 
     mutating func grow() {
         let cap = 2 * (mask + 1), m = cap - 1, kc = kept.count
-        var st = [Int32](repeating: 0, count: cap), ne = [Int32](repeating: 0, count: cap)
-        var pr = [Int](repeating: -1, count: cap), nx = [Int](repeating: -1, count: cap)
+        var lg = [LogEntry](repeating: LogEntry(step: 0, neuron: 0, back: 0, forward: 0), count: cap)
         var kv = [Double](repeating: 0, count: cap * kc)
         for s in tail..<head {
             let a = s & mask, b = s & m
-            st[b] = logStep[a]; ne[b] = logNeuron[a]; pr[b] = logPrev[a]; nx[b] = logNext[a]
+            lg[b] = log[a]
             for q in 0..<kc { kv[b * kc + q] = logKept[a * kc + q] }
         }
-        logStep = st; logNeuron = ne; logPrev = pr; logNext = nx; logKept = kv; mask = m
+        log = lg; logKept = kv; mask = m
     }
 
     /// Logged spikes in order: steps, neurons, kept values (for checkpoints).
@@ -171,7 +183,7 @@ public struct STDPTraces: Sendable {
         var st: [Int32] = [], ne: [Int32] = [], kv: [Double] = []
         for s in tail..<head {
             let e = s & mask
-            st.append(logStep[e]); ne.append(logNeuron[e])
+            st.append(log[e].step); ne.append(log[e].neuron)
             for q in 0..<kept.count { kv.append(logKept[e * kept.count + q]) }
         }
         return (st, ne, kv)
@@ -183,16 +195,12 @@ public struct STDPTraces: Sendable {
               kv.count == steps.count * kept.count, neurons.allSatisfy({ $0 >= 0 && Int($0) < lastSpike.count }) else { return false }
         lastSpike = ls; after = a
         latest = [Int](repeating: -1, count: ls.count)
+        latestStep = [Int32](repeating: -1, count: ls.count)
         head = 0; tail = 0
         for (q, n) in neurons.enumerated() {
-            if head - tail > mask { grow() }
-            let s = head, e = s & mask, i = Int(n)
-            logStep[e] = steps[q]; logNeuron[e] = n
-            logPrev[e] = latest[i]; logNext[e] = -1
-            if latest[i] >= 0 { logNext[latest[i] & mask] = s }
+            append(Int(n), step: steps[q])
+            let e = (head - 1) & mask
             for c in 0..<kept.count { logKept[e * kept.count + c] = kv[q * kept.count + c] }
-            latest[i] = s
-            head += 1
         }
         return true
     }
@@ -206,20 +214,27 @@ public struct STDPTraces: Sendable {
     @inline(__always)
     public func facilitate(_ r: TraceRule, w w0: Double, pre i: Int, post j: Int, until t: Int) -> Double {
         let last = lastSpike[i]
-        guard last >= 0 else { return w0 }
+        guard last >= 0, Int(latestStep[j]) >= last else { return w0 }
         // Oldest entry of `post` at or after `last` (entries are linked newest → oldest).
         var s = latest[j], first = -1
-        while s >= tail, Int(logStep[s & mask]) >= last { first = s; s = logPrev[s & mask] }
+        while s >= tail {
+            let en = log[s & mask]
+            if Int(en.step) < last { break }
+            first = s
+            if en.back == 0 { break }
+            s -= Int(en.back)
+        }
         guard first >= 0 else { return w0 }
         let end = min(t, last + horizon)
         let r1 = after[i * taus.count + r.r1]
         var w = w0, q = first
-        while q >= 0 {
-            let e = q & mask, p = Int(logStep[e])
+        while true {
+            let e = q & mask, en = log[e], p = Int(en.step)
             if p >= end { break }
             let gain = r.o2Kept >= 0 ? r.a2p + r.a3p * logKept[e * kept.count + r.o2Kept] : r.a2p
             w = min(r.wMax, max(0, w + r1 * decay(r.r1, p - last) * gain))
-            q = logNext[e]
+            if en.forward == 0 { break }
+            q += Int(en.forward)
         }
         return w
     }
