@@ -2,11 +2,11 @@
 // `<run dir>/checkpoints/checkpoint.npck` (through a temporary name, then renamed, so the
 // file there is always the latest complete one), and read back to resume.
 //
-// File format (version 1), little-endian:
+// File format (version 2; version 1 held spike histories instead of STDP traces), little-endian:
 //
 //     offset  size  field
 //          0     8  magic "NPCHECKP"
-//          8     4  format version (UInt32) = 1
+//          8     4  format version (UInt32) = 2
 //         12     4  payload encoding (UInt32): 1 = JSON (UTF-8)
 //         16     8  step of the checkpoint (UInt64)
 //         24     8  payload length in bytes (UInt64)
@@ -101,7 +101,7 @@ public final class StopRequest: Sendable {
 
 enum CheckpointFile {
     static let magic = Array("NPCHECKP".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     static let encodingJSON: UInt32 = 1
     static let headerSize = 96
 
