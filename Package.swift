@@ -26,7 +26,7 @@ let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"] + cpuFlags,
 
 let package = Package(
     name: "Neuroplast",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "neuroplast", targets: ["neuroplast"]),
     ],

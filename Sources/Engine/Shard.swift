@@ -60,6 +60,18 @@ public actor Shard {
     /// When `selfDeliver` is set (the only shard), the shard also delivers its own spikes every
     /// `epoch` steps, exactly as the exchange would. Returns the spikes emitted, sorted.
     func advance(from t0: Int, steps: Int, incoming: [Spike], selfDeliver: Bool, epoch: Int) -> [Spike] {
+        // Schedule: one worker gang for the whole segment (one Dispatch call, not one per
+        // step); inside it, per step: the neuron update over chunks (parallel), the spikes
+        // gathered in chunk order (leader), and at each epoch's end delivery by target
+        // range (parallel when there are enough spikes).
+        WorkerGang.run(threads: threads) { gang in
+            kernel.gang = gang
+            defer { kernel.gang = nil }
+            return segment(from: t0, steps: steps, incoming: incoming, selfDeliver: selfDeliver, epoch: epoch)
+        }
+    }
+
+    private func segment(from t0: Int, steps: Int, incoming: [Spike], selfDeliver: Bool, epoch: Int) -> [Spike] {
         deliver(incoming)
         var emitted: [Spike] = []
         var local: [Int32] = []
