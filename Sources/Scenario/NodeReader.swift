@@ -21,7 +21,7 @@ public struct NodeReader {
 
     /// This node's location.
     public var location: SourceLocation {
-        if let m = node.mark { return SourceLocation(file: m.line == 0 && file.hasPrefix("--set") ? file : file, line: m.line, column: m.column) }
+        if let m = node.mark { return SourceLocation(mark: m, file: file) }
         return fallback
     }
 
@@ -39,7 +39,7 @@ public struct NodeReader {
         }
         var out: [String: NodeReader] = [:]
         for (k, v) in m {
-            let keyLoc = k.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
+            let keyLoc = k.mark.map { SourceLocation(mark: $0, file: file) } ?? location
             guard let key = k.string else { sink.error(keyLoc, "keys must be plain names"); continue }
             if !allowed.contains(key) {
                 sink.error(keyLoc, "unknown key `\(key)` in \(path.isEmpty ? "the document" : "`\(path)`")\(Suggest.hint(key, allowed)); expected one of: \(allowed.joined(separator: ", "))")

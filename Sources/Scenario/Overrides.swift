@@ -31,6 +31,49 @@ public struct Override: Sendable, Equatable {
     }
 }
 
+/// Marks of override values. A value given on the command line is composed from its own
+/// text, so its marks are lines and columns of that text; they are rewritten to a line
+/// number no file has, −k for the k-th override, keeping the column, and `SourceLocation`
+/// turns such a mark back into `--set #k:1:column` — so a bad value is reported where it
+/// was typed, not at line 1 of the scenario file.
+enum OverrideMarks {
+    /// A mark for (line, column). Yams does not export an initialiser for `Mark`, a struct of
+    /// two `Int`s; the bit cast is checked, and nil is returned if the layout ever differs.
+    static func make(line: Int, column: Int) -> Mark? {
+        guard MemoryLayout<Mark>.size == MemoryLayout<(Int, Int)>.size else { return nil }
+        // SAFETY: same size checked above; the result is used only if both fields read back
+        // as written (otherwise the layout differs and the value is discarded).
+        let m = unsafeBitCast((line, column), to: Mark.self)
+        return m.line == line && m.column == column ? m : nil
+    }
+
+    /// `node` with each mark moved to line −(index + 1), its column kept.
+    static func tag(_ node: Node, index: Int) -> Node {
+        func moved(_ m: Mark?) -> Mark? { m.flatMap { make(line: -(index + 1), column: $0.column) } ?? m }
+        switch node {
+        case var .scalar(s): s.mark = moved(s.mark); return .scalar(s)
+        case let .mapping(m):
+            var out = Node.Mapping(m.map { (tag($0.key, index: index), tag($0.value, index: index)) }, m.tag, m.style)
+            out.mark = moved(m.mark)
+            return .mapping(out)
+        case let .sequence(q):
+            var out = Node.Sequence(q.map { tag($0, index: index) }, q.tag, q.style)
+            out.mark = moved(q.mark)
+            return .sequence(out)
+        default: return node
+        }
+    }
+}
+
+extension SourceLocation {
+    /// Where `mark` points: in `file`, or, for an override's value (negative line), in the
+    /// command line's `--set #k`.
+    init(mark m: Mark, file: String) {
+        if m.line < 0 { self.init(file: "--set #\(-m.line)", line: 1, column: m.column) }
+        else { self.init(file: file, line: m.line, column: m.column) }
+    }
+}
+
 enum OverrideApplier {
     /// `node` with every mark replaced by `mark`.
     static func remark(_ node: Node, _ mark: Mark) -> Node {
@@ -62,6 +105,7 @@ enum OverrideApplier {
             do {
                 valueNode = try Yams.compose(yaml: o.value) ?? Node("")
                 if k < marks.count, let m = marks[k] { valueNode = remark(valueNode, m) }
+                else if o.origin.file.hasPrefix("--set") { valueNode = OverrideMarks.tag(valueNode, index: k) }
             } catch {
                 sink.error(o.origin, "the value of `\(o.path.joined(separator: "."))` is not valid YAML: \"\(o.value)\"")
                 continue

@@ -29,7 +29,7 @@ let slurmInstalled = FileManager.default.isExecutableFile(atPath: "/usr/sbin/slu
         p.environment = ProcessInfo.processInfo.environment.merging(
             ["NEUROPLAST_BIN": CLI.executable, "SWEEP_FILE": file, "WORK": dir + "/work"]) { $1 }
         let log = dir + "/cluster.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         p.standardOutput = FileHandle(forWritingAtPath: log)
         p.standardError = p.standardOutput
         try p.run()

@@ -140,6 +140,27 @@ let faults: [Fault] = [
         }
     }
 
+    /// A bad value given with `--set` is reported where it was typed: the override's number
+    /// and the column inside its value, not a line of the scenario file.
+    @Test func badSetValueIsLocatedInTheOverride() throws {
+        do {
+            _ = try ScenarioLoader.load(text: goodScenario, file: "good.yaml",
+                                        overrides: [try Override.parse("populations.pv.count=30", index: 0),
+                                                    try Override.parse("time={dt: 0.1 ms, duration: forever}", index: 1)])
+            Issue.record("loaded")
+        } catch let e as ScenarioErrors {
+            #expect(e.description.contains("--set #2:1:24"), "\(e)")
+            #expect(e.description.contains("`time.duration`"), "\(e)")
+            #expect(!e.description.contains("good.yaml:1:1"), "\(e)")
+        }
+        do {
+            _ = try ScenarioLoader.load(text: goodScenario, file: "good.yaml", overrides: [try Override.parse("time.dt=fast", index: 0)])
+            Issue.record("loaded")
+        } catch let e as ScenarioErrors {
+            #expect(e.description.contains("--set #1:1:1"), "\(e)")
+        }
+    }
+
     @Test func setOverridesAreCheckedLikeFileValues() throws {
         let ok = try ScenarioLoader.load(text: goodScenario, file: "good.yaml",
                                          overrides: [try Override.parse("populations.pv.count=30", index: 0),
