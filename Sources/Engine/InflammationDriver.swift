@@ -114,6 +114,9 @@ struct InflammationDriver {
         if !candidates.isEmpty, let tagging = microglia.first?.parameters.tagging {
             let reachable = MicrogliaPopulation.withinReachOfActivated(microglia, dt: dt, cytokine: field, points: positions)
             if reachable.contains(true) {
+                // A candidate sits at its postsynaptic neuron, whose id is the low 32 bits of
+                // the synapse id (`candidates(_:positions:activity:)`), so the neuron's test
+                // is the synapse's.
                 for c in candidates where reachable[Int(c.id & 0xFFFF_FFFF)] {
                     var o = c
                     o.tag = tagging.probability(cytokine: field.values[grid.cell(x: c.x, y: c.y)], activity: c.activity, weight: c.weight)

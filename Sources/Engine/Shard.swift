@@ -191,16 +191,19 @@ extension Shard {
         let P = (populationOf.max().map { Int($0) } ?? 0) + 1
         var wanted = [Bool](repeating: false, count: P * P)
         for pr in pairs where pr.count == 2 && pr[0] < P && pr[1] < P && pr[0] >= 0 && pr[1] >= 0 { wanted[pr[0] * P + pr[1]] = true }
-        for src in 0..<t.globalNeurons {
-            let sp = Int(populationOf[src])
-            for j in t.row(src) {
-                let post = globalIds[Int(t.target[j])]
-                if wanted[sp * P + Int(populationOf[Int(post)])] {
-                    // With STDP, the weight includes the facilitation still pending at the next pre spike.
-                    out.append((SynapseKey(pre: Int32(src), post: post), plastic?.currentWeight(source: src, synapse: j, kernel: kernel) ?? t.weight[j]))
+        func gather(_ weight: (Int, Int) -> Float) {
+            for src in 0..<t.globalNeurons {
+                let sp = Int(populationOf[src])
+                for j in t.row(src) {
+                    let post = globalIds[Int(t.target[j])]
+                    if wanted[sp * P + Int(populationOf[Int(post)])] {
+                        out.append((SynapseKey(pre: Int32(src), post: post), weight(src, j)))
+                    }
                 }
             }
         }
+        // With STDP, the weight includes the facilitation still pending at the next pre spike.
+        if let p = plastic { p.withCurrentWeights(kernel: kernel) { gather($0) } } else { gather { t.weight[$1] } }
         return out
     }
 

@@ -192,6 +192,9 @@ public final class ShardKernel {
             ChunkedLoop.run(chunks: workers, threads: workers, gang: gang) { w in
                 // SAFETY: worker w writes ring entries only for local targets in
                 // bounds[w] ..< bounds[w+1]; the ranges are disjoint. The spike list is only read.
+                // The loop returns only when every chunk has run, so `list` is never read after
+                // `withUnsafeBufferPointer` ends (a gang member may still hold the finished
+                // phase, but its tickets are used up and the closure is not called again).
                 view.deliver(UnsafeBufferPointer(start: list.base, count: count), targets: bounds[w]..<bounds[w + 1])
             }
         }

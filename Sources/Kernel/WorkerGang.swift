@@ -10,8 +10,8 @@
 // published by the leader. Each member claims the chunks of its own lane, then any left in
 // other lanes, by atomic tickets; the leader then waits until every claimed chunk is done
 // and carries on. (A single shared ticket moved chunks between cores from step to step: two
-// threads then spent 1.8× the single thread's CPU time in the update.) Followers wait (spinning, then yielding)
-// for the next phase or the end of the segment.
+// threads then spent 1.8× the single thread's CPU time in the update.) Followers wait for
+// the next phase or the end of the segment: spinning, then yielding, then sleeping.
 //
 // Never deadlocks: the leader waits only for chunks that a running thread has claimed, never
 // for a follower to start — if Dispatch runs the iterations one after another, the leader
@@ -76,14 +76,18 @@ public final class WorkerGang: Sendable {
     init(threads: Int) { self.threads = threads }
 
     /// Runs `segment` with a gang of `threads` workers (inline, without a gang, for one
-    /// thread). Inside it, `parallel` loops are shared by the gang.
+    /// thread). Inside it, `parallel` loops are shared by the gang. The segment may run on
+    /// another thread than the caller's (see the SAFETY note below).
     public static func run<R>(threads: Int, _ segment: (WorkerGang?) -> R) -> R {
         guard threads > 1 else { return segment(nil) }
         let gang = WorkerGang(threads: threads)
-        // SAFETY: the segment runs on whichever iteration leads, while the caller is blocked
-        // in `concurrentPerform` (which returns only after every iteration has), so the
-        // closure and its result are used by one thread at a time and cross threads once each
-        // way, ordered by Dispatch's completion of the iterations.
+        // SAFETY: the segment runs on whichever iteration leads — often a Dispatch worker,
+        // not the calling (actor's) thread — while the caller is blocked in
+        // `concurrentPerform`, which returns only after every iteration has. So the closure,
+        // the actor state it touches and its result are used by one thread at a time, and
+        // cross threads once each way, ordered by Dispatch's completion of the iterations.
+        // A segment must therefore be plain synchronous work: no task-locals, cancellation
+        // checks or isolation assertions (they would not see the caller's task there).
         nonisolated(unsafe) var result: R?
         nonisolated(unsafe) let body = segment
         DispatchQueue.concurrentPerform(iterations: threads) { _ in

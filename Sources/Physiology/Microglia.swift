@@ -371,9 +371,12 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
                 let pe = -expm1(-p.engulfment * m.activation * dt)
                 if pe > 0 {
                     let key = rng.key(stream: Self.engulfStream.sub(Int(truncatingIfNeeded: k)), entity: m.id)
-                    // Agents run in id order, so a synapse already taken went to a lower id.
+                    // The lowest id in reach whose draw succeeds is credited, whatever the
+                    // agents' order (the map is consulted only after a successful draw).
                     buckets.forEach(near: m.x, m.y) { syn in
-                        if CounterRNG.unit(CounterRNG.bits(key: key, counter: syn.id)) < pe, best[syn.id] == nil { best[syn.id] = m.id }
+                        if CounterRNG.unit(CounterRNG.bits(key: key, counter: syn.id)) < pe, best[syn.id] ?? .max > m.id {
+                            best[syn.id] = m.id
+                        }
                     }
                 }
                 // Release into the current cell.
@@ -402,7 +405,7 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
     /// coming step (its activation update from `cytokine`, at its position before it moves):
     /// only synapses at those points can be engulfed in the step, so offering only them to
     /// `step` changes nothing but the cost (tag and engulfment draws are keyed by synapse and
-    /// microglion, not by list position). The distance test is `near`'s, with the reach
+    /// microglion, not by list position). The distance test is `ReachBuckets.forEach`'s, with the reach
     /// widened by 1e-9 relative so that the filter is never the stricter of the two.
     public static func withinReachOfActivated(_ tiles: [MicrogliaPopulation], dt: Double, cytokine: some GridValues,
                                               points: [(x: Double, y: Double)]) -> [Bool] {

@@ -16,13 +16,17 @@ public struct ReachBuckets: Sendable {
 
     public init(_ points: [SynapseCandidate], grid g: CytokineGrid, reach: Double) {
         self.grid = g; self.reach = reach
-        let r = max(reach, 1)
+        // At least the reach wide, and at most 512 buckets a side (a tiny reach must not make
+        // the table grow with the sheet's area; correctness needs only side ≥ reach).
+        let most = 512.0
         if g.boundary == .periodic {
             // A whole number of buckets per period, so wrapping a bucket index wraps space.
-            let kx = max(1, (g.width / r).rounded(.down)), ky = max(1, (g.height / r).rounded(.down))
+            let r = max(reach, 1)
+            let kx = max(1, min(most, (g.width / r).rounded(.down))), ky = max(1, min(most, (g.height / r).rounded(.down)))
             side = (g.width / kx, g.height / ky)
             nx = Int(kx); ny = Int(ky)
         } else {
+            let r = max(reach, 1, g.width / most, g.height / most)
             side = (r, r)
             nx = Int((g.width / r).rounded(.down)) + 1; ny = Int((g.height / r).rounded(.down)) + 1
         }

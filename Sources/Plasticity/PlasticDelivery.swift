@@ -103,6 +103,9 @@ public final class PlasticDelivery {
         let table = k.synapses
         let P = populations
         let layout = k.layout   // one copy for the batch (a property read per synapse retains every array)
+        // SAFETY: the pointers address the synapse table's buffers, which `table` (a local
+        // reference) keeps alive; nothing inserts into or compacts the table during delivery,
+        // so they stay valid until this method returns.
         let weight = table.weight.pointer, target = table.target.pointer   // no retain per synapse
         depTerms.removeAll(keepingCapacity: true)
         let firstStep = spikes[start].step
@@ -115,29 +118,32 @@ public final class PlasticDelivery {
                 break
             }
             closeWindows(before: t, kernel: k)
-            // A local copy for reading: calls on the stored property would copy the struct
-            // (retaining every array) per synapse. Released before `record` mutates.
-            let tr = traces
             var terms = depTerms
             depTerms = []
-            for q in g..<e {
-                let i = Int(spikes[q].source)
-                let sp = Int(layout.sourcePopulation[i])
-                guard plasticSource[sp] else { continue }
-                let last = traces.lastSpike[i]
-                let open = !flushed[i]
-                for j in table.row(i) {
-                    let local = Int(target[j])
-                    let tp = Int(layout.population[local])
-                    let post = Int(layout.globalIds[local])
-                    if let r = traceRules[sp * P + tp] {
-                        if open { weight[j] = Float(tr.facilitate(r, w: Double(weight[j]), pre: i, post: post, until: t)) }
-                        terms.append(tr.depression(r, pre: i, post: post, at: t))
-                    } else if case let .calcium(r, lo, hi, gRef, vRef)? = rules[sp * P + tp] {
-                        let gN = Double(layout.mixNMDA[sp * P + tp]) * layout.cells[tp].nmdaUnblocked
-                        let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
-                                        / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
-                        weight[j] = Float(calcium(r, w: Double(weight[j]), lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last))
+            do {
+                // A local copy for reading: calls on the stored property would copy the struct
+                // (retaining every array) per synapse. Scoped, so it is released before
+                // `record` mutates the traces (no copy-on-write of every trace array).
+                let tr = traces
+                for q in g..<e {
+                    let i = Int(spikes[q].source)
+                    let sp = Int(layout.sourcePopulation[i])
+                    guard plasticSource[sp] else { continue }
+                    let last = traces.lastSpike[i]
+                    let open = !flushed[i]
+                    for j in table.row(i) {
+                        let local = Int(target[j])
+                        let tp = Int(layout.population[local])
+                        let post = Int(layout.globalIds[local])
+                        if let r = traceRules[sp * P + tp] {
+                            if open { weight[j] = Float(tr.facilitate(r, w: Double(weight[j]), pre: i, post: post, until: t)) }
+                            terms.append(tr.depression(r, pre: i, post: post, at: t))
+                        } else if case let .calcium(r, lo, hi, gRef, vRef)? = rules[sp * P + tp] {
+                            let gN = Double(layout.mixNMDA[sp * P + tp]) * layout.cells[tp].nmdaUnblocked
+                            let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
+                                            / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
+                            weight[j] = Float(calcium(r, w: Double(weight[j]), lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last))
+                        }
                     }
                 }
             }
@@ -163,6 +169,7 @@ public final class PlasticDelivery {
         let table = k.synapses
         let P = populations
         let layout = k.layout
+        // SAFETY: as in `beforeDelivery` — `table` keeps the buffers alive and unchanged.
         let weight = table.weight.pointer, target = table.target.pointer
         var d = 0
         for q in range {
@@ -205,12 +212,21 @@ public final class PlasticDelivery {
     /// (Brian2 applies it at each post spike). For output; changes nothing. Spikes not yet
     /// delivered are not counted.
     public func currentWeight(source i: Int, synapse j: Int, kernel k: ShardKernel) -> Float {
-        let w = k.synapses.weight[j]
-        guard traces.lastSpike[i] >= 0, !flushed[i] else { return w }
-        let layout = k.layout
-        let local = Int(k.synapses.target[j])
-        guard let r = traceRules[Int(layout.sourcePopulation[i]) * populations + Int(layout.population[local])] else { return w }
-        return Float(traces.facilitate(r, w: Double(w), pre: i, post: Int(layout.globalIds[local]), until: Int.max))
+        withCurrentWeights(kernel: k) { $0(i, j) }
+    }
+
+    /// Runs `body` with a reader of `currentWeight(source:synapse:)` that copies the traces
+    /// and the layout once, not per synapse (a gather reads a million synapses).
+    public func withCurrentWeights<R>(kernel k: ShardKernel, _ body: ((_ source: Int, _ synapse: Int) -> Float) -> R) -> R {
+        let tr = traces, layout = k.layout, table = k.synapses, flushed = self.flushed
+        let rules = traceRules, P = populations
+        return body { i, j in
+            let w = table.weight[j]
+            guard tr.lastSpike[i] >= 0, !flushed[i] else { return w }
+            let local = Int(table.target[j])
+            guard let r = rules[Int(layout.sourcePopulation[i]) * P + Int(layout.population[local])] else { return w }
+            return Float(tr.facilitate(r, w: Double(w), pre: i, post: Int(layout.globalIds[local]), until: Int.max))
+        }
     }
 
     /// The calcium rule over [last, t): calcium from presynaptic spikes (onset D after each,
