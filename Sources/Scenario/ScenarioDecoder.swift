@@ -75,6 +75,9 @@ struct ScenarioDecoder {
             if let t = time {
                 let windows = clock.windowTimes().count
                 time?.duration = Double(windows) * clock.window
+                if Double(windows) * clock.window / t.dt >= Double(Int32.max) {
+                    top["slow_clock"]?.error("the slow clock's \(windows) windows of \(clock.window) ms are \(Int(Double(windows) * clock.window / t.dt)) network steps; at most \(Int32.max - 1) fit (fewer or shorter windows, or a larger dt)")
+                }
                 if t.recordInterval > clock.window || (clock.window / t.recordInterval).rounded() != clock.window / t.recordInterval {
                     top["time"]?.error("`time.record_interval` must divide the slow clock's window (\(clock.window) ms)")
                 }
@@ -117,6 +120,10 @@ struct ScenarioDecoder {
         let transient = m["transient"]?.quantity(.time, min: 0) ?? 0
         guard let dt, let duration else { return nil }
         if duration < dt { m["duration"]?.error("`time.duration` must be at least one time step (\(dt) ms)") }
+        // Spike steps are stored as 32-bit integers (spike files, plasticity traces).
+        if !slow, duration / dt >= Double(Int32.max) {
+            m["duration"]?.error("`time.duration` is \(Int(duration / dt)) steps of \(dt) ms; at most \(Int32.max - 1) steps fit (shorten it or use a larger dt)")
+        }
         if interval < dt { m["record_interval"]?.error("`time.record_interval` must be at least one time step (\(dt) ms)") }
         if !slow, transient >= duration { m["transient"]?.error("`time.transient` must be shorter than `time.duration`") }
         if !slow, duration / dt > 2e9 { m["duration"]?.error("`time.duration` / `time.dt` is more than 2·10⁹ steps") }

@@ -72,6 +72,7 @@ let faults: [Fault] = [
     Fault(name: "unsupported schema", text: replacing(line: 1, with: "schema: 2"), line: 1, column: 9, says: "not supported"),
     Fault(name: "negative sheet size", text: replacing(line: 10, with: "  height: -500 um"), line: 10, column: 11, says: "greater than 0"),
     Fault(name: "unknown connectivity rule", text: replacing(line: 22, with: "    connectivity: {rule: randum, p: 0.1}"), line: 22, column: 26, says: "did you mean `random`"),
+    Fault(name: "more steps than fit in 32 bits", text: replacing(line: 6, with: "  duration: 100 h"), line: 6, column: 13, says: "steps fit"),
     Fault(name: "Vreset above threshold", text: replacing(line: 14, with: "    count: 80\n    params: {Vreset: -40 mV, Vth: -50 mV}"), line: 15, column: 22, says: "must be below `Vth`"),
     Fault(name: "unit of another dimension", text: replacing(line: 10, with: "  height: 500 uM"), line: 10, column: 11, says: "which is a concentration"),
     Fault(name: "empty file", text: "", line: 1, column: 1, says: "empty"),
