@@ -49,19 +49,7 @@ enum OverrideMarks {
 
     /// `node` with each mark moved to line −(index + 1), its column kept.
     static func tag(_ node: Node, index: Int) -> Node {
-        func moved(_ m: Mark?) -> Mark? { m.flatMap { make(line: -(index + 1), column: $0.column) } ?? m }
-        switch node {
-        case var .scalar(s): s.mark = moved(s.mark); return .scalar(s)
-        case let .mapping(m):
-            var out = Node.Mapping(m.map { (tag($0.key, index: index), tag($0.value, index: index)) }, m.tag, m.style)
-            out.mark = moved(m.mark)
-            return .mapping(out)
-        case let .sequence(q):
-            var out = Node.Sequence(q.map { tag($0, index: index) }, q.tag, q.style)
-            out.mark = moved(q.mark)
-            return .sequence(out)
-        default: return node
-        }
+        OverrideApplier.mapMarks(node) { m in m.flatMap { make(line: -(index + 1), column: $0.column) } ?? m }
     }
 }
 
@@ -76,21 +64,20 @@ extension SourceLocation {
 
 enum OverrideApplier {
     /// `node` with every mark replaced by `mark`.
-    static func remark(_ node: Node, _ mark: Mark) -> Node {
+    static func remark(_ node: Node, _ mark: Mark) -> Node { mapMarks(node) { _ in mark } }
+
+    /// `node` with every mark (of the node, its keys, values and items) replaced by `f(mark)`.
+    static func mapMarks(_ node: Node, _ f: (Mark?) -> Mark?) -> Node {
         switch node {
-        case var .scalar(s): s.mark = mark; return .scalar(s)
-        case var .mapping(m):
-            m.mark = mark
-            var pairs: [(Node, Node)] = []
-            for (k, v) in m { pairs.append((remark(k, mark), remark(v, mark))) }
-            var out = Node.Mapping(pairs, m.tag, m.style)
-            out.mark = mark
+        case var .scalar(s): s.mark = f(s.mark); return .scalar(s)
+        case let .mapping(m):
+            var out = Node.Mapping(m.map { (mapMarks($0.key, f), mapMarks($0.value, f)) }, m.tag, m.style)
+            out.mark = f(m.mark)
             return .mapping(out)
-        case var .sequence(q):
-            var out = Node.Sequence(q.map { remark($0, mark) }, q.tag, q.style)
-            out.mark = mark
-            q = out
-            return .sequence(q)
+        case let .sequence(q):
+            var out = Node.Sequence(q.map { mapMarks($0, f) }, q.tag, q.style)
+            out.mark = f(q.mark)
+            return .sequence(out)
         default: return node
         }
     }
