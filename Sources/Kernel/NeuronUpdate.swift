@@ -16,6 +16,8 @@
 // their start-of-step values (including B(V), the exponential term and w), V relaxes
 // exactly towards J/G: V' = J/G + (V − J/G)·exp(−G·dt/C). This is the scheme Brian2's
 // `exponential_euler` applies to the same equations, and is exact for constant conductances.
+// It is computed as V·e^−x + J·(dt/C)·φ(x), x = G·dt/C, φ(x) = (1 − e^−x)/x, with φ and
+// e^−x = 1 − x·φ from one polynomial (`relaxationPhi4`, ≈ 2 ulp for x ≤ 1; `exp4` beyond).
 // w is advanced exactly with V frozen. Refractory neurons are clamped at V_reset.
 
 #if canImport(Glibc)
@@ -39,10 +41,18 @@ extension KernelView {
                 stats: Bool, spikeBase: Int, count: inout Int) {
         if range.isEmpty { return }
         if cell.drive.isActive { addDrive(range: range, drive: cell.drive, step: t, nmda: nmda) }
-        if nmda {
-            integrate(range: range, cell: cell, nmda: true, slot: slot, stats: stats, spikeBase: spikeBase, count: &count)
-        } else {
-            integrate(range: range, cell: cell, nmda: false, slot: slot, stats: stats, spikeBase: spikeBase, count: &count)
+        // One specialised loop per combination of features, so each loop body holds only
+        // the arithmetic it runs (a single body with all of them in made the compiler split
+        // the vector arithmetic into scalar and two-lane pieces).
+        switch (nmda, cell.kind == .adex, stats) {
+        case (false, false, false): integrate(Off.self, Off.self, Off.self, range, cell, slot, spikeBase, &count)
+        case (false, false, true): integrate(Off.self, Off.self, On.self, range, cell, slot, spikeBase, &count)
+        case (false, true, false): integrate(Off.self, On.self, Off.self, range, cell, slot, spikeBase, &count)
+        case (false, true, true): integrate(Off.self, On.self, On.self, range, cell, slot, spikeBase, &count)
+        case (true, false, false): integrate(On.self, Off.self, Off.self, range, cell, slot, spikeBase, &count)
+        case (true, false, true): integrate(On.self, Off.self, On.self, range, cell, slot, spikeBase, &count)
+        case (true, true, false): integrate(On.self, On.self, Off.self, range, cell, slot, spikeBase, &count)
+        case (true, true, true): integrate(On.self, On.self, On.self, range, cell, slot, spikeBase, &count)
         }
     }
 
@@ -66,10 +76,14 @@ extension KernelView {
         }
     }
 
-    /// Arrival, membrane, decay and threshold, four lanes at a time (see `update`).
-    @inline(__always)
-    func integrate(range: Range<Int>, cell: CellModel, nmda: Bool, slot: Int, stats: Bool,
-                   spikeBase: Int, count: inout Int) {
+    /// Arrival, membrane, decay and threshold, four lanes at a time (see `update`), for
+    /// NMDA input on or off (`N`), AdEx or LIF (`A`) and state sums on or off (`S`).
+    @inline(never)
+    func integrate<N: StaticFlag, A: StaticFlag, S: StaticFlag>(
+        _: N.Type, _: A.Type, _: S.Type, _ range: Range<Int>, _ cell: CellModel, _ slot: Int,
+        _ spikeBase: Int, _ count: inout Int
+    ) {
+        let nmda = N.on, adex = A.on, stats = S.on
         let base = slot * n
         let dtOverC = dt / cell.C
         let gL = cell.gL, gLEL = cell.gL * cell.EL, I0 = cell.current
@@ -77,7 +91,6 @@ extension KernelView {
         let mgK = rc.mg / rc.mgHalf, mgS = rc.mgSlope
         let pA = pr.ampa, pG = pr.gaba, pR = pr.nmdaRise, pD = pr.nmdaDecay, pC = pr.nmdaCross
         let vr = cell.Vreset, vth = cell.Vth, refSteps = Double(cell.refractorySteps), b = cell.b
-        let adex = cell.kind == .adex
         let tA = cell.tonicAMPA, tN = cell.tonicNMDA, tG = cell.tonicGABA
         let unblocked = cell.nmdaUnblocked
         let a = cell.a, dT = cell.deltaT, VT = cell.VT, wDecay = cell.wDecay, EL = cell.EL
@@ -115,8 +128,16 @@ extension KernelView {
                 u.replace(with: 40, where: u .> 40)
                 J += gL * dT * exp4(u, table: table) - w0
             }
-            let vInf = J / G
-            let vNew = vInf + (v0 - vInf) * exp4(-G * dtOverC, table: table)
+            // V' = V·e^−x + J·(dt/C)·φ(x), e^−x = 1 − x·φ(x) (`relaxationPhi4`); lanes with
+            // x > 1 (rare) are recomputed as J/G + (V − J/G)·e^−x with `exp4`.
+            let x = G * dtOverC
+            let phi = relaxationPhi4(x)
+            var vNew = v0 * (1 - x * phi) + (J * dtOverC) * phi
+            let wide = x .> relaxationMaxX
+            if any(wide) {
+                let vInf = J / G
+                vNew.replace(with: vInf + (v0 - vInf) * exp4(-x, table: table), where: wide)
+            }
             var vOut = vNew.replacing(with: vr, where: refractory)
             var wOut = w0
             if adex {
@@ -124,11 +145,15 @@ extension KernelView {
                 let wNew = wInf + (w0 - wInf) * wDecay
                 wOut = wNew.replacing(with: w0 * wDecay + wRefr, where: refractory)
             }
-            if any(vOut .> vth) {
-                for l in 0..<m where vOut[l] > vth {
-                    vOut[l] = vr
-                    r[l] = refSteps
-                    wOut[l] += b
+            let fired = vOut .> vth
+            if any(fired) {
+                // Reset by lane masks, not lane by lane: lane writes into the vectors
+                // are what made the compiler scalarise the arithmetic before them. Lanes ≥ m
+                // are padding (reset too, never stored or recorded).
+                vOut.replace(with: vr, where: fired)
+                r.replace(with: refSteps, where: fired)
+                if adex { wOut.replace(with: wOut + b, where: fired) }
+                for l in 0..<m where fired[l] {
                     spikes[spikeBase + count] = Int32(i + l)
                     count += 1
                 }
@@ -150,3 +175,8 @@ extension KernelView {
         if i < range.upperBound { group(i, range.upperBound - i) }
     }
 }
+
+/// A feature switch known at compile time, so that `integrate` is specialised per feature set.
+protocol StaticFlag { static var on: Bool { get } }
+enum On: StaticFlag { static var on: Bool { true } }
+enum Off: StaticFlag { static var on: Bool { false } }
