@@ -17,7 +17,8 @@
 // exactly towards J/G: V' = J/G + (V − J/G)·exp(−G·dt/C). This is the scheme Brian2's
 // `exponential_euler` applies to the same equations, and is exact for constant conductances.
 // It is computed as V·e^−x + J·(dt/C)·φ(x), x = G·dt/C, φ(x) = (1 − e^−x)/x, with φ and
-// e^−x = 1 − x·φ from one polynomial (`relaxationPhi4`, ≈ 2 ulp for x ≤ 1; `exp4` beyond).
+// e^−x = 1 − x·φ from one polynomial (`relaxationPhi`, ≈ 2 ulp for x ≤ 1; beyond, the exact
+// form with `kernelExp`).
 // w is advanced exactly with V frozen. Refractory neurons are clamped at V_reset.
 
 #if canImport(Glibc)
@@ -27,33 +28,60 @@ import Darwin
 #endif
 
 extension KernelView {
-    /// One step of neurons `range` (one population), in two passes over the range.
-    ///   1. drive     — scalar, only with Poisson drive: the draw for (neuron, t) added to the
-    ///                  drive channel's conductance;
-    ///   2. integrate — four neurons at a time, branch-free: ring arrival, Mg²⁺ block, V by
-    ///                  exponential Euler (refractory lanes selected to V_reset), w, decay,
-    ///                  refractory countdown; then, only in a group where some lane has
-    ///                  V > V_th, the scalar spike, reset and refractory start, lane by lane.
-    /// The last group of a range is padded to four lanes (padding is computed and discarded),
-    /// so every neuron runs the same lane arithmetic wherever the chunk boundaries fall.
+    /// One step of neurons `range` (one population), in three passes over the range.
+    ///   1. drive     — only with Poisson drive: the draw for (neuron, t) added to the drive
+    ///                  channel's conductance (`addPoisson`, four neurons at a time);
+    ///   2. integrate — every neuron, as one loop the compiler vectorises: ring arrival,
+    ///                  Mg²⁺ block, V by exponential Euler, refractory clamp, w, threshold and
+    ///                  reset as selects, conductance decay; a flag per neuron;
+    ///   3. flagged   — spikes recorded in ascending order; the rare neuron whose x = G·dt/C
+    ///                  exceeds the polynomial's range finished with the exact exponential.
+    /// Each neuron's arithmetic is the same whichever vector lane or chunk it falls in, so
+    /// results do not depend on chunk boundaries, thread count or vector width.
     @inline(__always)
     func update(range: Range<Int>, cell: CellModel, nmda: Bool, step t: Int, slot: Int,
                 stats: Bool, spikeBase: Int, count: inout Int) {
         if range.isEmpty { return }
         if cell.drive.isActive { addDrive(range: range, drive: cell.drive, step: t, nmda: nmda) }
-        // One specialised loop per combination of features, so each loop body holds only
-        // the arithmetic it runs (a single body with all of them in made the compiler split
-        // the vector arithmetic into scalar and two-lane pieces).
-        switch (nmda, cell.kind == .adex, stats) {
-        case (false, false, false): integrate(Off.self, Off.self, Off.self, range, cell, slot, spikeBase, &count)
-        case (false, false, true): integrate(Off.self, Off.self, On.self, range, cell, slot, spikeBase, &count)
-        case (false, true, false): integrate(Off.self, On.self, Off.self, range, cell, slot, spikeBase, &count)
-        case (false, true, true): integrate(Off.self, On.self, On.self, range, cell, slot, spikeBase, &count)
-        case (true, false, false): integrate(On.self, Off.self, Off.self, range, cell, slot, spikeBase, &count)
-        case (true, false, true): integrate(On.self, Off.self, On.self, range, cell, slot, spikeBase, &count)
-        case (true, true, false): integrate(On.self, On.self, Off.self, range, cell, slot, spikeBase, &count)
-        case (true, true, true): integrate(On.self, On.self, On.self, range, cell, slot, spikeBase, &count)
+        // One specialised loop per combination of features, so each loop body holds only the
+        // arithmetic it runs and vectorises without branches.
+        if stats { sampleConductances(range: range, cell: cell, nmda: nmda, slot: slot) }
+        switch (nmda, cell.kind == .adex) {
+        case (false, false): integrate(Off.self, Off.self, range, cell, slot, spikeBase, &count)
+        case (false, true): integrate(Off.self, On.self, range, cell, slot, spikeBase, &count)
+        case (true, false): integrate(On.self, Off.self, range, cell, slot, spikeBase, &count)
+        case (true, true): integrate(On.self, On.self, range, cell, slot, spikeBase, &count)
         }
+        // SAFETY: indices in `range`, the caller's chunk.
+        if stats { for i in range { vSum[i] += v[i] } }
+    }
+
+    /// Adds the conductances of this step (after arrival, before decay, with tonic parts and
+    /// the Mg²⁺ block at the start-of-step V) to the interval sums, before `integrate`: as its
+    /// own loop, so the update loop keeps few enough pointers to vectorise (NMDA, AdEx and the
+    /// sums together were more than the compiler would check for overlap).
+    @inline(never)
+    func sampleConductances(range: Range<Int>, cell: CellModel, nmda: Bool, slot: Int) {
+        let base = slot * n
+        let tA = cell.tonicAMPA, tG = cell.tonicGABA
+        let gA = self.gA, gG = self.gG, ringA = self.ringA, ringG = self.ringG
+        let gASum = self.gASum, gGSum = self.gGSum, gNSum = self.gNSum
+        // SAFETY: indices in `range` (the caller's chunk) and its column of the ring slot.
+        for i in range {
+            gASum[i] += (gA[i] + Double(ringA[base + i])) + tA
+            gGSum[i] += (gG[i] + Double(ringG[base + i])) + tG
+        }
+        if nmda {
+            let sN = self.sN, v = self.v
+            for i in range { gNSum[i] += nmdaConductance(sN[i], v[i], cell) }
+        }
+    }
+
+    /// The Mg²⁺-blocked NMDA conductance of a neuron with NMDA gating `sn` at V = `v0`:
+    /// (s_N + tonic)·(1 − block)·B(V), B as in `mgBlock(v:ratio:slope:)`.
+    @inline(__always)
+    func nmdaConductance(_ sn: Double, _ v0: Double, _ cell: CellModel) -> Double {
+        (sn + cell.tonicNMDA) * cell.nmdaUnblocked * (1 / (1 + (rc.mg / rc.mgHalf) * kernelExp(-rc.mgSlope * v0)))
     }
 
     /// Poisson background: the count for (neuron, t) from the counter RNG, times the weight,
@@ -67,112 +95,110 @@ extension KernelView {
         default: target = gG
         }
         PoissonTable.with(mean: drive.meanPerStep, pZero: drive.pZero) { table in
-            for i in range {
-                // Unconditional (adding +0 leaves a conductance ≥ 0 unchanged): a branch on
-                // "any input" would mispredict as often as inputs come.
-                let k = table.count(CounterRNG.bits(key: key[i], counter: UInt64(t)))
-                target[i] += Double(k) * drive.weight
-            }
+            addPoisson(table, keys: key, counter: UInt64(t), weight: drive.weight, into: target, range: range)
         }
     }
 
-    /// Arrival, membrane, decay and threshold, four lanes at a time (see `update`), for
-    /// NMDA input on or off (`N`), AdEx or LIF (`A`) and state sums on or off (`S`).
+    /// Arrival, membrane, decay and threshold (passes 2 and 3 of `update`), for NMDA input on
+    /// or off (`N`) and AdEx or LIF (`A`).
     @inline(never)
-    func integrate<N: StaticFlag, A: StaticFlag, S: StaticFlag>(
-        _: N.Type, _: A.Type, _: S.Type, _ range: Range<Int>, _ cell: CellModel, _ slot: Int,
+    func integrate<N: StaticFlag, A: StaticFlag>(
+        _: N.Type, _: A.Type, _ range: Range<Int>, _ cell: CellModel, _ slot: Int,
         _ spikeBase: Int, _ count: inout Int
     ) {
-        let nmda = N.on, adex = A.on, stats = S.on
+        let nmda = N.on, adex = A.on
+        // Local copies of the pointers, so the loop holds them in registers rather than
+        // reloading them from `self` (passed by reference) after every store.
+        let v = self.v, w = self.w, ref = self.ref, gA = self.gA, gG = self.gG, xN = self.xN, sN = self.sN
+        let ringA = self.ringA, ringN = self.ringN, ringG = self.ringG
+        let flag = self.flag, wideG = self.wideG, wideJ = self.wideJ, spikes = self.spikes
         let base = slot * n
         let dtOverC = dt / cell.C
         let gL = cell.gL, gLEL = cell.gL * cell.EL, I0 = cell.current
         let EA = rc.EA, EN = rc.EN, EG = rc.EG
-        let mgK = rc.mg / rc.mgHalf, mgS = rc.mgSlope
         let pA = pr.ampa, pG = pr.gaba, pR = pr.nmdaRise, pD = pr.nmdaDecay, pC = pr.nmdaCross
         let vr = cell.Vreset, vth = cell.Vth, refSteps = Double(cell.refractorySteps), b = cell.b
-        let tA = cell.tonicAMPA, tN = cell.tonicNMDA, tG = cell.tonicGABA
-        let unblocked = cell.nmdaUnblocked
+        let tA = cell.tonicAMPA, tG = cell.tonicGABA
         let a = cell.a, dT = cell.deltaT, VT = cell.VT, wDecay = cell.wDecay, EL = cell.EL
         let wRefr = a * (vr - EL) * (1 - wDecay)
-        // SAFETY: the exp table is owned by the kernel (alive for the step) and only read.
-        let table = UnsafePointer(expTable.base)
-        let zero4 = SIMD4<Float>(repeating: 0)
-        // The group of lanes i ..< i+m; called with the constant m = 4 for whole groups so
-        // the loads and stores compile to plain vector moves, and once with m < 4 for the tail.
-        @inline(__always) func group(_ i: Int, _ m: Int) {
-            var ga = gA.load4(i, m) + SIMD4<Double>(ringA.load4(base + i, m))
-            var gg = gG.load4(i, m) + SIMD4<Double>(ringG.load4(base + i, m))
-            ringA.store4(zero4, base + i, m); ringG.store4(zero4, base + i, m)
-            let v0 = v.load4(i, m)
-            let r0 = ref.load4(i, m)
-            let refractory = r0 .> 0
-            var r = (r0 - 1).replacing(with: 0, where: .!refractory)
-            var gn = SIMD4<Double>(repeating: 0)
+        // The end of a neuron's step once its free-running V' is known: the refractory clamp,
+        // w, threshold and reset. One function for both passes, so they cannot drift apart.
+        @inline(__always)
+        func settle(_ vNew: Double, _ v0: Double, _ r0: Double, _ w0: Double) -> (v: Double, r: Double, w: Double, fired: Bool) {
+            let refractory = r0 > 0
+            let vOut = refractory ? vr : vNew
+            var wOut = w0
+            if adex {
+                let wInf = a * (v0 - EL)
+                wOut = refractory ? w0 * wDecay + wRefr : wInf + (w0 - wInf) * wDecay
+            }
+            let fired = vOut > vth
+            return (fired ? vr : vOut, fired ? refSteps : refractory ? r0 - 1 : 0, fired ? wOut + b : wOut, fired)
+        }
+        // Pass 1, every neuron of the range: a plain loop of per-neuron arithmetic and selects
+        // that the compiler vectorises (8 lanes with AVX-512, 4 with AVX2); per neuron it is
+        // the same IEEE arithmetic whatever lane or remainder iteration it lands in. A neuron
+        // with x > 1 keeps its start-of-step V, refractory count and w, and leaves G and J in
+        // `wideG`/`wideJ` for pass 2. `flag`: 1 fired, 2 wide, 0 neither.
+        // SAFETY: every index is in `range` (the caller's chunk), or its column of the ring
+        // slot; no other chunk touches them. The buffers are owned by the kernel.
+        for i in range {
+            let ga = gA[i] + Double(ringA[base + i])
+            let gg = gG[i] + Double(ringG[base + i])
+            ringA[base + i] = 0; ringG[base + i] = 0
+            let v0 = v[i], r0 = ref[i]
+            var gn = 0.0
             if nmda {
-                let xn = xN.load4(i, m) + SIMD4<Double>(ringN.load4(base + i, m))
-                ringN.store4(zero4, base + i, m)
-                let sn = sN.load4(i, m)
-                // B(V) as in `mgBlock(v:ratio:slope:)`, with the vector exponential.
-                gn = (sn + tN) * unblocked * (1 / (1 + mgK * exp4(-mgS * v0, table: table)))
-                sN.store4(sn * pD + xn * pC, i, m)
-                xN.store4(xn * pR, i, m)
+                let xn = xN[i] + Double(ringN[base + i])
+                ringN[base + i] = 0
+                let sn = sN[i]
+                gn = nmdaConductance(sn, v0, cell)
+                sN[i] = sn * pD + xn * pC
+                xN[i] = xn * pR
             }
             let gaT = ga + tA, ggT = gg + tG
             let G = gL + gaT + gn + ggT
             var J = gLEL + gaT * EA + gn * EN + ggT * EG + I0
-            var w0 = SIMD4<Double>(repeating: 0)
+            var w0 = 0.0
             if adex {
-                w0 = w.load4(i, m)
-                var u = (v0 - VT) / dT
-                u.replace(with: 40, where: u .> 40)
-                J += gL * dT * exp4(u, table: table) - w0
+                w0 = w[i]
+                J += gL * dT * kernelExp(min((v0 - VT) / dT, 40)) - w0
             }
-            // V' = V·e^−x + J·(dt/C)·φ(x), e^−x = 1 − x·φ(x) (`relaxationPhi4`); lanes with
-            // x > 1 (rare) are recomputed as J/G + (V − J/G)·e^−x with `exp4`.
+            // V' = V·e^−x + J·(dt/C)·φ(x), e^−x = 1 − x·φ(x) (`relaxationPhi`).
             let x = G * dtOverC
-            let phi = relaxationPhi4(x)
-            var vNew = v0 * (1 - x * phi) + (J * dtOverC) * phi
-            let wide = x .> relaxationMaxX
-            if any(wide) {
-                let vInf = J / G
-                vNew.replace(with: vInf + (v0 - vInf) * exp4(-x, table: table), where: wide)
-            }
-            var vOut = vNew.replacing(with: vr, where: refractory)
-            var wOut = w0
-            if adex {
-                let wInf = a * (v0 - EL)
-                let wNew = wInf + (w0 - wInf) * wDecay
-                wOut = wNew.replacing(with: w0 * wDecay + wRefr, where: refractory)
-            }
-            let fired = vOut .> vth
-            if any(fired) {
-                // Reset by lane masks, not lane by lane: lane writes into the vectors
-                // are what made the compiler scalarise the arithmetic before them. Lanes ≥ m
-                // are padding (reset too, never stored or recorded).
-                vOut.replace(with: vr, where: fired)
-                r.replace(with: refSteps, where: fired)
-                if adex { wOut.replace(with: wOut + b, where: fired) }
-                for l in 0..<m where fired[l] {
-                    spikes[spikeBase + count] = Int32(i + l)
-                    count += 1
-                }
-            }
-            v.store4(vOut, i, m)
-            ref.store4(r, i, m)
-            if adex { w.store4(wOut, i, m) }
-            if stats {
-                gASum.store4(gASum.load4(i, m) + gaT, i, m)
-                gNSum.store4(gNSum.load4(i, m) + gn, i, m)
-                gGSum.store4(gGSum.load4(i, m) + ggT, i, m)
-                vSum.store4(vSum.load4(i, m) + vOut, i, m)
-            }
-            ga *= pA; gg *= pG
-            gA.store4(ga, i, m); gG.store4(gg, i, m)
+            let phi = relaxationPhi(x)
+            let s = settle(v0 * (1 - x * phi) + (J * dtOverC) * phi, v0, r0, w0)
+            let wide = x > relaxationMaxX
+            v[i] = wide ? v0 : s.v
+            ref[i] = wide ? r0 : s.r
+            if adex { w[i] = wide ? w0 : s.w }
+            wideG[i] = G; wideJ[i] = J
+            flag[i] = wide ? 2 : s.fired ? 1 : 0
+            gA[i] = ga * pA; gG[i] = gg * pG
         }
+        // Pass 2, the flagged neurons in ascending order (eight flags per load while they are
+        // all 0): record spikes, and finish wide neurons with the exact J/G + (V − J/G)·e^−x.
         var i = range.lowerBound
-        while i + 4 <= range.upperBound { group(i, 4); i += 4 }
-        if i < range.upperBound { group(i, range.upperBound - i) }
+        while i < range.upperBound {
+            // SAFETY: the eight flags i ..< i+8 lie in `range`.
+            if i + 8 <= range.upperBound, UnsafeRawPointer(flag.base + i).loadUnaligned(as: UInt64.self) == 0 {
+                i += 8; continue
+            }
+            var fired = flag[i] == 1
+            if flag[i] == 2 {
+                let G = wideG[i], J = wideJ[i], v0 = v[i], w0 = adex ? w[i] : 0
+                let vInf = J / G
+                let s = settle(vInf + (v0 - vInf) * kernelExp(-(G * dtOverC)), v0, ref[i], w0)
+                v[i] = s.v; ref[i] = s.r
+                if adex { w[i] = s.w }
+                fired = s.fired
+            }
+            if fired {
+                spikes[spikeBase + count] = Int32(i)
+                count += 1
+            }
+            i += 1
+        }
     }
 }
 

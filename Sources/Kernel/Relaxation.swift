@@ -1,41 +1,34 @@
-// The membrane propagator of exponential Euler without a division or a table lookup: one
-// polynomial gives both e^−x and (1 − e^−x)/x for the step's x = G·dt/C.
+// The membrane propagator of exponential Euler without a division: one polynomial gives both
+// e^−x and (1 − e^−x)/x for the step's x = G·dt/C.
 
-/// φ(x) = (1 − e^−x)/x on four lanes, for 0 ≤ x ≤ `relaxationMaxX`.
+/// φ(x) = (1 − e^−x)/x, for 0 ≤ x ≤ `relaxationMaxX`.
 ///
 /// Exponential Euler relaxes V towards J/G over one step:
 ///
 ///     V' = J/G + (V − J/G)·e^−x = V·e^−x + J·(dt/C)·φ(x),   x = G·dt/C,
 ///     e^−x = 1 − x·φ(x),
 ///
-/// so with φ the update needs neither J/G (a division, ~13 cycles of latency) nor `exp4`
-/// (eight table loads). φ(x) = Σ (−x)^k/(k+1)! is smooth and slowly varying on [0, 1]; the
-/// polynomial below is its degree-11 interpolant at the 12 Chebyshev nodes of [0, 1]
-/// (solved in 60-digit arithmetic with mpmath, coefficients rounded to double), evaluated by
-/// Estrin's scheme (depth 5 instead of Horner's 11). The interpolation error bound is
-/// 2·(1/4)¹²/12!·max|φ⁽¹²⁾| < 10⁻¹⁷; measured in double against mpmath on 40 000 points:
-/// φ within 3.6·10⁻¹⁶ relative (≈ 2 ulp), e^−x = 1 − xφ within 5·10⁻¹⁶, and V' within
-/// 2·10⁻¹⁴ mV of the exact relaxation for G 5–400 nS, C 200 pF, dt 0.1 ms.
+/// so with φ the update needs neither J/G (a division) nor an exponential. φ(x) =
+/// Σ (−x)^k/(k+1)! is smooth and slowly varying on [0, 1]; the polynomial below is its
+/// degree-11 interpolant at the 12 Chebyshev nodes of [0, 1] (solved in 60-digit arithmetic
+/// with mpmath, coefficients rounded to double), evaluated by Estrin's scheme (depth 5
+/// instead of Horner's 11). The interpolation error bound is 2·(1/4)¹²/12!·max|φ⁽¹²⁾| < 10⁻¹⁷;
+/// measured in double against mpmath on 40 000 points: φ within 3.6·10⁻¹⁶ relative (≈ 2 ulp),
+/// e^−x = 1 − xφ within 5·10⁻¹⁶, and V' within 2·10⁻¹⁴ mV of the exact relaxation for
+/// G 5–400 nS, C 200 pF, dt 0.1 ms.
 ///
 /// Typical x is small (COBA benchmark: 0.005–0.65, median ≈ 0.12; the structural benchmark
-/// ≈ 0.007). Lanes with x > 1 (very large conductances or long steps) take the exact
-/// `exp4` path in the caller, lane by lane, so a neuron's result never depends on the other
-/// lanes of its group. Only IEEE add and multiply, no fused multiply-add: every machine and
-/// every lane computes the same bits.
-///
-/// Not inlined on purpose: Swift lowers SIMD4 arithmetic lane by lane and relies on LLVM to
-/// vectorise it again. In a small function that succeeds; inlined into the loop of
-/// `integrate`, half the polynomial ran on scalars and two-lane pieces (COBA benchmark
-/// 0.149 s inlined, 0.142 s as a call).
-@inline(never)
-func relaxationPhi4(_ x: SIMD4<Double>) -> SIMD4<Double> {
-    typealias V = SIMD4<Double>
-    let c0 = V(repeating: 0x1.0000000000000p+0), c1 = V(repeating: -0x1.fffffffffffbfp-2)
-    let c2 = V(repeating: 0x1.5555555553d17p-3), c3 = V(repeating: -0x1.55555554e3ee5p-5)
-    let c4 = V(repeating: 0x1.111110ffead23p-7), c5 = V(repeating: -0x1.6c16be5b72e81p-10)
-    let c6 = V(repeating: 0x1.a019a88a4376ep-13), c7 = V(repeating: -0x1.a01353df3c6f0p-16)
-    let c8 = V(repeating: 0x1.71884cf365d5ap-19), c9 = V(repeating: -0x1.25048a582d845p-22)
-    let c10 = V(repeating: 0x1.8e96f892718cbp-26), c11 = V(repeating: -0x1.6b6de66c0cdc9p-30)
+/// ≈ 0.007). A neuron with x > 1 (very large conductances or long steps) takes the exact
+/// J/G + (V − J/G)·e^−x instead (`KernelView.integrate`, second pass). Only IEEE add and
+/// multiply, no fused multiply-add: every machine and vector lane computes the same bits.
+@inline(__always)
+func relaxationPhi(_ x: Double) -> Double {
+    let c0 = 0x1.0000000000000p+0, c1 = -0x1.fffffffffffbfp-2
+    let c2 = 0x1.5555555553d17p-3, c3 = -0x1.55555554e3ee5p-5
+    let c4 = 0x1.111110ffead23p-7, c5 = -0x1.6c16be5b72e81p-10
+    let c6 = 0x1.a019a88a4376ep-13, c7 = -0x1.a01353df3c6f0p-16
+    let c8 = 0x1.71884cf365d5ap-19, c9 = -0x1.25048a582d845p-22
+    let c10 = 0x1.8e96f892718cbp-26, c11 = -0x1.6b6de66c0cdc9p-30
     let x2 = x * x, x4 = x2 * x2, x8 = x4 * x4
     let p01 = c0 + c1 * x, p23 = c2 + c3 * x, p45 = c4 + c5 * x
     let p67 = c6 + c7 * x, p89 = c8 + c9 * x, pAB = c10 + c11 * x
@@ -43,9 +36,5 @@ func relaxationPhi4(_ x: SIMD4<Double>) -> SIMD4<Double> {
     return (q0 + q1 * x4) + q2 * x8
 }
 
-/// The largest x = G·dt/C for which `relaxationPhi4` is used.
+/// The largest x = G·dt/C for which `relaxationPhi` is used.
 let relaxationMaxX = 1.0
-
-/// One lane of `relaxationPhi4` (for tests and scalar callers).
-func relaxationPhi(_ x: Double) -> Double { relaxationPhi4(SIMD4(repeating: x))[0] }
-

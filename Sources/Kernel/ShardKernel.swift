@@ -12,9 +12,9 @@
 //   4. threshold— V > V_th ⇒ spike, reset, refractory; spikes go to the chunk's own buffer;
 //   5. gather   — chunk buffers concatenated in chunk order (ascending local index).
 // Steps 1–4 touch only neuron i's own state and ring column, so chunks are independent.
-// Steps 1–4 run four neurons at a time (`KernelView.update`, `exp4`); every lane, and the
-// zero-padded last group of a range, does the same IEEE arithmetic, so no result depends
-// on where chunk boundaries fall.
+// Steps 1–4 are one loop over the chunk's neurons that the compiler vectorises
+// (`KernelView.update`); every neuron does the same IEEE arithmetic whichever lane or
+// remainder iteration it lands in, so no result depends on where chunk boundaries fall.
 // `deliver` (serial) adds spikes of other epochs into the rings at slot (t_spike + d) mod R.
 
 #if canImport(Glibc)
@@ -99,8 +99,11 @@ public final class ShardKernel {
     let localPopulation: KernelBuffer<UInt8>
     let sourcePopulation: KernelBuffer<UInt8>
     let mixBuffers: (ampa: KernelBuffer<Float>, nmda: KernelBuffer<Float>, gaba: KernelBuffer<Float>)
-    /// The table of the vector exponential (`exp4`), owned here so chunks share one copy.
-    let expTable = KernelBuffer(expTableBits, empty: 0)
+    /// Per-neuron scratch of one step (`KernelView.integrate`): 1 fired, 2 finished in the
+    /// second pass; and the total conductance and input of neurons finished there.
+    let stepFlag: KernelBuffer<UInt8>
+    let wideG: KernelBuffer<Double>
+    let wideJ: KernelBuffer<Double>
 
     /// - Parameters:
     ///   - chunkSize: neurons per chunk of the parallel loop (fixed; results do not depend on it).
@@ -148,6 +151,9 @@ public final class ShardKernel {
         gNSum = KernelBuffer(count: n, initial: 0)
         gGSum = KernelBuffer(count: n, initial: 0)
         chunkSpikes = KernelBuffer(count: n, initial: 0)
+        stepFlag = KernelBuffer(count: n, initial: 0)
+        wideG = KernelBuffer(count: n, initial: 0)
+        wideJ = KernelBuffer(count: n, initial: 0)
         chunkCounts = KernelBuffer(count: (n + self.chunkSize - 1) / self.chunkSize, initial: 0)
     }
 
@@ -313,7 +319,8 @@ struct KernelView: Sendable {
     let vSum, gASum, gNSum, gGSum: SharedPointer<Double>
     let spikes: SharedPointer<Int32>
     let counts: SharedPointer<Int>
-    let expTable: SharedPointer<UInt64>
+    let flag: SharedPointer<UInt8>
+    let wideG, wideJ: SharedPointer<Double>
 
     init(_ k: ShardKernel) {
         n = k.n; dt = k.dt; ringDepth = k.ringDepth; rc = k.receptors; pr = k.propagators
@@ -322,6 +329,6 @@ struct KernelView: Sendable {
         ringA = k.ringA.shared; ringN = k.ringN.shared; ringG = k.ringG.shared
         vSum = k.vSum.shared; gASum = k.gASum.shared; gNSum = k.gNSum.shared; gGSum = k.gGSum.shared
         spikes = k.chunkSpikes.shared; counts = k.chunkCounts.shared
-        expTable = k.expTable.shared
+        flag = k.stepFlag.shared; wideG = k.wideG.shared; wideJ = k.wideJ.shared
     }
 }
