@@ -23,8 +23,8 @@ import Testing
         }
         #expect(worst <= 2, "worst error \(worst) ulp")
         #expect(kernelExp(0) == 1)
-        #expect(kernelExp(1) == Foundation.exp(1))
-        #expect(kernelExp(-1) == Foundation.exp(-1))
+        #expect(ulps(kernelExp(1), Foundation.exp(1)) <= 1)
+        #expect(ulps(kernelExp(-1), Foundation.exp(-1)) <= 1)
     }
 
     @Test func clampsAndPropagatesNaN() {
