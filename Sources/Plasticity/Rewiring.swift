@@ -88,59 +88,73 @@ public struct Rewiring: Sendable {
         updates += 1
         var plan = RewiringPlan()
         var rng = KeyedSequence(key: CounterRNG(seed: seed).key(stream: CounterRNG.Stream.plasticity.sub(1), entity: updates))
-        var live = Set(synapses.map(\.key))
+        let n = x.count
+        // The synapses in key order (post, then pre), as flat arrays indexed by position s:
+        // no sets or per-neuron arrays (hashing and allocating them was most of the update's
+        // cost). Equal keys, if the input has any, share the identity of their first copy.
+        var keys = synapses.map(\.key)
+        if zip(keys, keys.dropFirst()).contains(where: { !($0 < $1) }) { keys.sort() }
+        let m = keys.count
+        var identity = [Int](repeating: 0, count: m)
+        for s in 0..<m { identity[s] = s > 0 && keys[s] == keys[s - 1] ? identity[s - 1] : s }
+        var pruned = [Bool](repeating: false, count: m)    // by identity: weak for too long
+        var removed = [Bool](repeating: false, count: m)   // by identity: retracted now
         // 1. Weak synapses: pruned after staying below the threshold long enough.
         if let below = rules.pruneBelow {
             var still: [SynapseKey: Double] = [:]
             for s in synapses where s.weight < Float(below) {
                 let since = weakSince[s.key] ?? now
-                if now - since >= rules.pruneAfter { live.remove(s.key); plan.deleted.append(s.key); plan.prunedWeak += 1 }
-                else { still[s.key] = since }
+                if now - since >= rules.pruneAfter {
+                    pruned[identity[Self.position(of: s.key, in: keys)]] = true
+                    plan.deleted.append(s.key); plan.prunedWeak += 1
+                } else { still[s.key] = since }
             }
             weakSince = still
         }
         // 2. Retraction: delete synapses of elements whose count fell below their connections.
-        //    Axonal side first, then dendritic; neurons in id order; victims drawn uniformly.
-        //    Lists are in key order (post, then pre): the input is sorted, or sorted here.
-        let n = x.count
-        var ordered = synapses.map(\.key)
-        if zip(ordered, ordered.dropFirst()).contains(where: { !($0 < $1) }) { ordered.sort() }
-        var outgoing = [[SynapseKey]](repeating: [], count: n)
-        var incomingE = [[SynapseKey]](repeating: [], count: n), incomingI = incomingE
-        for k in ordered where live.contains(k) {
-            outgoing[Int(k.pre)].append(k)
-            if sign[Int(k.pre)] == .excitatory { incomingE[Int(k.post)].append(k) } else { incomingI[Int(k.post)].append(k) }
+        //    Axonal side first, then dendritic; neurons in id order; victims drawn uniformly
+        //    from each neuron's list in key order.
+        let outgoing = Self.grouped(m, n) { s in pruned[identity[s]] ? nil : Int(keys[s].pre) }
+        let incomingE = Self.grouped(m, n) { s in
+            pruned[identity[s]] || sign[Int(keys[s].pre)] != .excitatory ? nil : Int(keys[s].post)
         }
-        var removed = Set<SynapseKey>()
-        func retract(_ list: [SynapseKey], keep z: Double) {
-            let alive = list.filter { !removed.contains($0) }
-            var excess = alive.count - Int(z.rounded(.down))
-            var pool = alive
+        let incomingI = Self.grouped(m, n) { s in
+            pruned[identity[s]] || sign[Int(keys[s].pre)] == .excitatory ? nil : Int(keys[s].post)
+        }
+        var pool: [Int] = []
+        func retract(_ list: CSRGroups, _ i: Int, keep z: Double) {
+            pool.removeAll(keepingCapacity: true)
+            for s in list.items[list.start[i]..<list.start[i + 1]] where !removed[identity[s]] { pool.append(s) }
+            var excess = pool.count - Int(z.rounded(.down))
             while excess > 0, !pool.isEmpty {
                 let victim = pool.remove(at: rng.below(pool.count))
-                removed.insert(victim); excess -= 1
+                removed[identity[victim]] = true; excess -= 1
             }
         }
-        for i in 0..<n { retract(outgoing[i], keep: elements.axonal[i]) }
+        for i in 0..<n { retract(outgoing, i, keep: elements.axonal[i]) }
         for j in 0..<n {
-            retract(incomingE[j], keep: elements.dendriticExc[j])
-            retract(incomingI[j], keep: elements.dendriticInh[j])
+            retract(incomingE, j, keep: elements.dendriticExc[j])
+            retract(incomingI, j, keep: elements.dendriticInh[j])
         }
-        for k in removed.sorted() {
-            plan.deleted.append(k)
-            live.remove(k)
-            if rules.siteMemory { lost.append(LostSite(key: k, time: now)) }
+        for s in 0..<m where identity[s] == s && removed[s] {
+            plan.deleted.append(keys[s])
+            if rules.siteMemory { lost.append(LostSite(key: keys[s], time: now)) }
         }
         if rules.siteMemory { lost.removeAll { now - $0.time > 5 * rules.siteTau } }
         // 3. Formation: vacant boutons × vacant dendritic elements of the matching sign.
         var connectedOut = [Int](repeating: 0, count: n), connectedE = connectedOut, connectedI = connectedOut
-        // Present partners of each neuron (pre ids of its inputs), for the "no multapse" check.
-        var partners = [[Int32]](repeating: [], count: n)
-        for k in live {
+        // Present partners of each neuron, for the "no multapse" check: the live synapses
+        // onto j (a run of the key order, `inputs`), then those created in this update
+        // (a list per j threaded through `createdNext`).
+        var inputs = [Int](repeating: 0, count: n + 1)
+        for s in 0..<m where identity[s] == s && !pruned[s] && !removed[s] {
+            let k = keys[s]
             connectedOut[Int(k.pre)] += 1
             if sign[Int(k.pre)] == .excitatory { connectedE[Int(k.post)] += 1 } else { connectedI[Int(k.post)] += 1 }
-            partners[Int(k.post)].append(k.pre)
         }
+        for s in 0..<m { inputs[Int(keys[s].post) + 1] = s + 1 }
+        for j in 0..<n { inputs[j + 1] = max(inputs[j + 1], inputs[j]) }
+        var createdHead = [Int](repeating: -1, count: n), createdNext: [Int] = [], createdPre: [Int32] = []
         var lostBy: [Int32: [LostSite]] = [:]
         if rules.siteMemory { for s in lost { lostBy[s.key.post, default: []].append(s) } }
         let P = Int(population.max() ?? 0) + 1
@@ -163,14 +177,18 @@ public struct Rewiring: Sendable {
                 let z = sg == .excitatory ? elements.dendriticExc[j] : elements.dendriticInh[j]
                 let c = sg == .excitatory ? connectedE[j] : connectedI[j]
                 let v = Int(z.rounded(.down)) - c
-                if v > 0 { spines += [Int](repeating: j, count: v) }
+                if v > 0 { for _ in 0..<v { spines.append(j) } }
             }
             // Shuffle the spines (Fisher–Yates, deterministic), then give each a partner.
             for k in stride(from: spines.count - 1, to: 0, by: -1) { spines.swapAt(k, rng.below(k + 1)) }
             var weights = [Double](repeating: 0, count: senders.count)
             for j in spines {
                 guard remainingBoutons > 0 else { break }
-                for pre in partners[j] { mark[Int(pre)] = j }
+                for s in inputs[j]..<inputs[j + 1] where identity[s] == s && !pruned[s] && !removed[s] {
+                    mark[Int(keys[s].pre)] = j
+                }
+                var c = createdHead[j]
+                while c >= 0 { mark[Int(createdPre[c])] = j; c = createdNext[c] }
                 if rules.siteMemory, let sites = lostBy[Int32(j)] {
                     // The bias of each lost partner, multiplied over its lost sites.
                     for site in sites {
@@ -200,15 +218,42 @@ public struct Rewiring: Sendable {
                 let i = senders[chosen]
                 vacant[chosen] -= 1
                 remainingBoutons -= 1
-                let key = SynapseKey(pre: Int32(i), post: Int32(j))
-                live.insert(key)
-                partners[j].append(Int32(i))
-                plan.created.append(key)
+                createdNext.append(createdHead[j]); createdPre.append(Int32(i)); createdHead[j] = createdPre.count - 1
+                plan.created.append(SynapseKey(pre: Int32(i), post: Int32(j)))
             }
         }
         plan.created.sort()
         plan.deleted.sort()
         return plan
+    }
+}
+
+/// Items grouped by neuron in compressed rows: the items of neuron i are
+/// `items[start[i] ..< start[i + 1]]`, in the order they were offered.
+struct CSRGroups {
+    var start: [Int]
+    var items: [Int]
+}
+
+extension Rewiring {
+    /// Positions 0..<m grouped by `group(s)` (nil: left out), each group in ascending s.
+    static func grouped(_ m: Int, _ n: Int, _ group: (Int) -> Int?) -> CSRGroups {
+        var start = [Int](repeating: 0, count: n + 1)
+        for s in 0..<m { if let g = group(s) { start[g + 1] += 1 } }
+        for i in 0..<n { start[i + 1] += start[i] }
+        var fill = start, items = [Int](repeating: 0, count: start[n])
+        for s in 0..<m { if let g = group(s) { items[fill[g]] = s; fill[g] += 1 } }
+        return CSRGroups(start: start, items: items)
+    }
+
+    /// The first position of `key` in the sorted `keys` (which contain it).
+    static func position(of key: SynapseKey, in keys: [SynapseKey]) -> Int {
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
 
