@@ -111,7 +111,7 @@ extension KernelView {
         // reloading them from `self` (passed by reference) after every store.
         let v = self.v, w = self.w, ref = self.ref, gA = self.gA, gG = self.gG, xN = self.xN, sN = self.sN
         let ringA = self.ringA, ringN = self.ringN, ringG = self.ringG
-        let flag = self.flag, wideG = self.wideG, wideJ = self.wideJ, spikes = self.spikes
+        let flag = self.flag, spikes = self.spikes
         let base = slot * n
         let dtOverC = dt / cell.C
         let gL = cell.gL, gLEL = cell.gL * cell.EL, I0 = cell.current
@@ -121,40 +121,21 @@ extension KernelView {
         let tA = cell.tonicAMPA, tG = cell.tonicGABA
         let a = cell.a, dT = cell.deltaT, VT = cell.VT, wDecay = cell.wDecay, EL = cell.EL
         let wRefr = a * (vr - EL) * (1 - wDecay)
-        // The end of a neuron's step once its free-running V' is known: the refractory clamp,
-        // w, threshold and reset. One function for both passes, so they cannot drift apart.
+        /// Neuron i's whole step from its start-of-step state, without storing anything:
+        /// V' by the polynomial propagator, or with `exact` by J/G + (V − J/G)·e^−x (pass 2).
+        /// One function for both passes, so they cannot drift apart.
         @inline(__always)
-        func settle(_ vNew: Double, _ v0: Double, _ r0: Double, _ w0: Double) -> (v: Double, r: Double, w: Double, fired: Bool) {
-            let refractory = r0 > 0
-            let vOut = refractory ? vr : vNew
-            var wOut = w0
-            if adex {
-                let wInf = a * (v0 - EL)
-                wOut = refractory ? w0 * wDecay + wRefr : wInf + (w0 - wInf) * wDecay
-            }
-            let fired = vOut > vth
-            return (fired ? vr : vOut, fired ? refSteps : refractory ? r0 - 1 : 0, fired ? wOut + b : wOut, fired)
-        }
-        // Pass 1, every neuron of the range: a plain loop of per-neuron arithmetic and selects
-        // that the compiler vectorises (8 lanes with AVX-512, 4 with AVX2); per neuron it is
-        // the same IEEE arithmetic whatever lane or remainder iteration it lands in. A neuron
-        // with x > 1 keeps its start-of-step V, refractory count and w, and leaves G and J in
-        // `wideG`/`wideJ` for pass 2. `flag`: 1 fired, 2 wide, 0 neither.
-        // SAFETY: every index is in `range` (the caller's chunk), or its column of the ring
-        // slot; no other chunk touches them. The buffers are owned by the kernel.
-        for i in range {
+        func advance(_ i: Int, exact: Bool) -> NeuronStep {
             let ga = gA[i] + Double(ringA[base + i])
             let gg = gG[i] + Double(ringG[base + i])
-            ringA[base + i] = 0; ringG[base + i] = 0
             let v0 = v[i], r0 = ref[i]
-            var gn = 0.0
+            var gn = 0.0, sNext = 0.0, xNext = 0.0
             if nmda {
                 let xn = xN[i] + Double(ringN[base + i])
-                ringN[base + i] = 0
                 let sn = sN[i]
                 gn = nmdaConductance(sn, v0, cell)
-                sN[i] = sn * pD + xn * pC
-                xN[i] = xn * pR
+                sNext = sn * pD + xn * pC
+                xNext = xn * pR
             }
             let gaT = ga + tA, ggT = gg + tG
             let G = gL + gaT + gn + ggT
@@ -164,20 +145,55 @@ extension KernelView {
                 w0 = w[i]
                 J += gL * dT * kernelExp(min((v0 - VT) / dT, 40)) - w0
             }
-            // V' = V·e^−x + J·(dt/C)·φ(x), e^−x = 1 − x·φ(x) (`relaxationPhi`).
             let x = G * dtOverC
-            let phi = relaxationPhi(x)
-            let s = settle(v0 * (1 - x * phi) + (J * dtOverC) * phi, v0, r0, w0)
-            let wide = x > relaxationMaxX
-            v[i] = wide ? v0 : s.v
-            ref[i] = wide ? r0 : s.r
-            if adex { w[i] = wide ? w0 : s.w }
-            wideG[i] = G; wideJ[i] = J
-            flag[i] = wide ? 2 : s.fired ? 1 : 0
-            gA[i] = ga * pA; gG[i] = gg * pG
+            let vNew: Double
+            if exact {
+                let vInf = J / G
+                vNew = vInf + (v0 - vInf) * kernelExp(-x)
+            } else {
+                // V' = V·e^−x + J·(dt/C)·φ(x), e^−x = 1 − x·φ(x) (`relaxationPhi`).
+                let phi = relaxationPhi(x)
+                vNew = v0 * (1 - x * phi) + (J * dtOverC) * phi
+            }
+            // Refractory clamp, w, threshold and reset.
+            let refractory = r0 > 0
+            let vOut = refractory ? vr : vNew
+            var wOut = w0
+            if adex {
+                let wInf = a * (v0 - EL)
+                wOut = refractory ? w0 * wDecay + wRefr : wInf + (w0 - wInf) * wDecay
+            }
+            let fired = vOut > vth
+            return NeuronStep(v: fired ? vr : vOut, r: fired ? refSteps : refractory ? r0 - 1 : 0,
+                              w: fired ? wOut + b : wOut, gA: ga * pA, gG: gg * pG, sN: sNext, xN: xNext,
+                              fired: fired, wide: x > relaxationMaxX)
+        }
+        @inline(__always)
+        func store(_ i: Int, _ s: NeuronStep) {
+            v[i] = s.v; ref[i] = s.r
+            if adex { w[i] = s.w }
+            gA[i] = s.gA; gG[i] = s.gG
+            ringA[base + i] = 0; ringG[base + i] = 0
+            if nmda { sN[i] = s.sN; xN[i] = s.xN; ringN[base + i] = 0 }
+        }
+        // Pass 1, every neuron of the range: a plain loop of per-neuron arithmetic and selects
+        // that the compiler vectorises (8 lanes with AVX-512, 4 with AVX2); per neuron it is
+        // the same IEEE arithmetic whatever lane or remainder iteration it lands in. A neuron
+        // with x > 1 is left exactly as it was (state and ring entries) for pass 2.
+        // `flag`: 1 fired, 2 wide, 0 neither.
+        // SAFETY: every index is in `range` (the caller's chunk), or its column of the ring
+        // slot; no other chunk touches them. The buffers are owned by the kernel.
+        for i in range {
+            let s = advance(i, exact: false)
+            if s.wide {
+                flag[i] = 2
+            } else {
+                store(i, s)
+                flag[i] = s.fired ? 1 : 0
+            }
         }
         // Pass 2, the flagged neurons in ascending order (eight flags per load while they are
-        // all 0): record spikes, and finish wide neurons with the exact J/G + (V − J/G)·e^−x.
+        // all 0): record spikes, and redo wide neurons' step with the exact exponential.
         var i = range.lowerBound
         while i < range.upperBound {
             // SAFETY: the eight flags i ..< i+8 lie in `range`.
@@ -186,11 +202,8 @@ extension KernelView {
             }
             var fired = flag[i] == 1
             if flag[i] == 2 {
-                let G = wideG[i], J = wideJ[i], v0 = v[i], w0 = adex ? w[i] : 0
-                let vInf = J / G
-                let s = settle(vInf + (v0 - vInf) * kernelExp(-(G * dtOverC)), v0, ref[i], w0)
-                v[i] = s.v; ref[i] = s.r
-                if adex { w[i] = s.w }
+                let s = advance(i, exact: true)
+                store(i, s)
                 fired = s.fired
             }
             if fired {
@@ -200,6 +213,12 @@ extension KernelView {
             i += 1
         }
     }
+}
+
+/// Everything one neuron's step produces (`KernelView.integrate`).
+struct NeuronStep {
+    var v, r, w, gA, gG, sN, xN: Double
+    var fired, wide: Bool
 }
 
 /// A feature switch known at compile time, so that `integrate` is specialised per feature set.

@@ -99,11 +99,9 @@ public final class ShardKernel {
     let localPopulation: KernelBuffer<UInt8>
     let sourcePopulation: KernelBuffer<UInt8>
     let mixBuffers: (ampa: KernelBuffer<Float>, nmda: KernelBuffer<Float>, gaba: KernelBuffer<Float>)
-    /// Per-neuron scratch of one step (`KernelView.integrate`): 1 fired, 2 finished in the
-    /// second pass; and the total conductance and input of neurons finished there.
+    /// Per-neuron flag of one step (`KernelView.integrate`): 1 fired, 2 finished in the
+    /// second pass.
     let stepFlag: KernelBuffer<UInt8>
-    let wideG: KernelBuffer<Double>
-    let wideJ: KernelBuffer<Double>
 
     /// - Parameters:
     ///   - chunkSize: neurons per chunk of the parallel loop (fixed; results do not depend on it).
@@ -152,8 +150,6 @@ public final class ShardKernel {
         gGSum = KernelBuffer(count: n, initial: 0)
         chunkSpikes = KernelBuffer(count: n, initial: 0)
         stepFlag = KernelBuffer(count: n, initial: 0)
-        wideG = KernelBuffer(count: n, initial: 0)
-        wideJ = KernelBuffer(count: n, initial: 0)
         chunkCounts = KernelBuffer(count: (n + self.chunkSize - 1) / self.chunkSize, initial: 0)
     }
 
@@ -320,7 +316,6 @@ struct KernelView: Sendable {
     let spikes: SharedPointer<Int32>
     let counts: SharedPointer<Int>
     let flag: SharedPointer<UInt8>
-    let wideG, wideJ: SharedPointer<Double>
 
     init(_ k: ShardKernel) {
         n = k.n; dt = k.dt; ringDepth = k.ringDepth; rc = k.receptors; pr = k.propagators
@@ -329,6 +324,6 @@ struct KernelView: Sendable {
         ringA = k.ringA.shared; ringN = k.ringN.shared; ringG = k.ringG.shared
         vSum = k.vSum.shared; gASum = k.gASum.shared; gNSum = k.gNSum.shared; gGSum = k.gGSum.shared
         spikes = k.chunkSpikes.shared; counts = k.chunkCounts.shared
-        flag = k.stepFlag.shared; wideG = k.wideG.shared; wideJ = k.wideJ.shared
+        flag = k.stepFlag.shared
     }
 }
