@@ -126,13 +126,16 @@ extension KernelView {
         /// One function for both passes, so they cannot drift apart.
         @inline(__always)
         func advance(_ i: Int, exact: Bool) -> NeuronStep {
-            let ga = gA[i] + Double(ringA[base + i])
-            let gg = gG[i] + Double(ringG[base + i])
-            let v0 = v[i], r0 = ref[i]
+            let start = NeuronState(v: v[i], r: ref[i], w: adex ? w[i] : 0, gA: gA[i], gG: gG[i],
+                                    sN: nmda ? sN[i] : 0, xN: nmda ? xN[i] : 0, ringA: ringA[base + i],
+                                    ringG: ringG[base + i], ringN: nmda ? ringN[base + i] : 0)
+            let ga = start.gA + Double(start.ringA)
+            let gg = start.gG + Double(start.ringG)
+            let v0 = start.v, r0 = start.r
             var gn = 0.0, sNext = 0.0, xNext = 0.0
             if nmda {
-                let xn = xN[i] + Double(ringN[base + i])
-                let sn = sN[i]
+                let xn = start.xN + Double(start.ringN)
+                let sn = start.sN
                 gn = nmdaConductance(sn, v0, cell)
                 sNext = sn * pD + xn * pC
                 xNext = xn * pR
@@ -142,7 +145,7 @@ extension KernelView {
             var J = gLEL + gaT * EA + gn * EN + ggT * EG + I0
             var w0 = 0.0
             if adex {
-                w0 = w[i]
+                w0 = start.w
                 J += gL * dT * kernelExp(min((v0 - VT) / dT, 40)) - w0
             }
             let x = G * dtOverC
@@ -164,17 +167,18 @@ extension KernelView {
                 wOut = refractory ? w0 * wDecay + wRefr : wInf + (w0 - wInf) * wDecay
             }
             let fired = vOut > vth
-            return NeuronStep(v: fired ? vr : vOut, r: fired ? refSteps : refractory ? r0 - 1 : 0,
-                              w: fired ? wOut + b : wOut, gA: ga * pA, gG: gg * pG, sN: sNext, xN: xNext,
-                              fired: fired, wide: x > relaxationMaxX)
+            let next = NeuronState(v: fired ? vr : vOut, r: fired ? refSteps : refractory ? r0 - 1 : 0,
+                                   w: fired ? wOut + b : wOut, gA: ga * pA, gG: gg * pG, sN: sNext, xN: xNext,
+                                   ringA: 0, ringG: 0, ringN: 0)
+            return NeuronStep(next: next, start: start, fired: fired, wide: x > relaxationMaxX)
         }
         @inline(__always)
-        func store(_ i: Int, _ s: NeuronStep) {
+        func store(_ i: Int, _ s: NeuronState) {
             v[i] = s.v; ref[i] = s.r
             if adex { w[i] = s.w }
             gA[i] = s.gA; gG[i] = s.gG
-            ringA[base + i] = 0; ringG[base + i] = 0
-            if nmda { sN[i] = s.sN; xN[i] = s.xN; ringN[base + i] = 0 }
+            ringA[base + i] = s.ringA; ringG[base + i] = s.ringG
+            if nmda { sN[i] = s.sN; xN[i] = s.xN; ringN[base + i] = s.ringN }
         }
         // Pass 1, every neuron of the range: a plain loop of per-neuron arithmetic and selects
         // that the compiler vectorises (8 lanes with AVX-512, 4 with AVX2); per neuron it is
@@ -183,14 +187,12 @@ extension KernelView {
         // `flag`: 1 fired, 2 wide, 0 neither.
         // SAFETY: every index is in `range` (the caller's chunk), or its column of the ring
         // slot; no other chunk touches them. The buffers are owned by the kernel.
+        // Both outcomes are stored by selects, not branches: a masked store is slow on some
+        // AVX2 machines (microcoded on AMD Zen 2/3).
         for i in range {
             let s = advance(i, exact: false)
-            if s.wide {
-                flag[i] = 2
-            } else {
-                store(i, s)
-                flag[i] = s.fired ? 1 : 0
-            }
+            store(i, s.wide ? s.start : s.next)
+            flag[i] = s.wide ? 2 : s.fired ? 1 : 0
         }
         // Pass 2, the flagged neurons in ascending order (eight flags per load while they are
         // all 0): record spikes, and redo wide neurons' step with the exact exponential.
@@ -203,7 +205,7 @@ extension KernelView {
             var fired = flag[i] == 1
             if flag[i] == 2 {
                 let s = advance(i, exact: true)
-                store(i, s)
+                store(i, s.next)
                 fired = s.fired
             }
             if fired {
@@ -215,9 +217,17 @@ extension KernelView {
     }
 }
 
-/// Everything one neuron's step produces (`KernelView.integrate`).
-struct NeuronStep {
+/// One neuron's state as `KernelView.integrate` reads and writes it, with its entries in the
+/// ring slot of the step.
+struct NeuronState {
     var v, r, w, gA, gG, sN, xN: Double
+    var ringA, ringG, ringN: Float
+}
+
+/// One neuron's step: its state after (`next`) and before (`start`), whether it fired, and
+/// whether its x = G·dt/C lies beyond the polynomial propagator's range.
+struct NeuronStep {
+    var next, start: NeuronState
     var fired, wide: Bool
 }
 
