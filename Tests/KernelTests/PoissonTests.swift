@@ -34,4 +34,25 @@ import Foundation
         }
         if mean >= 30 { #expect(beyond > 0) }
     }
+
+    /// The drive four neurons at a time adds, to every neuron of any range, exactly what the
+    /// scalar draw of `PoissonTable.count` gives — counts past 4 included.
+    @Test(arguments: [0.05, 0.2, 3.0, 12.0])
+    func vectorDriveEqualsScalarDraws(mean: Double) {
+        let n = 203, weight = 0.75, counter: UInt64 = 987
+        let keys = KernelBuffer((0..<n).map { CounterRNG(seed: 3).key(stream: .drive, entity: UInt64($0)) }, empty: 0)
+        for range in [0..<n, 1..<n, 3..<7, 5..<6, 8..<8, 2..<(n - 1)] {
+            let target = KernelBuffer(count: n, initial: 0.5)
+            PoissonTable.with(mean: mean, pZero: exp(-mean)) { table in
+                addPoisson(table, keys: keys.shared, counter: counter, weight: weight, into: target.shared, range: range)
+                for i in 0..<n {
+                    let k = range.contains(i) ? table.count(CounterRNG.bits(key: keys[i], counter: counter)) : 0
+                    #expect(target[i] == 0.5 + Double(k) * weight, "neuron \(i) of \(range)")
+                }
+            }
+        }
+        let lanes = SIMD4<UInt64>(0, 1, 0xFFFF_FFFF_FFFF_FFFF, 0x1234_5678_9ABC_DEF0)
+        let mixed = CounterRNG.mix(lanes)
+        for l in 0..<4 { #expect(mixed[l] == CounterRNG.mix(lanes[l])) }
+    }
 }
