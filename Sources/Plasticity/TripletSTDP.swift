@@ -19,6 +19,8 @@
 /// unused there (A₃₋ = 0) and defaults to the full model's 101 ms (NEST
 /// `stdp_triplet_synapse`, NESTML `stdp_triplet`).
 ///
+/// The defaults are `TripletDefaults` (NeuroplastCore):
+///
 /// | parameter | default | unit |
 /// |---|---|---|
 /// | τ₊ | 16.8 | ms |
@@ -41,9 +43,11 @@ public struct TripletSTDP: Sendable, Equatable {
     public var a3Minus: Double    // weight units, ≥ 0 (subtracted)
     public var wMax: Double
 
-    public init(tauPlus: Double = 16.8, tauMinus: Double = 33.7, tauX: Double = 101, tauY: Double = 114,
-                a2Plus: Double = 0, a3Plus: Double = 6.5e-3, a2Minus: Double = 7.1e-3, a3Minus: Double = 0,
-                wMax: Double = 2) {
+    public init(tauPlus: Double = TripletDefaults.tauPlus, tauMinus: Double = TripletDefaults.tauMinus,
+                tauX: Double = TripletDefaults.tauX, tauY: Double = TripletDefaults.tauY,
+                a2Plus: Double = TripletDefaults.a2Plus, a3Plus: Double = TripletDefaults.a3Plus,
+                a2Minus: Double = TripletDefaults.a2Minus, a3Minus: Double = TripletDefaults.a3Minus,
+                wMax: Double = TripletDefaults.wMax) {
         self.tauPlus = tauPlus; self.tauMinus = tauMinus; self.tauX = tauX; self.tauY = tauY
         self.a2Plus = a2Plus; self.a3Plus = a3Plus; self.a2Minus = a2Minus; self.a3Minus = a3Minus
         self.wMax = wMax

@@ -1,13 +1,7 @@
 // Decoding of the plasticity sections: a projection's `plasticity:` weight rule and the
 // top-level `plasticity:` (homeostasis, structural), with located errors.
 
-/// The triplet rule's defaults: Pfister & Gerstner 2006 (J Neurosci 26:9673) Table 4, minimal
-/// all-to-all model for visual cortex (see `TripletSTDP` for the source); τ_x [ms] is unused
-/// there (A₃₋ = 0) and is the full model's.
-enum TripletDefaults {
-    static let tauPlus = 16.8, tauMinus = 33.7, tauX = 101.0, tauY = 114.0    // [ms]
-    static let a2Plus = 0.0, a3Plus = 6.5e-3, a2Minus = 7.1e-3, a3Minus = 0.0
-}
+import NeuroplastCore
 
 extension ScenarioDecoder {
     /// The keys of each weight rule (`rule` aside).
@@ -53,7 +47,7 @@ extension ScenarioDecoder {
                             tauX: time("tau_x", d.tauX), tauY: time("tau_y", d.tauY),
                             a2Plus: amplitude("a2_plus", d.a2Plus), a3Plus: amplitude("a3_plus", d.a3Plus),
                             a2Minus: amplitude("a2_minus", d.a2Minus), a3Minus: amplitude("a3_minus", d.a3Minus),
-                            wMax: m["w_max"]?.number(min: 0) ?? 2)
+                            wMax: m["w_max"]?.number(min: 0) ?? d.wMax)
         default:
             return nil
         }
