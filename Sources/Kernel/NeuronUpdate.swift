@@ -36,16 +36,17 @@ extension KernelView {
     ///                  reset as selects, conductance decay; a flag per neuron;
     ///   3. flagged   — spikes recorded in ascending order; the rare neuron whose x = G·dt/C
     ///                  exceeds the polynomial's range finished with the exact exponential.
-    /// Each neuron's arithmetic is the same whichever vector lane or chunk it falls in, so
+    /// On steps whose state is sampled, the conductances are added to the interval sums
+    /// before pass 2 and V after pass 3, each in a loop of its own. Each neuron's arithmetic is the same whichever vector lane or chunk it falls in, so
     /// results do not depend on chunk boundaries, thread count or vector width.
     @inline(__always)
     func update(range: Range<Int>, cell: CellModel, nmda: Bool, step t: Int, slot: Int,
                 stats: Bool, spikeBase: Int, count: inout Int) {
         if range.isEmpty { return }
         if cell.drive.isActive { addDrive(range: range, drive: cell.drive, step: t, nmda: nmda) }
+        if stats { sampleConductances(range: range, cell: cell, nmda: nmda, slot: slot) }
         // One specialised loop per combination of features, so each loop body holds only the
         // arithmetic it runs and vectorises without branches.
-        if stats { sampleConductances(range: range, cell: cell, nmda: nmda, slot: slot) }
         switch (nmda, cell.kind == .adex) {
         case (false, false): integrate(Off.self, Off.self, range, cell, slot, spikeBase, &count)
         case (false, true): integrate(Off.self, On.self, range, cell, slot, spikeBase, &count)
