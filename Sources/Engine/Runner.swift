@@ -198,6 +198,7 @@ public enum Runner {
                                totalSeconds: Date().timeIntervalSince(t0), summary: summary, frames: framesWritten,
                                note: videoNote)
         result.liveSynapses = await sim.liveSynapses()
+        if let w = await sim.plasticityWarning() { result.note = [result.note, w].compactMap { $0 }.joined(separator: "\n") }
         result.resumedAt = resume.map { Double($0.step) * dt }
         try Manifest.write(dir: dir, scenario: scenario, options: options, result: result,
                            epochSteps: sim.epochSteps, synapseBytes: sim.synapseBytes)

@@ -146,6 +146,9 @@ extension Shard {
 extension Shard {
     func liveSynapseCount() -> Int { kernel.synapses.count }
 
+    /// Calcium-rule updates so far that missed spikes overwritten in the spike history.
+    func calciumUpdatesMissingSpikes() -> Int { plastic?.calciumUpdatesMissingSpikes ?? 0 }
+
     /// Installs the cell models and NMDA block in force from now on (drives or blocks
     /// switched on or off).
     func setCells(_ cells: [CellModel]) {

@@ -192,6 +192,17 @@ extension Simulation {
         return n
     }
 
+    /// A warning for the run's notes when calcium-rule updates missed spikes the fixed-depth
+    /// spike history had overwritten (`PlasticDelivery.calciumUpdatesMissingSpikes`); nil if none.
+    func plasticityWarning() async -> String? {
+        var n = 0
+        for s in shards { n += await s.calciumUpdatesMissingSpikes() }
+        guard n > 0 else { return nil }
+        return "warning: \(n) calcium-rule weight updates missed spikes: a neuron fired more than 64 times "
+            + "between two spikes of a presynaptic partner, and the oldest of those spikes were no longer in "
+            + "the spike history, so those updates saw less calcium than there was"
+    }
+
     /// Membrane potentials now [mV], global order.
     func currentPotentials() async -> [Float] {
         var out = [Float](repeating: 0, count: blueprint.neuronCount)

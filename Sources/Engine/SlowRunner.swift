@@ -259,6 +259,7 @@ enum SlowRunner {
                                spikes: await recorder.totalSpikes, buildSeconds: buildSeconds, runSeconds: runSeconds,
                                totalSeconds: Date().timeIntervalSince(t0), summary: summary, frames: framesWritten, note: videoNote)
         result.liveSynapses = await sim.liveSynapses()
+        if let w = await sim.plasticityWarning() { result.note = [result.note, w].compactMap { $0 }.joined(separator: "\n") }
         result.slowSeries = slowRec.allSeries
         result.resumedAt = resume.map { Double($0.step) * dt }
         try Manifest.write(dir: dir, scenario: scenario, options: options, result: result,

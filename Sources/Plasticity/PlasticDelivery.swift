@@ -60,6 +60,12 @@ public final class PlasticDelivery {
     var logged: [Bool] = []
     /// Depression terms of the current sub-batch, in synapse visiting order.
     var depTerms: [Double] = []
+    /// Calcium-rule updates that could not see every spike they needed: the pre or post
+    /// neuron fired more than the history's depth (64) times since the synapse's previous
+    /// presynaptic spike (minus the calcium window), and the oldest of those spikes were
+    /// overwritten. The engine reports a non-zero count as a warning; counted since the
+    /// process started (not kept in checkpoints).
+    public private(set) var calciumUpdatesMissingSpikes = 0
 
     public init(neurons: Int, populations: Int, rules: [KernelWeightRule?], dt: Double) {
         self.dt = dt; self.populations = populations; self.rules = rules
@@ -239,6 +245,8 @@ public final class PlasticDelivery {
         let t0 = Double(last) * dt, t1 = Double(t) * dt
         let window = 6 * r.tauCa + r.delay
         // Calcium events (time, jump) that matter for [t0, t1).
+        let from = Int((t0 - window) / dt)
+        if !history.holdsAll(of: i, from: from) || !history.holdsAll(of: j, from: from) { calciumUpdatesMissingSpikes += 1 }
         var events: [(Double, Double)] = []
         for s in history.spikes(of: i, from: Int((t0 - window) / dt), to: t) {
             events.append((Double(s) * dt + r.delay, r.cPre * kappa))

@@ -179,4 +179,19 @@ import Plasticity
         let blocked = run(kr, pre: pre + [61_000], post: post, unblocked: 0.5) - 1
         #expect(abs(blocked - half) < 1e-9, "50% block Δw \(blocked) vs half conductance \(half)")
     }
+
+    /// The calcium rule reads spikes from a history of the last 64 per neuron. When a post
+    /// neuron fires more often than that between two spikes of its presynaptic partner, the
+    /// update cannot see them all: it is counted (and the engine reports it as a warning);
+    /// with fewer spikes nothing is counted.
+    @Test func calciumUpdatesMissingSpikesAreCounted() {
+        let kr = KernelWeightRule.calcium(.dp, wMin: 0, wMax: 2, gRef: 0.15, vRef: -55)
+        let burst = { (count: Int) in (0..<count).map { 200 + 5 * Double($0) } }   // 200 Hz
+        let (_, few) = feed(kr, pre: [100, 1_500].map { Int(($0 / dt).rounded()) },
+                            post: burst(60).map { Int(($0 / dt).rounded()) })
+        #expect(few.calciumUpdatesMissingSpikes == 0)
+        let (_, many) = feed(kr, pre: [100, 1_500].map { Int(($0 / dt).rounded()) },
+                             post: burst(100).map { Int(($0 / dt).rounded()) })
+        #expect(many.calciumUpdatesMissingSpikes == 1)
+    }
 }
