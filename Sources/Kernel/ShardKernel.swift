@@ -94,9 +94,12 @@ public final class ShardKernel {
     // Per-chunk spike buffers.
     let chunkSpikes: KernelBuffer<Int32>
     let chunkCounts: KernelBuffer<Int>
-    /// Copies of the layout's population indices and receptor mixes (fixed for a run; a
-    /// blockade acts through `CellModel.nmdaUnblocked`) as raw buffers for delivery workers.
-    let localPopulation: KernelBuffer<UInt8>
+    /// The layout's population structure and receptor mixes (fixed for a run; a blockade
+    /// acts through `CellModel.nmdaUnblocked`) as raw buffers for delivery workers:
+    /// `populationStart[p]` is the first local index of population p (entry P = n; local
+    /// populations are contiguous and in population order, so delivery cuts a row into
+    /// runs of one target population).
+    let populationStart: KernelBuffer<UInt32>
     let sourcePopulation: KernelBuffer<UInt8>
     let mixBuffers: (ampa: KernelBuffer<Float>, nmda: KernelBuffer<Float>, gaba: KernelBuffer<Float>)
     /// Per-neuron flag of one step (`KernelView.integrate`): 1 fired, 2 finished in the
@@ -129,7 +132,9 @@ public final class ShardKernel {
             layout.cells[t].drive.channel == 1 && layout.cells[t].drive.isActive || layout.cells[t].tonicNMDA != 0 ||
             (0..<layout.cells.count).contains { s in layout.mixNMDA[s * layout.cells.count + t] != 0 }
         }
-        localPopulation = KernelBuffer(layout.population, empty: 0)
+        precondition(zip(layout.population, layout.population.dropFirst()).allSatisfy { $0 <= $1 },
+                     "local neurons must be in population order (global ids are assigned population by population)")
+        populationStart = KernelBuffer((0...populations).map { p in UInt32(layout.population.filter { Int($0) < p }.count) }, empty: 0)
         sourcePopulation = KernelBuffer(layout.sourcePopulation, empty: 0)
         mixBuffers = (KernelBuffer(layout.mixAMPA, empty: 0), KernelBuffer(layout.mixNMDA, empty: 0), KernelBuffer(layout.mixGABA, empty: 0))
         v = KernelBuffer(layout.initialV, empty: 0)
@@ -247,7 +252,7 @@ struct DeliveryView: Sendable {
     let n: Int, R: Int, P: Int
     let starts: SharedPointer<UInt32>, ends: SharedPointer<UInt32>, tgt: SharedPointer<UInt32>
     let wts: SharedPointer<Float>, dly: SharedPointer<UInt16>
-    let pop: SharedPointer<UInt8>, srcPop: SharedPointer<UInt8>
+    let popStart: SharedPointer<UInt32>, srcPop: SharedPointer<UInt8>
     let mA: SharedPointer<Float>, mN: SharedPointer<Float>, mG: SharedPointer<Float>
     let rA: SharedPointer<Float>, rN: SharedPointer<Float>, rG: SharedPointer<Float>
 
@@ -255,7 +260,7 @@ struct DeliveryView: Sendable {
         n = k.n; R = k.ringDepth; P = k.populations
         starts = k.synapses.rowStart.shared; ends = k.synapses.rowEnd.shared; tgt = k.synapses.target.shared
         wts = k.synapses.weight.shared; dly = k.synapses.delay.shared
-        pop = k.localPopulation.shared; srcPop = k.sourcePopulation.shared
+        popStart = k.populationStart.shared; srcPop = k.sourcePopulation.shared
         mA = k.mixBuffers.ampa.shared; mN = k.mixBuffers.nmda.shared; mG = k.mixBuffers.gaba.shared
         rA = k.ringA.shared; rN = k.ringN.shared; rG = k.ringG.shared
     }
@@ -274,18 +279,31 @@ struct DeliveryView: Sendable {
             }
             let base = Int(srcPop[g]) * P
             let s0 = s.step % R   // one division per spike, not per synapse
-            for j in lo..<hi {
-                let t = Int(tgt[j])
-                var slot = s0 + Int(dly[j])   // = (step + d) mod R
-                while slot >= R { slot -= R }
-                let k = slot * n + t
-                let m = base + Int(pop[t])
-                let wj = wts[j]
-                let a = mA[m], b = mN[m], c = mG[m]
-                if a != 0 { rA[k] += wj * a }
-                if b != 0 { rN[k] += wj * b }
-                if c != 0 { rG[k] += wj * c }
+            // The row in runs of one target population (local populations are contiguous and
+            // rows sorted by target), so each run adds with fixed receptor factors and no
+            // per-synapse branch; a receptor a run does not use is skipped. Each ring entry
+            // still receives its adds in row order, so the sums are the same bits.
+            var jlo = lo
+            for tp in 0..<P where jlo < hi {
+                let jhi = tp == P - 1 ? hi : lowerBound(popStart[tp + 1], jlo, hi)
+                if jlo == jhi { continue }
+                let m = base + tp
+                if mA[m] != 0 { add(rA, mA[m], s0, jlo..<jhi) }
+                if mN[m] != 0 { add(rN, mN[m], s0, jlo..<jhi) }
+                if mG[m] != 0 { add(rG, mG[m], s0, jlo..<jhi) }
+                jlo = jhi
             }
+        }
+    }
+
+    /// ring[slot(j)·n + target(j)] += weight(j)·factor for the synapses j of `run`, where
+    /// slot(j) = (s0 + delay(j)) mod R.
+    @inline(__always)
+    func add(_ ring: SharedPointer<Float>, _ factor: Float, _ s0: Int, _ run: Range<Int>) {
+        for j in run {
+            var slot = s0 + Int(dly[j])   // = (step + d) mod R
+            while slot >= R { slot -= R }
+            ring[slot * n + Int(tgt[j])] += wts[j] * factor
         }
     }
 
