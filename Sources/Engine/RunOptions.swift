@@ -7,6 +7,9 @@ public struct RunOptions: Sendable {
     /// Shard actors (vertical strips of the sheet).
     public var shards: Int
     /// Neurons per chunk of the parallel loop. Fixed so results never depend on threads.
+    /// 2048 by default: each chunk costs a call per population and a claim, and with the
+    /// vectorised update 256-neuron chunks spent a tenth of the fixed 64 000-neuron step on
+    /// that (1 thread 2.17 → 2.02 s, 2 threads 1.24 → 1.15 s; COBA 0.091 → 0.087 s).
     public var chunkSize: Int
     /// Root folder for runs; nil = the scenario's `output.directory`.
     public var outputRoot: String?
@@ -31,7 +34,7 @@ public struct RunOptions: Sendable {
     /// Set to make the run checkpoint at its next segment boundary and stop (`RunStopped`).
     public var stop: StopRequest?
 
-    public init(threads: Int = 1, shards: Int = 1, chunkSize: Int = 256, outputRoot: String? = nil,
+    public init(threads: Int = 1, shards: Int = 1, chunkSize: Int = 2048, outputRoot: String? = nil,
                 runID: String? = nil, progress: Bool = true, frames: Bool = true, video: Bool = false,
                 scenarioPath: String? = nil) {
         self.threads = threads; self.shards = shards; self.chunkSize = chunkSize; self.outputRoot = outputRoot

@@ -28,9 +28,13 @@ import Darwin
 #endif
 
 public final class WorkerGang: Sendable {
-    /// An atomic counter as a class, so that a phase can hold one per lane.
+    /// An atomic counter as a class, so that a phase can hold one per lane; padded to two
+    /// cache lines so that two lanes' counters (claimed by different cores at every chunk)
+    /// never share a line.
     final class Counter: Sendable {
         let value = Atomic<Int>(0)
+        let padding: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     }
 
     /// One parallel loop: chunks 0..<count of `body`. Lane p owns the p-th of W contiguous
@@ -49,9 +53,12 @@ public final class WorkerGang: Sendable {
             self.lanes = (0..<max(1, lanes)).map { _ in Counter() }
         }
 
-        /// Runs chunks of lane `member`, then of every other lane, until none are left.
+        /// Runs chunks of lane `member`, then of every other lane, until none are left; then
+        /// adds the number it ran to `done` once, so the cores do not pass that counter's cache
+        /// line back and forth at every chunk.
         func work(member: Int) {
             let W = lanes.count
+            var ran = 0
             for q in 0..<W {
                 let lane = (member + q) % W
                 let lo = lane * count / W, hi = (lane + 1) * count / W
@@ -60,9 +67,10 @@ public final class WorkerGang: Sendable {
                     let c = lo + k
                     if c >= hi { break }
                     body(c)
-                    done.wrappingAdd(1, ordering: .releasing)
+                    ran += 1
                 }
             }
+            if ran > 0 { done.wrappingAdd(ran, ordering: .releasing) }
         }
     }
 
