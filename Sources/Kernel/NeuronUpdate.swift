@@ -16,9 +16,9 @@
 // their start-of-step values (including B(V), the exponential term and w), V relaxes
 // exactly towards J/G: V' = J/G + (V − J/G)·exp(−G·dt/C). This is the scheme Brian2's
 // `exponential_euler` applies to the same equations, and is exact for constant conductances.
-// It is computed as V·e^−x + J·(dt/C)·φ(x), x = G·dt/C, φ(x) = (1 − e^−x)/x, with φ and
-// e^−x = 1 − x·φ from one polynomial (`relaxationPhi`, ≈ 2 ulp for x ≤ 1; beyond, the exact
-// form with `kernelExp`).
+// It is computed as V' = V + φ(x)·(dt/C)·(J − G·V), x = G·dt/C, φ(x) = (1 − e^−x)/x, with φ
+// from one polynomial (`relaxationPhi`, ≈ 2 ulp for x ≤ 1; beyond, from `kernelExp`), and
+// the sums as fused multiply-adds (one rounding each, the same bits on every machine).
 // w is advanced exactly with V frozen. Refractory neurons are clamped at V_reset.
 
 #if canImport(Glibc)
@@ -114,17 +114,23 @@ extension KernelView {
         let ringA = self.ringA, ringN = self.ringN, ringG = self.ringG
         let flag = self.flag, spikes = self.spikes
         let base = slot * n
-        let dtOverC = dt / cell.C
-        let gL = cell.gL, gLEL = cell.gL * cell.EL, I0 = cell.current
-        let EA = rc.EA, EN = rc.EN, EG = rc.EG
+        // Per-population constants with dt/C folded in, so the step is x and the increment
+        // by fused multiply-adds: x = x_L + (g_A + g_G + g_N)·dt/C, and
+        // (dt/C)·J = j_0 + g_A·E_A·dt/C + g_G·E_G·dt/C + g_N·E_N·dt/C (+ AdEx terms), where
+        // x_L and j_0 hold the leak, the tonic AMPA/GABA conductances and the current.
+        let dtC = dt / cell.C
+        let gL = cell.gL, tA = cell.tonicAMPA, tG = cell.tonicGABA
+        let xL = (gL + tA + tG) * dtC
+        let j0 = (gL * cell.EL + tA * rc.EA + tG * rc.EG + cell.current) * dtC
+        let eA = rc.EA * dtC, eN = rc.EN * dtC, eG = rc.EG * dtC
         let pA = pr.ampa, pG = pr.gaba, pR = pr.nmdaRise, pD = pr.nmdaDecay, pC = pr.nmdaCross
         let vr = cell.Vreset, vth = cell.Vth, refSteps = Double(cell.refractorySteps), b = cell.b
-        let tA = cell.tonicAMPA, tG = cell.tonicGABA
-        let a = cell.a, dT = cell.deltaT, VT = cell.VT, wDecay = cell.wDecay, EL = cell.EL
+        let a = cell.a, VT = cell.VT, invDT = 1 / cell.deltaT, wDecay = cell.wDecay, EL = cell.EL
+        let spikeGain = gL * cell.deltaT * dtC, minusDtC = -dtC
         let wRefr = a * (vr - EL) * (1 - wDecay)
-        /// Neuron i's whole step from its start-of-step state, without storing anything:
-        /// V' by the polynomial propagator, or with `exact` by J/G + (V − J/G)·e^−x (pass 2).
-        /// One function for both passes, so they cannot drift apart.
+        /// Neuron i's whole step from its start-of-step state, without storing anything: V' =
+        /// V + φ(x)·(dt/C)·(J − G·V) with φ from the polynomial, or with `exact` from the
+        /// exponential (pass 2). One function for both passes, so they cannot drift apart.
         @inline(__always)
         func advance(_ i: Int, exact: Bool) -> NeuronStep {
             let start = NeuronState(v: v[i], r: ref[i], w: adex ? w[i] : 0, gA: gA[i], gG: gG[i],
@@ -133,39 +139,34 @@ extension KernelView {
             let ga = start.gA + Double(start.ringA)
             let gg = start.gG + Double(start.ringG)
             let v0 = start.v, r0 = start.r
-            var gn = 0.0, sNext = 0.0, xNext = 0.0
+            var gSyn = ga + gg
+            var jd = j0.addingProduct(ga, eA).addingProduct(gg, eG)
+            var sNext = 0.0, xNext = 0.0
             if nmda {
                 let xn = start.xN + Double(start.ringN)
                 let sn = start.sN
-                gn = nmdaConductance(sn, v0, cell)
-                sNext = sn * pD + xn * pC
+                let gn = nmdaConductance(sn, v0, cell)
+                gSyn += gn
+                jd = jd.addingProduct(gn, eN)
+                sNext = (sn * pD).addingProduct(xn, pC)
                 xNext = xn * pR
             }
-            let gaT = ga + tA, ggT = gg + tG
-            let G = gL + gaT + gn + ggT
-            var J = gLEL + gaT * EA + gn * EN + ggT * EG + I0
             var w0 = 0.0
             if adex {
                 w0 = start.w
-                J += gL * dT * kernelExp(min((v0 - VT) / dT, 40)) - w0
+                jd = jd.addingProduct(spikeGain, kernelExp(min((v0 - VT) * invDT, 40))).addingProduct(w0, minusDtC)
             }
-            let x = G * dtOverC
-            let vNew: Double
-            if exact {
-                let vInf = J / G
-                vNew = vInf + (v0 - vInf) * kernelExp(-x)
-            } else {
-                // V' = V·e^−x + J·(dt/C)·φ(x), e^−x = 1 − x·φ(x) (`relaxationPhi`).
-                let phi = relaxationPhi(x)
-                vNew = v0 * (1 - x * phi) + (J * dtOverC) * phi
-            }
+            let x = xL.addingProduct(gSyn, dtC)
+            let phi = exact ? relaxationPhiExact(x) : relaxationPhi(x)
+            // V' = V + φ·(dt/C)·(J − G·V): (dt/C)·J − x·V fused, then one fused step.
+            let vNew = v0.addingProduct(phi, jd.addingProduct(-x, v0))
             // Refractory clamp, w, threshold and reset.
             let refractory = r0 > 0
             let vOut = refractory ? vr : vNew
             var wOut = w0
             if adex {
                 let wInf = a * (v0 - EL)
-                wOut = refractory ? w0 * wDecay + wRefr : wInf + (w0 - wInf) * wDecay
+                wOut = refractory ? wRefr.addingProduct(w0, wDecay) : wInf.addingProduct(w0 - wInf, wDecay)
             }
             let fired = vOut > vth
             let next = NeuronState(v: fired ? vr : vOut, r: fired ? refSteps : refractory ? r0 - 1 : 0,
@@ -195,12 +196,18 @@ extension KernelView {
             store(i, s.wide ? s.start : s.next)
             flag[i] = s.wide ? 2 : s.fired ? 1 : 0
         }
-        // Pass 2, the flagged neurons in ascending order (eight flags per load while they are
-        // all 0): record spikes, and redo wide neurons' step with the exact exponential.
+        // Pass 2, the flagged neurons in ascending order (32, then 8 flags at a time while
+        // they are all 0): record spikes, and redo wide neurons' step with the exact exponential.
         var i = range.lowerBound
         while i < range.upperBound {
-            // SAFETY: the eight flags i ..< i+8 lie in `range`.
-            if i + 8 <= range.upperBound, UnsafeRawPointer(flag.base + i).loadUnaligned(as: UInt64.self) == 0 {
+            // SAFETY: the flags read, i ..< i+32 or i ..< i+8, lie in `range`.
+            let raw = UnsafeRawPointer(flag.base + i)
+            if i + 32 <= range.upperBound,
+               raw.loadUnaligned(as: UInt64.self) | raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self) == 0 {
+                i += 32; continue
+            }
+            if i + 8 <= range.upperBound, raw.loadUnaligned(as: UInt64.self) == 0 {
                 i += 8; continue
             }
             var fired = flag[i] == 1
