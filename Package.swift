@@ -43,7 +43,8 @@ let package = Package(
     targets: [
         .target(name: "NeuroplastCore"),
         .target(name: "Scenario", dependencies: ["NeuroplastCore", "Yams"], resources: [.copy("Resources/drugs.yaml")]),
-        .target(name: "Kernel", dependencies: ["NeuroplastCore"], swiftSettings: optimise),
+        .target(name: "CPrefetch"),
+        .target(name: "Kernel", dependencies: ["NeuroplastCore", "CPrefetch"], swiftSettings: optimise),
         .target(name: "Plasticity", dependencies: ["NeuroplastCore", "Kernel"], swiftSettings: optimise),
         .target(name: "Physiology", dependencies: ["NeuroplastCore"], swiftSettings: optimise),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo",
