@@ -101,7 +101,8 @@ public final class StopRequest: Sendable {
 
 enum CheckpointFile {
     static let magic = Array("NPCHECKP".utf8)
-    static let formatVersion: UInt32 = 2
+    /// 3: refractory counters stored as Float (they were Double in 2).
+    static let formatVersion: UInt32 = 3
     static let encodingJSON: UInt32 = 1
     static let headerSize = 96
 

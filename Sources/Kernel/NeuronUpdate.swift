@@ -124,7 +124,7 @@ extension KernelView {
         let j0 = (gL * cell.EL + tA * rc.EA + tG * rc.EG + cell.current) * dtC
         let eA = rc.EA * dtC, eN = rc.EN * dtC, eG = rc.EG * dtC
         let pA = pr.ampa, pG = pr.gaba, pR = pr.nmdaRise, pD = pr.nmdaDecay, pC = pr.nmdaCross
-        let vr = cell.Vreset, vth = cell.Vth, refSteps = Double(cell.refractorySteps), b = cell.b
+        let vr = cell.Vreset, vth = cell.Vth, refSteps = Float(cell.refractorySteps), b = cell.b
         let a = cell.a, VT = cell.VT, invDT = 1 / cell.deltaT, wDecay = cell.wDecay, EL = cell.EL
         let spikeGain = gL * cell.deltaT * dtC, minusDtC = -dtC
         let wRefr = a * (vr - EL) * (1 - wDecay)
@@ -228,7 +228,10 @@ extension KernelView {
 /// One neuron's state as `KernelView.integrate` reads and writes it, with its entries in the
 /// ring slot of the step.
 struct NeuronState {
-    var v, r, w, gA, gG, sN, xN: Double
+    var v: Double
+    /// Steps left in the refractory period (a whole number).
+    var r: Float
+    var w, gA, gG, sN, xN: Double
     var ringA, ringG, ringN: Float
 }
 

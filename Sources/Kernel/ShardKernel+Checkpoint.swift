@@ -9,7 +9,7 @@ public struct KernelState: Codable, Sendable {
     public var n: Int
     public var ringDepth: Int
     public var v, w, gA, xN, sN, gG: PackedArray<Double>
-    public var refractory: PackedArray<Double>
+    public var refractory: PackedArray<Float>
     public var ringA, ringN, ringG: PackedArray<Float>
     public var vSum, gASum, gNSum, gGSum: PackedArray<Double>
     public var statSamples: Int
