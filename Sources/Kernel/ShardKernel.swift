@@ -290,7 +290,10 @@ struct DeliveryView: Sendable {
             // still receives its adds in row order, so the sums are the same bits.
             var jlo = lo
             for tp in 0..<P where jlo < hi {
-                let jhi = tp == P - 1 ? hi : lowerBound(popStart[tp + 1], jlo, hi)
+                // No count where the bound lies outside `targets` (a worker's range is often
+                // inside one population).
+                let bound = tp == P - 1 ? targets.upperBound : min(popStart[tp + 1], targets.upperBound)
+                let jhi = bound >= targets.upperBound ? hi : bound <= targets.lowerBound ? jlo : lowerBound(bound, jlo, hi)
                 if jlo == jhi { continue }
                 let m = base + tp
                 if mA[m] != 0 { add(rA, mA[m], s0, jlo..<jhi) }
@@ -305,10 +308,8 @@ struct DeliveryView: Sendable {
     @inline(__always)
     func rowPart(_ g: Int, _ targets: Range<UInt32>) -> (Int, Int) {
         var lo = Int(starts[g]), hi = Int(ends[g])
-        if lo < hi, targets.lowerBound > 0 || targets.upperBound < UInt32(n) {
-            lo = lowerBound(targets.lowerBound, lo, hi)
-            hi = lowerBound(targets.upperBound, lo, hi)
-        }
+        if lo < hi, targets.lowerBound > 0 { lo = lowerBound(targets.lowerBound, lo, hi) }
+        if lo < hi, targets.upperBound < UInt32(n) { hi = lowerBound(targets.upperBound, lo, hi) }
         return (lo, hi)
     }
 
