@@ -221,7 +221,7 @@ public final class ShardKernel {
         let ranges = populationRanges
         let nmda = receivesNMDA
         let size = chunkSize
-        ChunkedLoop.run(chunks: chunks, threads: threads, gang: gang) { c in
+        @inline(__always) @Sendable func runChunk(_ c: Int) {
             let lo = c * size, hi = min(view.n, lo + size)
             var count = 0
             for p in 0..<ranges.count {
@@ -235,6 +235,13 @@ public final class ShardKernel {
                             stats: sampleStats, spikeBase: lo, count: &count)
             }
             view.counts[c] = count
+        }
+        // One thread: the chunks inline, without the escaping closure (a heap context of the
+        // view's ~30 pointers per step) that the parallel loop needs.
+        if threads <= 1 {
+            for c in 0..<chunks { runChunk(c) }
+        } else {
+            ChunkedLoop.run(chunks: chunks, threads: threads, gang: gang) { runChunk($0) }
         }
         for c in 0..<chunks {
             let base = c * size
