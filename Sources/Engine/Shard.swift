@@ -15,6 +15,9 @@ public actor Shard {
     let statEvery: Int
     /// Weight plasticity at delivery, when any projection has a weight rule.
     var plastic: PlasticDelivery?
+    /// Spikes per step of the last segment, to size the next segment's spike list
+    /// (`segment`); before the first, 20 Hz per neuron.
+    private var spikesPerStep: Double?
 
     public nonisolated let synapseCount: Int
     public nonisolated let minDelay: Int
@@ -74,6 +77,13 @@ public actor Shard {
     private func segment(from t0: Int, steps: Int, incoming: [Spike], selfDeliver: Bool, epoch: Int) -> [Spike] {
         deliver(incoming)
         var emitted: [Spike] = []
+        // Room for the segment's spikes at once, with a margin: grown by doubling, the list
+        // touched about twice its final size in fresh pages, and page faults are slow in a VM
+        // (fixed 64 000, one segment of a million spikes: 40 → 30 ms). Room never written
+        // costs no memory.
+        let perStep = spikesPerStep ?? Double(kernel.n) * 20 * kernel.dt / 1000   // 20 Hz, dt in ms
+        emitted.reserveCapacity(Int(perStep * Double(steps) * 1.25) + 64)
+        defer { spikesPerStep = Double(emitted.count) / Double(max(1, steps)) }
         var local: [Int32] = []
         local.reserveCapacity(256)
         var pendingStart = 0
