@@ -3,18 +3,19 @@
 // in — a table lookup per neuron is a gather whose address it cannot check against the
 // stores of the loop, and it then leaves the whole loop scalar.
 
-/// e^x to within one ulp, from IEEE add, multiply and bit operations only.
+/// e^x to about one ulp, from IEEE add, multiply, fused multiply-add and bit operations only.
 ///
 ///     x = k·ln2 + r,  k = round(x/ln2),  |r| ≤ ln2/2
 ///     e^x = 2^k · (1 + r + r²·q(r)),   q(r) = (e^r − 1 − r)/r²
 ///
 /// q is its degree-9 interpolant at the 10 Chebyshev nodes of [−ln2/2, ln2/2] (solved in
 /// 60-digit arithmetic with mpmath, coefficients rounded to double), evaluated by Estrin's
-/// scheme with fused multiply-adds. k·ln2 is split Cody–Waite style (ln2Hi has 11 low bits zero, so k·ln2Hi is exact
-/// for |k| < 2¹¹), and 2^k is applied by adding k to the exponent bits: k sits in the low
-/// bits of z = x/ln2 + 1.5·2⁵² (the round-to-nearest shift), and 1 + r + r²q lies in
-/// [0.7, 1.42], so the sum is a normal double for every clamped x. Measured against mpmath
-/// at 80 000 points over [−708, 709] (and denser on [−10, 10]): at most 1 ulp.
+/// scheme with fused multiply-adds. k·ln2 is split Cody–Waite style (ln2Hi has 11 low bits
+/// zero, so k·ln2Hi is exact for |k| < 2¹¹), and 2^k is applied by adding k to the exponent
+/// bits: k sits in the low bits of z = x/ln2 + 1.5·2⁵² (the round-to-nearest shift), and
+/// 1 + r + r²q lies in [0.7, 1.42], so the sum is a normal double for every clamped x.
+/// Measured against mpmath at 80 000 points, half over [−708, 709] and half over [−10, 10],
+/// each fused multiply-add rounded once as here: within 1.05 ulp of the exact value.
 ///
 /// Domain: x is clamped to [−708, 709] (e^−708 ≈ 3·10⁻³⁰⁸, the smallest normal range), so
 /// very negative arguments give ≈ 3·10⁻³⁰⁸ instead of a subnormal or 0 — immaterial where it

@@ -17,7 +17,7 @@
 // exactly towards J/G: V' = J/G + (V − J/G)·exp(−G·dt/C). This is the scheme Brian2's
 // `exponential_euler` applies to the same equations, and is exact for constant conductances.
 // It is computed as V' = V + φ(x)·(dt/C)·(J − G·V), x = G·dt/C, φ(x) = (1 − e^−x)/x, with φ
-// from one polynomial (`relaxationPhi`, ≈ 2 ulp for x ≤ 1; beyond, from `kernelExp`), and
+// from one polynomial (`relaxationPhi`, ≈ 2 ulp for x ≤ 1/2; beyond, from `kernelExp`), and
 // the sums as fused multiply-adds (one rounding each, the same bits on every machine).
 // w is advanced exactly with V frozen. Refractory neurons are clamped at V_reset.
 

@@ -180,8 +180,8 @@ public final class ShardKernel {
     ///
     /// With `threads` > 1 the local targets are cut into that many contiguous ranges and each
     /// worker walks every spike, taking the part of its row that falls in its range (rows are
-    /// sorted by target, so counting the targets below its bounds finds it). Each target is still summed in spike
-    /// order, so the rings are bit-identical for any thread count.
+    /// sorted by target, so counting the targets below its bounds finds it). Each target is
+    /// still summed in spike order, so the rings are bit-identical for any thread count.
     public func deliver(_ spikes: [Spike], threads: Int = 1) {
         // Below this many spikes a batch is delivered serially: waking the workers costs more
         // than it saves (measured: with a one-step epoch at 16 000 neurons, parallel delivery

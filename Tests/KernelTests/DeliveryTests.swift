@@ -1,0 +1,81 @@
+// Spike delivery against a plain reference: every synapse of every spike added in row order
+// with its (source, target) populations' receptor factors. Delivery itself cuts rows at
+// population borders and at worker ranges by a vector count of targets; that count is also
+// checked against a scalar one on rows of every length around its 16-lane blocks.
+
+import NeuroplastCore
+import Testing
+@testable import Kernel
+
+@Suite struct DeliveryTests {
+    static let n = 200
+    /// Populations of 60, 17 and 123 neurons.
+    static let population: [UInt8] = (0..<n).map { $0 < 60 ? 0 : $0 < 77 ? 1 : 2 }
+
+    /// Source s has a row of s mod 61 synapses (0–60: below, at and across 16-lane blocks),
+    /// random targets with repeats (rows sorted by target), delays 1–4 steps; receptor factors differ per population
+    /// pair and some are 0.
+    func kernel() -> ShardKernel {
+        var seq = KeyedSequence(key: 5)
+        var synapses: [SynapseSpec] = []
+        for s in 0..<Self.n {
+            for _ in 0..<(s % 61) {
+                synapses.append(SynapseSpec(source: Int32(s), target: Int32(seq.below(Self.n)),
+                                            weight: Float(0.5 + seq.uniform()), delay: UInt16(1 + seq.below(4))))
+            }
+        }
+        // Rows sorted by target, as connectivity builds them (generated target by target).
+        synapses.sort { $0.target < $1.target }
+        let cell = CellModel(model: KernelFixtures.lif(), dt: 0.1, current: 0, drive: .none)
+        let mix = { (k: Int) in (0..<9).map { Float(($0 * k) % 4) * 0.25 } }
+        let layout = ShardLayout(globalIds: (0..<Self.n).map(Int32.init), population: Self.population,
+                                 cells: [cell, cell, cell], sourcePopulation: Self.population,
+                                 mixAMPA: mix(1), mixNMDA: mix(2), mixGABA: mix(3),
+                                 initialV: [Double](repeating: -65, count: Self.n))
+        return ShardKernel(layout: layout, synapses: SynapseTable(globalNeurons: Self.n, synapses: synapses),
+                           receptors: KernelFixtures.receptors, dt: 0.1, chunkSize: 64, seed: 1)
+    }
+
+    @Test func countOfTargetsBelowEqualsScalarCount() {
+        let k = kernel(), view = DeliveryView(k), table = k.synapses
+        var seq = KeyedSequence(key: 6)
+        for s in 0..<Self.n {
+            let row = table.row(s)
+            for _ in 0..<20 {
+                // A random part of the row, as parallel delivery and population runs take.
+                let a = row.lowerBound + seq.below(row.count + 1)
+                let b = a + seq.below(row.upperBound - a + 1)
+                for t in [0, 1, 59, 60, 77, 150, 199, 200].map(UInt32.init) + [UInt32(seq.below(Self.n + 1))] {
+                    let expected = a + (a..<b).filter { table.target[$0] < t }.count
+                    #expect(view.lowerBound(t, a, b) == expected, "row \(s), part \(a)..<\(b), t \(t)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func deliveryEqualsReference(threads: Int) {
+        var seq = KeyedSequence(key: 7)
+        var spikes: [Spike] = []
+        for step in 0..<3 { for _ in 0..<50 { spikes.append(Spike(step: step, source: Int32(seq.below(Self.n)))) } }
+        spikes.sort()
+        let k = kernel()
+        k.parallelDeliveryMinSpikes = 1
+        k.deliver(spikes, threads: threads)
+        // The reference: each synapse in row order, factor by (source, target) population.
+        let table = k.synapses, R = k.ringDepth, P = 3
+        var rings = [[Float]](repeating: [Float](repeating: 0, count: R * Self.n), count: 3)
+        let mixes = [k.layout.mixAMPA, k.layout.mixNMDA, k.layout.mixGABA]
+        for s in spikes {
+            for j in table.row(Int(s.source)) {
+                let target = Int(table.target[j])
+                let m = Int(Self.population[Int(s.source)]) * P + Int(Self.population[target])
+                let e = ((s.step + Int(table.delay[j])) % R) * Self.n + target
+                for r in 0..<3 where mixes[r][m] != 0 { rings[r][e] += table.weight[j] * mixes[r][m] }
+            }
+        }
+        for (r, ring) in [k.ringA, k.ringN, k.ringG].enumerated() {
+            #expect(ring.array.map(\.bitPattern) == rings[r].map(\.bitPattern), "receptor \(r), threads \(threads)")
+        }
+    }
+}
