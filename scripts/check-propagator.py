@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The membrane propagator's accuracy, as quoted in Sources/Kernel/Relaxation.swift: relaxationPhi
-evaluated exactly as the kernel does (Estrin with fused multiply-adds, each fma rounded once via
-exact rationals) against mpmath, and one exponential-Euler step V' = V + phi*((dt/C)J - x V)
-against the exact relaxation J/G + (V - J/G)exp(-G dt/C).
+"""The accuracy quoted in Sources/Kernel/Relaxation.swift and KernelExp.swift, each function
+evaluated exactly as the kernel does (Estrin's scheme with fused multiply-adds, each fma rounded
+once via exact rationals) against mpmath: relaxationPhi, one exponential-Euler step
+V' = V + phi*((dt/C)J - x V) against the exact relaxation J/G + (V - J/G)exp(-G dt/C), and
+kernelExp.
 
   /work/peers-venv/bin/python scripts/check-propagator.py   (needs mpmath)
 """
@@ -39,3 +40,30 @@ for k in range(20000):
     vi=J/G; exact=vi+(v0-vi)*mpmath.exp(-G*dt/C)
     worstv=max(worstv, abs(vn-exact))
 print("V': worst absolute error [mV], G 10-390 nS, C 200 pF, dt 0.1 ms", float(worstv))
+
+# kernelExp (Sources/Kernel/KernelExp.swift), as the kernel evaluates it.
+import struct
+def bits(x): return struct.unpack('<Q', struct.pack('<d', x))[0]
+def from_bits(b): return struct.unpack('<d', struct.pack('<Q', b % (1 << 64)))[0]
+INV_LN2 = float.fromhex('0x1.71547652b82fep0'); LN2_HI = float.fromhex('0x1.62e42fefa3800p-1')
+LN2_LO = float.fromhex('0x1.ef35793c76730p-45'); SHIFT = float.fromhex('0x1.8p52')
+ce = [float.fromhex(h) for h in ['0x1.0000000000001p-1', '0x1.5555555555556p-3', '0x1.5555555553d68p-5',
+      '0x1.11111111109b5p-7', '0x1.6c16c17889ef1p-10', '0x1.a01a01a7c2efep-13', '0x1.a019b9149a41cp-16',
+      '0x1.71de0db2f6b19p-19', '0x1.28917c89a43a7p-22', '0x1.af389ecfc4b9cp-26']]
+def kernel_exp(x0):
+    x = min(max(x0, -708.0), 709.0)
+    z = x * INV_LN2 + SHIFT
+    k = z - SHIFT
+    r = (x - k * LN2_HI) - k * LN2_LO
+    r2 = r * r; r4 = r2 * r2; r8 = r4 * r4
+    q = [fma(ce[2 * i + 1], r, ce[2 * i]) for i in range(5)]
+    qq = fma(q[4], r8, fma(fma(q[3], r2, q[2]), r4, fma(q[1], r2, q[0])))
+    e = 1 + fma(r2, qq, r)
+    return from_bits(bits(e) + (bits(z) << 52))
+worste = 0
+for k in range(80000):
+    x = random.uniform(-10, 10) if k % 2 == 0 else random.uniform(-708, 709)
+    exact = mpmath.exp(x)
+    ulp = mpmath.mpf(2) ** (mpmath.floor(mpmath.log(exact, 2)) - 52)
+    worste = max(worste, abs(kernel_exp(x) - exact) / ulp)
+print("kernelExp: worst error [ulp of the exact value], [-708, 709] and [-10, 10]", float(worste))

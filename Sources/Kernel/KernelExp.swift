@@ -15,7 +15,8 @@
 /// bits: k sits in the low bits of z = x/ln2 + 1.5·2⁵² (the round-to-nearest shift), and
 /// 1 + r + r²q lies in [0.7, 1.42], so the sum is a normal double for every clamped x.
 /// Measured against mpmath at 80 000 points, half over [−708, 709] and half over [−10, 10],
-/// each fused multiply-add rounded once as here: within 1.05 ulp of the exact value.
+/// each fused multiply-add rounded once as here (`scripts/check-propagator.py`): within
+/// 1.1 ulp of the exact value.
 ///
 /// Domain: x is clamped to [−708, 709] (e^−708 ≈ 3·10⁻³⁰⁸, the smallest normal range), so
 /// very negative arguments give ≈ 3·10⁻³⁰⁸ instead of a subnormal or 0 — immaterial where it
