@@ -39,14 +39,7 @@ public struct PoissonTable {
         if k < 4 { return k }
         while k < Self.size && u >= cdf[k] { k += 1 }
         if k < Self.size { return k }
-        var p = pLast, c = cdf[Self.size - 1]
-        k = Self.size - 1
-        while u >= c, k < 1000 {
-            k += 1
-            p *= mean / Double(k)
-            c += p
-        }
-        return k
+        return poissonInversion(u, mean: mean, from: Self.size - 1, p: pLast, cdf: cdf[Self.size - 1])
     }
 }
 
@@ -54,8 +47,15 @@ public struct PoissonTable {
 /// cumulative distribution (exact for the means of background drive, < ~30 per step).
 @inline(__always)
 public func poissonCount(_ bits: UInt64, mean: Double, pZero: Double) -> Int {
-    let u = CounterRNG.unit(bits)
-    var k = 0, p = pZero, cdf = pZero
+    poissonInversion(CounterRNG.unit(bits), mean: mean, from: 0, p: pZero, cdf: pZero)
+}
+
+/// The inversion's recurrence from count `k` with P(k) = `p` and P(≤ k) = `cdf`:
+/// P(k+1) = P(k)·mean/(k+1), carried on while u ≥ P(≤ k) (at most 1000 events). One
+/// function for the scalar draw and the table's tail, so both give the same doubles.
+@inline(__always)
+func poissonInversion(_ u: Double, mean: Double, from k0: Int, p p0: Double, cdf c0: Double) -> Int {
+    var k = k0, p = p0, cdf = c0
     while u >= cdf, k < 1000 {
         k += 1
         p *= mean / Double(k)
