@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "PNGCodec", "NeuroplastCore"],
                     resources: [.copy("Golden")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CLITests", dependencies: ["NeuroplastCore", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["NeuroplastCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PhysiologyTests", dependencies: ["Physiology", "Scenario", "NeuroplastCore"]),
         .testTarget(name: "PlasticityTests", dependencies: ["Plasticity", "Kernel", "NeuroplastCore"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Scenario", "NeuroplastCore", "TestSupport"]),

@@ -92,11 +92,9 @@ public struct Blueprint: Sendable {
         }
     }
 
-    /// Times [ms] at which some drive or NMDA block switches on or off, ascending.
-    public var driveChanges: [Double] {
-        let drives = scenario.drives.flatMap { d in [d.start > 0 ? d.start : nil, d.stop].compactMap { $0 } }
-        let blocks = scenario.nmdaBlock.flatMap { b in [b.start > 0 ? b.start : nil, b.stop].compactMap { $0 } }
-        return Array(Set(drives + blocks)).sorted()
+    /// The delay in steps of a synapse pre → post of projection `pr`.
+    public func delaySteps(_ pr: Projection, pre: Int, post: Int) -> UInt16 {
+        pr.delaySteps(distance: distance(pre, post), dt: scenario.time.dt)
     }
 
     /// The unblocked fraction of NMDA conductance of each population at `time` [ms]:

@@ -2,11 +2,12 @@
 // `<run dir>/checkpoints/checkpoint.npck` (through a temporary name, then renamed, so the
 // file there is always the latest complete one), and read back to resume.
 //
-// File format (version 2; version 1 held spike histories instead of STDP traces), little-endian:
+// File format (version 4; 1 held spike histories instead of STDP traces, 2 Double refractory
+// counters, 3 the two loops' positions instead of the schedule's), little-endian:
 //
 //     offset  size  field
 //          0     8  magic "NPCHECKP"
-//          8     4  format version (UInt32) = 2
+//          8     4  format version (UInt32) = 4
 //         12     4  payload encoding (UInt32): 1 = JSON (UTF-8)
 //         16     8  step of the checkpoint (UInt64)
 //         24     8  payload length in bytes (UInt64)
@@ -37,8 +38,13 @@ struct SpikeList: Codable {
     var spikes: [Spike] { zip(steps.values, sources.values).map { Spike(step: $0, source: $1) } }
 }
 
-/// The runner's own loop state at a checkpoint.
-struct RunnerLoopState: Codable {
+/// The run session's own state at a checkpoint.
+struct SessionState: Codable {
+    /// Events of the schedule executed, not counting checkpoints: the resumed run goes on
+    /// with the next one (so a different checkpoint interval on resume changes nothing).
+    var cursor: Int
+    /// What the manifest will list as executed, so far.
+    var executed: ScheduleTally
     /// Spikes of the current record interval not yet handed to the recorder.
     var segmentSpikes: SpikeList
     var framesWritten: Int
@@ -53,7 +59,7 @@ struct CheckpointPayload: Codable {
     var step: Int
     var totalSteps: Int
     var simulation: SimulationState
-    var runner: RunnerLoopState
+    var session: SessionState
     var recorder: RecorderState
     var structural: StructuralState?
     var structure: StructureRecorderState?
@@ -88,7 +94,7 @@ public struct RunStopped: Error, CustomStringConvertible {
     }
 }
 
-/// Asks a running `Runner.run` to checkpoint at its next segment boundary and stop.
+/// Asks a running `RunSession` to checkpoint at its next stopping point and stop.
 /// Set from a signal handler's queue, read by the runner: a single atomic flag.
 public final class StopRequest: Sendable {
     private let flag = Atomic<Bool>(false)
@@ -101,8 +107,9 @@ public final class StopRequest: Sendable {
 
 enum CheckpointFile {
     static let magic = Array("NPCHECKP".utf8)
-    /// 3: refractory counters stored as Float (they were Double in 2).
-    static let formatVersion: UInt32 = 3
+    /// 4: the position in the run's one schedule of events (3 held the fast and the slow
+    /// loop's positions; 2 Double refractory counters).
+    static let formatVersion: UInt32 = 4
     static let encodingJSON: UInt32 = 1
     static let headerSize = 96
 

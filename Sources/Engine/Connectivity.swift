@@ -14,7 +14,6 @@ public enum Connectivity {
     public static func synapses(onto targets: [Int32], blueprint bp: Blueprint) -> [SynapseSpec] {
         let sc = bp.scenario
         let rng = CounterRNG(seed: sc.seed)
-        let dt = sc.time.dt
         var out: [SynapseSpec] = []
         let byTarget = Dictionary(grouping: sc.projections.indices, by: { sc.projections[$0].target })
         for (local, tg) in targets.enumerated() {
@@ -25,10 +24,8 @@ public enum Connectivity {
                 let pre = bp.range(of: pr.source)
                 var seq = KeyedSequence(key: rng.key(stream: CounterRNG.Stream.connectivity.sub(pi), entity: UInt64(t)))
                 func add(_ s: Int) {
-                    let d = pr.velocity > 0 ? bp.distance(s, t) / pr.velocity : 0
-                    let steps = max(1, Int(((pr.synapticDelay + d) / dt).rounded()))
                     out.append(SynapseSpec(source: Int32(s), target: Int32(local), weight: 1,
-                                           delay: UInt16(min(steps, Int(UInt16.max)))))
+                                           delay: bp.delaySteps(pr, pre: s, post: t)))
                 }
                 switch pr.rule {
                 case let .random(p):

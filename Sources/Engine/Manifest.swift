@@ -48,6 +48,7 @@ enum Manifest {
                 "synapse_bytes": synapseBytes,
             ] as [String: Any],
             "spikes": result.spikes,
+            "schedule_executed": result.executed.json,
             "frames": result.frames,
             "wall_seconds": [
                 "build": result.buildSeconds,

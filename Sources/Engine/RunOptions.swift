@@ -62,4 +62,6 @@ public struct RunResult: Sendable {
     public var resumedAt: Double?
     /// The slow clock's series (slow-clock runs only).
     public var slowSeries: [MetricSeries] = []
+    /// The schedule's events as executed (counts and first times per kind).
+    public var executed = ScheduleTally()
 }

@@ -39,7 +39,7 @@ public enum ScienceValidation {
             var o = RunOptions(threads: threads, shards: 1, outputRoot: output, runID: "validate-science", progress: false,
                                frames: false, video: false, scenarioPath: scenarios + "/\(name).yaml")
             if sc.arms.isEmpty { o.runDirectory = dir }
-            let r = try await Runner.run(sc, options: o)
+            let r = try await RunSession.run(sc, options: o)
             log(String(format: "  %@: %.0f s", name, r.totalSeconds))
             return (sc, r.directory)
         }

@@ -50,9 +50,7 @@ public actor Shard {
         let w = sc.sheet.periodic ? sc.sheet.width / 2 : sc.sheet.width
         let h = sc.sheet.periodic ? sc.sheet.height / 2 : sc.sheet.height
         let farthest = (w * w + h * h).squareRoot()
-        let deepest = sc.projections.map { p in
-            Int(((p.synapticDelay + (p.velocity > 0 ? farthest / p.velocity : 0)) / sc.time.dt).rounded()) + 1
-        }.max() ?? 1
+        let deepest = sc.projections.map { Int($0.delaySteps(distance: farthest, dt: sc.time.dt)) + 1 }.max() ?? 1
         let kernel = ShardKernel(layout: layout, synapses: table, receptors: sc.receptors, dt: sc.time.dt,
                                  chunkSize: chunkSize, seed: sc.seed, minRingDepth: deepest + 1)
         return Shard(index: index, kernel: kernel, threads: threads, statEvery: statEvery)

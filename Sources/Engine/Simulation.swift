@@ -40,10 +40,7 @@ public actor Simulation {
         shards = built
         // The epoch is bounded by the smallest delay any synapse can have — including synapses
         // structural plasticity may create later — not just the ones that exist now.
-        let dt = blueprint.scenario.time.dt
-        let bounds = blueprint.scenario.projections.map { max(1, Int(($0.synapticDelay / dt).rounded())) }
-        let mins = built.map(\.minDelay).filter { $0 > 0 } + bounds
-        epochSteps = max(1, mins.min() ?? Int.max / 4)
+        epochSteps = min(RunPlanner.epochSteps(blueprint.scenario), built.map(\.minDelay).filter { $0 > 0 }.min() ?? Int.max)
         synapseCount = built.reduce(0) { $0 + $1.synapseCount }
         if let rules = WeightRules.kernelRules(blueprint.scenario) {
             for s in built {

@@ -118,10 +118,7 @@ struct StructuralDriver {
     /// The synapse a plan creates: delay from the projection's synaptic delay and distance.
     func spec(for k: SynapseKey) -> (projection: Int, delay: UInt16)? {
         guard let p = projectionIndex(k) else { return nil }
-        let pr = blueprint.scenario.projections[p]
-        let d = pr.velocity > 0 ? blueprint.distance(Int(k.pre), Int(k.post)) / pr.velocity : 0
-        let steps = max(1, Int(((pr.synapticDelay + d) / blueprint.scenario.time.dt).rounded()))
-        return (p, UInt16(min(steps, Int(UInt16.max))))
+        return (p, blueprint.delaySteps(blueprint.scenario.projections[p], pre: Int(k.pre), post: Int(k.post)))
     }
 }
 

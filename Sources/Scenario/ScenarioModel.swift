@@ -44,6 +44,14 @@ public struct Scenario: Sendable {
 
     /// Total neuron count.
     public var neuronCount: Int { populations.reduce(0) { $0 + $1.count } }
+
+    /// Times [ms of network time] at which some drive or directly set NMDA block switches
+    /// on or off, ascending (a start at 0 is no switch).
+    public var switchTimes: [Double] {
+        let d = drives.flatMap { d in [d.start > 0 ? d.start : nil, d.stop].compactMap { $0 } }
+        let b = nmdaBlock.flatMap { b in [b.start > 0 ? b.start : nil, b.stop].compactMap { $0 } }
+        return Array(Set(d + b)).sorted()
+    }
 }
 
 public struct TimeConfig: Sendable, Equatable {
@@ -105,6 +113,18 @@ public struct Projection: Sendable, Equatable {
     public var velocity: Double
     /// Whether structural plasticity may create and delete synapses of this projection.
     public var structural = false
+
+    /// The delay of a synapse of this projection between neurons `distance` µm apart [ms]:
+    /// the synaptic delay plus conduction at `velocity` — the one definition, used for built
+    /// synapses, synapses structural plasticity creates and the depth of the delay rings.
+    public func delay(distance: Double) -> Double {
+        synapticDelay + (velocity > 0 ? distance / velocity : 0)
+    }
+
+    /// `delay(distance:)` in whole steps of `dt` [ms]: rounded, at least 1, at most UInt16.max.
+    public func delaySteps(distance: Double, dt: Double) -> UInt16 {
+        UInt16(min(max(1, Int((delay(distance: distance) / dt).rounded())), Int(UInt16.max)))
+    }
     public init(source: Int, target: Int, ampa: Double, nmda: Double, gabaA: Double, rule: ConnectivityRule,
                 autapses: Bool, synapticDelay: Double, velocity: Double) {
         self.source = source; self.target = target; self.ampa = ampa; self.nmda = nmda; self.gabaA = gabaA

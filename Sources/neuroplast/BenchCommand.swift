@@ -56,7 +56,7 @@ struct BenchCommand: AsyncParsableCommand {
                 // temporary folder; its synapse count is the live count at the end.
                 let dir = NSTemporaryDirectory() + "neuroplast-bench-\(getpid())"
                 defer { try? FileManager.default.removeItem(atPath: dir) }
-                let r = try await Runner.run(sc, options: RunOptions(threads: threads, shards: shards, outputRoot: dir, runID: "b", progress: false, frames: false))
+                let r = try await RunSession.run(sc, options: RunOptions(threads: threads, shards: shards, outputRoot: dir, runID: "b", progress: false, frames: false))
                 runs.append(r.runSeconds)
                 spikes = r.spikes; synapses = r.liveSynapses; bytes = 0
                 continue

@@ -62,7 +62,7 @@ struct RunCommand: AsyncParsableCommand {
         let signals = Self.interceptStopSignals(stop)
         defer { for s in signals { s.cancel() } }
         do {
-            let r = try await Runner.run(sc, options: opts)
+            let r = try await RunSession.run(sc, options: opts)
             if let t = r.resumedAt { print(String(format: "resumed from the checkpoint at %.1f ms", t)) }
             print("wrote \(r.directory)\(r.frames > 0 ? " (\(r.frames) frames)" : "")")
             if let note = r.note { print(note) }

@@ -32,12 +32,12 @@ import Testing
                                         garbage: [String] = []) async throws {
         let root = EngineFixtures.temporaryDirectory("ckpt")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let whole = try await Runner.run(sc, options: options(root, "whole", shards: shards))
+        let whole = try await RunSession.run(sc, options: options(root, "whole", shards: shards))
         var stopping = options(root, "parts", shards: shards)
         stopping.stop = StopRequest(atTime: stopAt)
         var stoppedAt: Double?
         do {
-            _ = try await Runner.run(sc, options: stopping)
+            _ = try await RunSession.run(sc, options: stopping)
             Issue.record("the run was not stopped")
         } catch let e as RunStopped {
             stoppedAt = e.time
@@ -54,7 +54,7 @@ import Testing
         }
         var resuming = options(root, "parts", shards: shards)
         resuming.resume = true
-        let parts = try await Runner.run(sc, options: resuming)
+        let parts = try await RunSession.run(sc, options: resuming)
         #expect(parts.resumedAt == t)
         #expect(parts.spikes == whole.spikes && parts.liveSynapses == whole.liveSynapses)
         #expect(parts.summary == whole.summary)
@@ -131,8 +131,8 @@ import Testing
         let plain = try ScenarioLoader.load(text: EngineFixtures.smallSheet, file: "p.yaml")
         let root = EngineFixtures.temporaryDirectory("ckpt-periodic")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let a = try await Runner.run(sc, options: Self.options(root, "a", shards: 1))
-        let b = try await Runner.run(plain, options: Self.options(root, "b", shards: 1))
+        let a = try await RunSession.run(sc, options: Self.options(root, "a", shards: 1))
+        let b = try await RunSession.run(plain, options: Self.options(root, "b", shards: 1))
         let ck = CheckpointFile.path(a.directory)
         let payload = try #require(try CheckpointFile.read(runDir: a.directory, scenarioYAML: sc.resolvedYAML))
         #expect(payload.step == 2000, "last checkpoint at 200 ms")
@@ -146,14 +146,14 @@ import Testing
     static func stoppedRun(_ root: String, _ sc: Scenario) async throws -> String {
         var o = options(root, "r", shards: 1)
         o.stop = StopRequest(atTime: 100)
-        do { _ = try await Runner.run(sc, options: o) } catch is RunStopped {}
+        do { _ = try await RunSession.run(sc, options: o) } catch is RunStopped {}
         return root + "/" + sc.name + "/r"
     }
 
     static func resume(_ root: String, _ sc: Scenario, shards: Int = 1) async throws {
         var o = options(root, "r", shards: shards)
         o.resume = true
-        _ = try await Runner.run(sc, options: o)
+        _ = try await RunSession.run(sc, options: o)
     }
 
     @Test(arguments: [("payload byte", -10), ("magic", 2), ("version", 8), ("scenario hash", 40), ("checksum", 70)])

@@ -38,8 +38,8 @@ import Engine
         let sc = try ScenarioLoader.load(text: EngineFixtures.smallSheet, file: "small.yaml")
         let root = EngineFixtures.temporaryDirectory("det")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let a = try await Runner.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false))
-        let b = try await Runner.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b", progress: false))
+        let a = try await RunSession.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false))
+        let b = try await RunSession.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b", progress: false))
         for f in ["spikes.bin", "metrics.csv", "neurons.csv", "summary.json", "scenario.resolved.yaml"] {
             let da = FileManager.default.contents(atPath: a.directory + "/" + f)
             let db = FileManager.default.contents(atPath: b.directory + "/" + f)

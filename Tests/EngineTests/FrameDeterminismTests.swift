@@ -11,8 +11,8 @@ import Engine
         let sc = try ScenarioLoader.load(text: text, file: "frames.yaml")
         let root = EngineFixtures.temporaryDirectory("frames")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let a = try await Runner.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false))
-        let b = try await Runner.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b", progress: false))
+        let a = try await RunSession.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false))
+        let b = try await RunSession.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b", progress: false))
         #expect(a.frames == 3 && b.frames == 3)
         for k in 1...3 {
             let name = String(format: "/frames/frame_%06d.png", k)

@@ -20,7 +20,7 @@ import Engine
 
     static func run(_ sc: Scenario, shards: Int = 1, id: String = "a") async throws -> (dir: String, slow: String, root: String) {
         let root = EngineFixtures.temporaryDirectory("infl")
-        let r = try await Runner.run(sc, options: RunOptions(threads: shards > 1 ? 2 : 1, shards: shards, outputRoot: root,
+        let r = try await RunSession.run(sc, options: RunOptions(threads: shards > 1 ? 2 : 1, shards: shards, outputRoot: root,
                                                             runID: id, progress: false, frames: false))
         return (r.directory, try String(contentsOfFile: r.directory + "/slow.csv", encoding: .utf8), root)
     }
@@ -80,7 +80,7 @@ import Engine
         #expect(sc.arms.map(\.name) == ["no-block", "mk801"])
         let root = EngineFixtures.temporaryDirectory("insult")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let r = try await Runner.run(sc, options: RunOptions(outputRoot: root, runID: "a", progress: false, frames: false))
+        let r = try await RunSession.run(sc, options: RunOptions(outputRoot: root, runID: "a", progress: false, frames: false))
         func dead(_ arm: String) throws -> Double {
             let csv = try String(contentsOfFile: r.directory + "/\(arm)/slow.csv", encoding: .utf8)
             return SlowClockTests.column(csv, "dead").last ?? 0

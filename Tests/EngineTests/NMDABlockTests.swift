@@ -11,7 +11,7 @@ import Engine
         let sc = try ScenarioLoader.load(text: text, file: "block.yaml")
         let root = EngineFixtures.temporaryDirectory("block")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let r = try await Runner.run(sc, options: RunOptions(outputRoot: root, runID: "b", progress: false))
+        let r = try await RunSession.run(sc, options: RunOptions(outputRoot: root, runID: "b", progress: false))
         let rows = try String(contentsOfFile: r.directory + "/metrics.csv", encoding: .utf8).split(separator: "\n").dropFirst()
             .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let pyr = rows.filter { $0[1] == "pyr" }.map { (t: Double($0[0])!, g: Double($0[5])!) }

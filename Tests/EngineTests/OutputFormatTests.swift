@@ -10,7 +10,7 @@ import Engine
         let sc = try ScenarioLoader.load(text: EngineFixtures.smallSheet, file: "small.yaml")
         let root = EngineFixtures.temporaryDirectory("fmt")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let r = try await Runner.run(sc, options: RunOptions(outputRoot: root, runID: "x", progress: false))
+        let r = try await RunSession.run(sc, options: RunOptions(outputRoot: root, runID: "x", progress: false))
         #expect(r.directory == root + "/small-sheet/x")
         // spikes.bin: "NPSPIKE1", version, reserved, dt, neuron count, then (step, id) UInt32 pairs.
         let data = try Data(contentsOf: URL(fileURLWithPath: r.directory + "/spikes.bin"))

@@ -22,7 +22,7 @@ import Engine
                                          overrides: [try Override.parse("time.duration=2 s", index: 0)])
         let root = EngineFixtures.temporaryDirectory("coba")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let r = try await Runner.run(sc, options: RunOptions(threads: 2, outputRoot: root, runID: "c", progress: false, frames: false))
+        let r = try await RunSession.run(sc, options: RunOptions(threads: 2, outputRoot: root, runID: "c", progress: false, frames: false))
         let brian2 = ["E": (rate: 21.78, cv: 1.721), "I": (rate: 21.46, cv: 1.725)]
         for (pop, ref) in brian2 {
             let s = try #require(r.summary[pop])
@@ -38,7 +38,7 @@ import Engine
         let sc = try ScenarioLoader.load(path: EngineFixtures.scenarioPath("baseline-pfc.yaml"))
         let root = EngineFixtures.temporaryDirectory("ai")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let r = try await Runner.run(sc, options: RunOptions(threads: 2, outputRoot: root, runID: "b", progress: false, frames: false))
+        let r = try await RunSession.run(sc, options: RunOptions(threads: 2, outputRoot: root, runID: "b", progress: false, frames: false))
         let pyr = try #require(r.summary["pyr"]), pv = try #require(r.summary["pv"]), sst = try #require(r.summary["sst"])
         #expect((1...10).contains(pyr.rate), "pyramidal rate \(pyr.rate) Hz")
         #expect(pv.rate > pyr.rate && sst.rate > pyr.rate, "interneurons \(pv.rate), \(sst.rate) Hz vs pyramidal \(pyr.rate) Hz")

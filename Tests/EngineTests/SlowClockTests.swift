@@ -28,8 +28,8 @@ import Engine
         let sc = try Self.small()
         let root = EngineFixtures.temporaryDirectory("slow-det")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let a = try await Runner.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false, frames: false))
-        let b = try await Runner.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b", progress: false, frames: false))
+        let a = try await RunSession.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false, frames: false))
+        let b = try await RunSession.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b", progress: false, frames: false))
         for f in ["slow.csv", "spikes.bin", "metrics.csv", "summary.json"] {
             let da = FileManager.default.contents(atPath: a.directory + "/" + f)
             let db = FileManager.default.contents(atPath: b.directory + "/" + f)
@@ -46,7 +46,7 @@ import Engine
         #expect(abs(sc.time.duration - 800) < 1e-9, "8 windows × 100 ms of network time")
         let root = EngineFixtures.temporaryDirectory("slow-drug")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let r = try await Runner.run(sc, options: RunOptions(outputRoot: root, runID: "a", progress: false, frames: false))
+        let r = try await RunSession.run(sc, options: RunOptions(outputRoot: root, runID: "a", progress: false, frames: false))
         let csv = try String(contentsOfFile: r.directory + "/slow.csv", encoding: .utf8)
         let plasma = Self.column(csv, "ketamine_plasma_ng_ml"), block = Self.column(csv, "block_pyr")
         let bdnf = Self.column(csv, "bdnf"), proteins = Self.column(csv, "proteins")
@@ -70,7 +70,7 @@ import Engine
         let sc = try Self.small(["stress=[{start: -10 d, stop: 0 d, level: 1}]", "pharmacology.doses=[]"])
         let root = EngineFixtures.temporaryDirectory("slow-stress")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let r = try await Runner.run(sc, options: RunOptions(outputRoot: root, runID: "a", progress: false, frames: false))
+        let r = try await RunSession.run(sc, options: RunOptions(outputRoot: root, runID: "a", progress: false, frames: false))
         let csv = try String(contentsOfFile: r.directory + "/slow.csv", encoding: .utf8)
         let t = Self.column(csv, "time_h"), spines = Self.column(csv, "spines_per_neuron")
         #expect((t.first ?? 0) < -239, "the protocol runs from −10 d")
@@ -87,7 +87,7 @@ import Engine
         sc.frames = nil
         let root = EngineFixtures.temporaryDirectory("slow-arms")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let r = try await Runner.run(sc, options: RunOptions(outputRoot: root, runID: "a", progress: false, frames: false))
+        let r = try await RunSession.run(sc, options: RunOptions(outputRoot: root, runID: "a", progress: false, frames: false))
         let files = try FileManager.default.contentsOfDirectory(atPath: r.directory)
         #expect(files.contains("comparison.png") && files.contains("arms.json") && files.contains("drug") && files.contains("none"), "\(files)")
         let none = try String(contentsOfFile: r.directory + "/none/slow.csv", encoding: .utf8)

@@ -31,7 +31,7 @@ import Engine
         defer { try? FileManager.default.removeItem(atPath: root) }
         var opts = RunOptions(threads: 2, outputRoot: root, runID: "a", progress: false, frames: false)
         opts.checkInvariants = true
-        let r = try await Runner.run(sc, options: opts)
+        let r = try await RunSession.run(sc, options: opts)
         // Calcium over the last 6 s within 10% of the set-points.
         for (pop, eps) in [("E", 0.005), ("Ez", 0.005), ("I", 0.010)] {
             let late = try rows(r.directory, "population", pop).filter { $0.0 >= 10000 }.compactMap { Double($0.1[8]) }
@@ -52,7 +52,7 @@ import Engine
         let sc = try small(["time.duration=10 s", "drive.1.stop=5 s"])
         let root = EngineFixtures.temporaryDirectory("les")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let r = try await Runner.run(sc, options: RunOptions(threads: 2, outputRoot: root, runID: "l", progress: false, frames: false))
+        let r = try await RunSession.run(sc, options: RunOptions(threads: 2, outputRoot: root, runID: "l", progress: false, frames: false))
         let into = try rows(r.directory, "projection", "E->Ez").map { ($0.0, Double($0.1[3]) ?? 0) }
         let before = into.filter { (3000..<5000).contains($0.0) }.map(\.1)
         let after = into.filter { $0.0 >= 9000 }.map(\.1)
@@ -65,8 +65,8 @@ import Engine
         let sc = try small(["time.duration=3 s", "time.transient=1 s"])
         let root = EngineFixtures.temporaryDirectory("spd")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let a = try await Runner.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false))
-        let b = try await Runner.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b", progress: false))
+        let a = try await RunSession.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false))
+        let b = try await RunSession.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b", progress: false))
         for f in ["structure.csv", "metrics.csv"] {
             let da = FileManager.default.contents(atPath: a.directory + "/" + f)
             #expect(da != nil && da == FileManager.default.contents(atPath: b.directory + "/" + f), "\(f) differs")

@@ -40,9 +40,9 @@ import Engine
     @Test func scalingFollowsTheTargetRate() async throws {
         let root = EngineFixtures.temporaryDirectory("homeo")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let up = try await Runner.run(try ScenarioLoader.load(text: network, file: "h.yaml"),
+        let up = try await RunSession.run(try ScenarioLoader.load(text: network, file: "h.yaml"),
                                       options: RunOptions(threads: 2, outputRoot: root, runID: "up", progress: false))
-        let down = try await Runner.run(try ScenarioLoader.load(text: network, file: "h.yaml",
+        let down = try await RunSession.run(try ScenarioLoader.load(text: network, file: "h.yaml",
                                                                  overrides: [try Override.parse("plasticity.homeostasis.target_rate.E=0.5 Hz", index: 0)]),
                                         options: RunOptions(threads: 2, outputRoot: root, runID: "down", progress: false))
         let wUp = try meanEEWeight(up.directory), wDown = try meanEEWeight(down.directory)
@@ -73,8 +73,8 @@ import Engine
         let root = EngineFixtures.temporaryDirectory("plastic")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let tag = stdp.contains("triplet") ? "t" : "p"
-        let a = try await Runner.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a" + tag, progress: false))
-        let b = try await Runner.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b" + tag, progress: false))
+        let a = try await RunSession.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a" + tag, progress: false))
+        let b = try await RunSession.run(sc, options: RunOptions(threads: 2, shards: 3, outputRoot: root, runID: "b" + tag, progress: false))
         for f in ["spikes.bin", "metrics.csv", "connectome_300ms.csv"] {
             let da = FileManager.default.contents(atPath: a.directory + "/" + f)
             #expect(da != nil && da == FileManager.default.contents(atPath: b.directory + "/" + f), "\(f) differs")

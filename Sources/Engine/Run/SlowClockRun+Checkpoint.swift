@@ -1,8 +1,9 @@
-// What a slow-clock run carries from one slow step to the next, for checkpoints: the loop
-// position, the slow biology (PK, stress, block, effects, cascade, pools, activity
-// references, pending structural change), the spine realiser's site memory and the slow
-// record. Checkpoints are taken at the end of a slow step, a boundary the uninterrupted run
-// has too, so a resumed run writes the same bytes.
+// What the slow clock carries from one slow step to the next, for checkpoints: the slow
+// biology (PK, stress, block, effects, cascade, pools, activity references, pending
+// structural change), the spine realiser's site memory and the slow record; and the
+// driver's small effects the session asks for (engulfed spines, deaths, the E/I shift).
+// Checkpoints are taken at the end of a slow step, a boundary the uninterrupted run has
+// too, so a resumed run writes the same bytes.
 
 import Foundation
 import Physiology
@@ -38,14 +39,10 @@ struct InflammationState: Codable {
     var eiApplied: PackedArray<Double>
 }
 
+/// The slow clock's part of a checkpoint (the position in the schedule is the session's).
 struct SlowCheckpoint: Codable {
-    /// The next slow step to run.
-    var nextStep: Int
-    var networkStep: Int
-    var nextWindow: Int
     var lastRealised: Double
     var lastFormation: Double?, lastElimination: Double?
-    var framesWritten: Int
     var spines: PackedArray<Int>
     var driver: SlowDriverState
     var rewiring: RewiringState
@@ -102,6 +99,46 @@ extension SlowBiologyDriver {
         } else if (s.inflammation == nil) != (inflammation == nil) {
             throw CheckpointError.corrupt("the checkpoint's inflammation state does not match the scenario")
         }
+    }
+}
+
+extension SlowBiologyDriver {
+    /// The synapses microglia engulfed since the last realisation (and forgets them).
+    mutating func takeEngulfed() -> Set<SynapseKey> {
+        let e = inflammation?.engulfed ?? []
+        inflammation?.engulfed = []
+        return e
+    }
+
+    /// Engulfed spines leave the stable pool of their neuron.
+    mutating func lostSpines(_ keys: [SynapseKey]) {
+        for k in keys { pools.remove(Int(k.post)) }
+    }
+
+    /// The structural synapses microglia may engulf until the next realisation (sorted).
+    mutating func offer(_ synapses: [(key: SynapseKey, weight: Float)]) {
+        guard let infl = inflammation else { return }
+        candidates = InflammationDriver.candidates(synapses, positions: infl.positions, activity: neuronActivity)
+    }
+
+    /// The pools' expected turnover has been realised: start counting afresh.
+    mutating func clearPendingTurnover() {
+        for i in pendingFormation.indices { pendingFormation[i] = 0; pendingElimination[i] = 0 }
+    }
+
+    /// The E/I shift of inflammation for the coming window: per-neuron ratios to apply to
+    /// excitatory inputs (their inverse to inhibitory ones); nil when off or unchanged.
+    mutating func eiShift() -> [Double]? {
+        guard inflammation != nil else { return nil }
+        let levels = inflammationLevel
+        return inflammation?.eiRatios(levels: levels)
+    }
+
+    /// Neurons that died in the last step (and forgets them).
+    mutating func takeDeaths() -> [Int32] {
+        let d = inflammation?.newlyDead ?? []
+        inflammation?.newlyDead = []
+        return d
     }
 }
 

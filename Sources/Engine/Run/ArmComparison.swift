@@ -1,11 +1,12 @@
-// A comparison run: every arm of a scenario (e.g. ketamine and an SSRI) runs in turn into
-// its own folder under one run folder, then `comparison.png` overlays the arms' slow-clock
-// series (spines, formation, BDNF, block, rates) and `arms.json` lists them.
+// A comparison run: every arm of a scenario (e.g. ketamine and an SSRI) runs in turn, as a
+// run session of its own, into its own folder under one run folder; then `comparison.png`
+// overlays the arms' slow-clock series (spines, formation, BDNF, block, rates) and
+// `arms.json` lists them.
 
 import Foundation
 import Rendering
 
-enum ArmsRunner {
+enum ArmComparison {
     static func run(_ scenario: Scenario, options: RunOptions) async throws -> RunResult {
         let root = options.outputRoot ?? scenario.output.directory
         let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed)
@@ -15,7 +16,7 @@ enum ArmsRunner {
         for arm in scenario.arms {
             var o = options
             o.runDirectory = dir + "/" + arm.name
-            let r = try await Runner.run(arm.scenario, options: o)
+            let r = try await RunSession.run(arm.scenario, options: o)
             results.append(r)
             perArm.append((arm.name, r.slowSeries))
         }
