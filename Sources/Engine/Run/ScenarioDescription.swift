@@ -78,8 +78,8 @@ public enum ScenarioDescription {
         var s = "run schedule\(label.isEmpty ? "" : " of arm \(label)") (from the planner; events at one step run in this order):"
         for kind in RunEvent.Kind.allCases {
             guard let e = tally.entries[kind] else { continue }
-            let ms = e.firstMs.map { fmt($0, 6) }.joined(separator: ", ")
-            let h = e.firstHours.isEmpty ? "" : "; slow clock " + e.firstHours.map { fmt($0, 6) }.joined(separator: ", ") + " h"
+            let ms = e.firstMs.map { String(format: "%.6g", $0) }.joined(separator: ", ")
+            let h = e.firstHours.isEmpty ? "" : "; slow clock " + e.firstHours.map { String(format: "%.4g", $0) }.joined(separator: ", ") + " h"
             s += "\n  \(kind.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) ×\(e.count), first at \(ms) ms\(h)\(e.count > e.firstMs.count ? ", …" : "")"
         }
         return s
