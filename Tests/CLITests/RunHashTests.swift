@@ -4,7 +4,8 @@
 // `Fixtures/run-hashes.json` (for arms, every arm's files). The fixture was recorded before
 // the run lifecycle was rewritten; a change of these bytes must be deliberate and listed.
 // Record anew with NEUROPLAST_RECORD_RUN_HASHES=1 (then the test writes the fixture and
-// fails, so that a recording is never mistaken for a pass).
+// fails, so that a recording is never mistaken for a pass). The same runs check that the
+// schedule `describe` prints is the one the run executed (manifest.json).
 
 import Foundation
 import NeuroplastCore
@@ -86,6 +87,7 @@ final class RunHashTests: XCTestCase {
                 if !record { XCTAssertEqual(h, expected[name], "\(name) \(id): the bytes changed") }
             }
             recorded[name] = seen
+            try checkScheduleAgrees(name: name, args: args, runDirectory: out + "/\(name)/s1t1")
         }
         if record {
             try FileManager.default.createDirectory(atPath: (Self.fixture as NSString).deletingLastPathComponent,
@@ -94,6 +96,24 @@ final class RunHashTests: XCTestCase {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try enc.encode(recorded).write(to: URL(fileURLWithPath: Self.fixture))
             XCTFail("recorded \(Self.fixture); unset NEUROPLAST_RECORD_RUN_HASHES to check against it")
+        }
+    }
+
+    /// `describe --schedule-json` with the run's overrides equals `schedule_executed` in
+    /// the manifest of every run folder (each arm's too), and lists every kind it ran.
+    func checkScheduleAgrees(name: String, args: [String], runDirectory dir: String) throws {
+        let d = try CLI.run(["describe", CLI.root + "/Scenarios/\(name).yaml", "--schedule-json"] + args)
+        XCTAssertEqual(d.status, 0, "\(name): \(d.err)")
+        guard d.status == 0, let planned = try JSONSerialization.jsonObject(with: Data(d.out.utf8)) as? [String: Any] else {
+            return XCTFail("\(name): describe printed no schedule: \(d.out)")
+        }
+        XCTAssertFalse(planned.isEmpty, name)
+        for (folder, plan) in planned {
+            let path = dir + (folder.isEmpty ? "" : "/" + folder) + "/manifest.json"
+            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+            let executed = manifest?["schedule_executed"] as? NSDictionary
+            XCTAssertEqual(executed, plan as? NSDictionary, "\(name) \(folder): describe's schedule is not what the run executed")
+            XCTAssertNotNil((plan as? [String: Any])?["record"], "\(name) \(folder): no record events planned")
         }
     }
 }

@@ -9,13 +9,17 @@ import Engine
 
 @Suite struct SlowClockTests {
     /// `Scenarios/ketamine-infusion-human.yaml`, shrunk: 300 neurons, 8 h, a 100 ms window every hour.
-    static func small(_ extra: [String] = []) throws -> Scenario {
+    /// `appending`: YAML added at the end of the file (sections `--set` cannot create).
+    static func small(_ extra: [String] = [], appending: String = "") throws -> Scenario {
         let sets = ["populations.pyr.count=240", "populations.pv.count=36", "populations.sst.count=24",
                     "sheet.width=400 um", "sheet.height=400 um", "slow_clock.duration=8 h", "slow_clock.step=20 min",
                     "slow_clock.windows=[{until: 8 h, every: 1 h}]", "slow_clock.window=100 ms", "slow_clock.settle=20 ms",
                     "time.record_interval=50 ms"] + extra
         let overrides = try sets.enumerated().map { try Override.parse($0.element, index: $0.offset) }
-        return try ScenarioLoader.load(path: "Scenarios/ketamine-infusion-human.yaml", overrides: overrides)
+        let path = "Scenarios/ketamine-infusion-human.yaml"
+        if appending.isEmpty { return try ScenarioLoader.load(path: path, overrides: overrides) }
+        let text = try String(contentsOfFile: path, encoding: .utf8) + "\n" + appending + "\n"
+        return try ScenarioLoader.load(text: text, file: path, overrides: overrides)
     }
 
     static func column(_ csv: String, _ name: String) -> [Double] {
