@@ -60,6 +60,8 @@ public struct RunResult: Sendable {
     public var liveSynapses = 0
     /// Network time [ms] of the checkpoint this run resumed from, if it did.
     public var resumedAt: Double?
+    /// The recorded series (rates, synchrony; calcium and spines with structural plasticity).
+    public var series: [MetricSeries] = []
     /// The slow clock's series (slow-clock runs only).
     public var slowSeries: [MetricSeries] = []
     /// The schedule's events as executed (counts and first times per kind).

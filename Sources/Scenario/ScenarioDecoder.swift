@@ -87,7 +87,8 @@ struct ScenarioDecoder {
                 top[k]?.error("`\(k)` acts on the slow clock; add a `slow_clock` section (step, duration, window)")
             }
         }
-        let record = top["record"].map(decodeRecord) ?? RecordConfig(spikes: true, rasterSample: 50)
+        let record = top["record"].map { decodeRecord($0, duration: time?.duration, slow: slow != nil) }
+            ?? RecordConfig(spikes: true, rasterSample: 50)
         let frames = top["frames"].flatMap { decodeFrames($0, time: time) }
         let output = OutputConfig(directory: top["output"].flatMap(decodeOutput) ?? "Output")
         let checkpoint = top["checkpoint"].flatMap { decodeCheckpoint($0, time: time) }
@@ -376,11 +377,20 @@ struct ScenarioDecoder {
         return out
     }
 
-    func decodeRecord(_ r: NodeReader) -> RecordConfig {
+    /// `duration`: the run's network time [ms] (on the slow clock windows × window); a
+    /// connectome time after it would never be written, so it is refused.
+    func decodeRecord(_ r: NodeReader, duration: Double? = nil, slow: Bool = false) -> RecordConfig {
         guard let m = r.mapping(allowed: ["spikes", "raster_sample", "connectome"]) else { return RecordConfig(spikes: true, rasterSample: 50) }
         var rc = RecordConfig(spikes: m["spikes"]?.bool() ?? true, rasterSample: m["raster_sample"]?.int(min: 0, max: 10_000) ?? 50)
         if let c = m["connectome"], let items = c.sequence() {
-            rc.connectome = items.compactMap { $0.quantity(.time, min: 0) }.sorted()
+            rc.connectome = items.compactMap { item -> Double? in
+                guard let t = item.quantity(.time, min: 0) else { return nil }
+                if let d = duration, t > d + 1e-9 {
+                    item.error("`record.connectome` time \(t) ms lies after the run's end at \(d) ms of network time"
+                               + (slow ? " (on the slow clock, network time is the windows run one after another: windows × window)" : ""))
+                }
+                return t
+            }.sorted()
         }
         return rc
     }

@@ -76,6 +76,8 @@ let faults: [Fault] = [
     Fault(name: "Vreset above threshold", text: replacing(line: 14, with: "    count: 80\n    params: {Vreset: -40 mV, Vth: -50 mV}"), line: 15, column: 22, says: "must be below `Vth`"),
     Fault(name: "unit of another dimension", text: replacing(line: 10, with: "  height: 500 uM"), line: 10, column: 11, says: "which is a concentration"),
     Fault(name: "empty file", text: "", line: 1, column: 1, says: "empty"),
+    Fault(name: "connectome after the run ends",
+          text: goodScenario + "\nrecord: {connectome: [50 ms, 150 ms]}", line: 31, column: 30, says: "lies after the run's end at 100.0 ms"),
     Fault(name: "triplet STDP with a negative time constant",
           text: replacing(line: 23, with: "    delay: {synaptic: 0.5 ms}\n    plasticity: {rule: triplet, tau_y: -5 ms}"),
           line: 24, column: 40, says: "must be greater than 0 ms"),

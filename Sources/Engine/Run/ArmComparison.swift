@@ -18,7 +18,7 @@ enum ArmComparison {
             o.runDirectory = dir + "/" + arm.name
             let r = try await RunSession.run(arm.scenario, options: o)
             results.append(r)
-            perArm.append((arm.name, r.slowSeries))
+            perArm.append((arm.name, arm.scenario.slow == nil ? r.series : r.slowSeries))
         }
         try writeComparison(dir: dir, scenario: scenario, arms: perArm)
         let list = scenario.arms.map { ["name": $0.name, "folder": $0.name] }
@@ -35,7 +35,11 @@ enum ArmComparison {
 
     /// Overlays the arms: one panel per quantity, one line per arm (coloured as populations).
     static func writeComparison(dir: String, scenario: Scenario, arms: [(name: String, series: [MetricSeries])]) throws {
-        let wanted = ["Spines per neuron", "Spine formation", "BDNF", "Synaptic proteins", "NMDA block", "Window rate"]
+        // Slow-clock arms: the slow series over biological time; fast arms: the recorded
+        // series (rates, synchrony, structure) over network time.
+        let wanted = scenario.slow == nil
+            ? ["Firing rate", "Synchrony χ", "Spines per neuron", "Calcium (structural)"]
+            : ["Spines per neuron", "Spine formation", "BDNF", "Synaptic proteins", "NMDA block", "Window rate"]
         var out: [MetricSeries] = []
         for name in wanted {
             for (k, arm) in arms.enumerated() {
@@ -46,7 +50,7 @@ enum ArmComparison {
             }
         }
         let pops = arms.map { PopulationInfo(name: $0.name, cellClass: "other", excitatory: true) }
-        let duration = (scenario.slow?.clock.duration ?? 0) * 3_600_000
+        let duration = scenario.slow.map { $0.clock.duration * 3_600_000 } ?? scenario.time.duration
         do {
             try SummaryRenderer(width: 1920, height: 1080, theme: .light)
                 .writePNG(to: dir + "/comparison.png", scenarioName: scenario.name, duration: duration, populations: pops,

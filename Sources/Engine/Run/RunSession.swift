@@ -322,6 +322,7 @@ public final class RunSession {
                                frames: framesWritten, note: videoNote)
         result.liveSynapses = await simulation.liveSynapses()
         if let w = await simulation.plasticityWarning() { result.note = [result.note, w].compactMap { $0 }.joined(separator: "\n") }
+        result.series = series
         result.slowSeries = slow?.recorder.allSeries ?? []
         result.resumedAt = resume.map { Double($0.step) * scenario.time.dt }
         result.executed = executed
