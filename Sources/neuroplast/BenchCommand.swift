@@ -2,9 +2,10 @@
 // scripts in ../shared/peers run in Brian2 and NEST (same neurons, synapses and drive).
 
 import ArgumentParser
-import Engine
 import Foundation
+import Network
 import Rendering
+import Run
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,8 +2,9 @@
 // schedule — what will run, before running it (`ScenarioDescription`).
 
 import ArgumentParser
-import Engine
 import Foundation
+import Run
+import Scenario
 
 struct DescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show a scenario's resolved parameters, size and schedule.")

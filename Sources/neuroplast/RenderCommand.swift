@@ -1,7 +1,7 @@
 // `neuroplast render RUN_DIR`: re-draw a finished run's summary figure with other options.
 
 import ArgumentParser
-import Engine
+import Recording
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,8 +3,9 @@
 // boundary and exit 3; `--resume` continues it from that checkpoint.
 
 import ArgumentParser
-import Engine
 import Foundation
+import Network
+import Run
 import Scenario
 #if canImport(Glibc)
 import Glibc

@@ -2,8 +2,8 @@
 // messages on stderr and exit codes (65 invalid scenario, 64 usage).
 
 import ArgumentParser
-import Engine
 import Foundation
+import Scenario
 
 struct ScenarioOverrides: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value, e.g. --set populations.pyr.count=2000 (repeatable).", valueName: "key.path=value"))

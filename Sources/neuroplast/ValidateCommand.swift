@@ -1,7 +1,7 @@
 // `neuroplast validate FILE…`: check scenario files without running them.
 
 import ArgumentParser
-import Engine
+import Scenario
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check scenario files; report every problem with its location.")

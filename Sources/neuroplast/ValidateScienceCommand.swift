@@ -2,8 +2,8 @@
 // targets and writes the table into VALIDATION.md (between its validate-science markers).
 
 import ArgumentParser
-import Engine
 import Foundation
+import Validation
 
 struct ValidateScienceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,7 +5,9 @@
 
 import Foundation
 import Testing
-@testable import Engine
+import Network
+import Recording
+@testable import Run
 
 @Suite struct CheckpointTests {
     /// Every output file of a run folder except the manifest (wall times) and checkpoints.
@@ -134,7 +136,7 @@ import Testing
         let a = try await RunSession.run(sc, options: Self.options(root, "a", shards: 1))
         let b = try await RunSession.run(plain, options: Self.options(root, "b", shards: 1))
         let ck = CheckpointFile.path(a.directory)
-        let payload = try #require(try CheckpointFile.read(runDir: a.directory, scenarioYAML: sc.resolvedYAML))
+        let payload = try #require(try CheckpointFile.read(CheckpointPayload.self, runDir: a.directory, scenarioYAML: sc.resolvedYAML))
         #expect(payload.step == 2000, "last checkpoint at 200 ms")
         #expect(FileManager.default.fileExists(atPath: ck))
         #expect(!FileManager.default.fileExists(atPath: CheckpointFile.folder(b.directory)))

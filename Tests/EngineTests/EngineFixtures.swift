@@ -2,7 +2,7 @@
 // folders, and hashing of spike trains.
 
 import Foundation
-import Engine
+import Network
 
 enum EngineFixtures {
     /// The package root, found from this file's path.

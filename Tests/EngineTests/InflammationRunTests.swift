@@ -5,7 +5,8 @@
 
 import Foundation
 import Testing
-import Engine
+import Network
+import Run
 
 @Suite struct InflammationRunTests {
     /// `Scenarios/lps-inflammation.yaml`, shrunk: 300 neurons on 400 µm, 3 days.

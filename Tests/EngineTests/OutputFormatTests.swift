@@ -3,7 +3,8 @@
 
 import Foundation
 import Testing
-import Engine
+import Network
+import Run
 
 @Suite struct OutputFormatTests {
     @Test func runFolderContents() async throws {

@@ -4,7 +4,8 @@
 
 import Foundation
 import Testing
-import Engine
+import Network
+import Run
 
 @Suite struct PeerComparisonTests {
     /// COBA (Brette et al. 2007 benchmark 1, N = 4000, 2 s) against Brian2 2.9.0.

@@ -6,7 +6,8 @@
 
 import Foundation
 import Testing
-import Engine
+import Network
+import Run
 
 @Suite struct RunPlannerTests {
     static let base = """

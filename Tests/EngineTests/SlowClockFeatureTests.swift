@@ -6,7 +6,8 @@
 
 import Foundation
 import Testing
-import Engine
+import Network
+import Run
 
 @Suite struct SlowClockFeatureTests {
     static func run(_ extra: [String], _ tag: String, appending: String = "") async throws -> (dir: String, result: RunResult, root: String) {

@@ -5,7 +5,8 @@
 
 import Foundation
 import Testing
-import Engine
+import Network
+import Run
 
 @Suite struct SlowClockTests {
     /// `Scenarios/ketamine-infusion-human.yaml`, shrunk: 300 neurons, 8 h, a 100 ms window every hour.

@@ -4,7 +4,8 @@
 
 import Foundation
 import Testing
-import Engine
+import Network
+import Run
 
 @Suite struct StructuralPlasticityTests {
     /// The small version of Scenarios/structural-homeostasis.yaml (350 E + 50 Ez + 100 I, 12 s,

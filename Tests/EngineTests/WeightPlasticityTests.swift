@@ -4,7 +4,8 @@
 
 import Foundation
 import Testing
-import Engine
+import Network
+import Run
 
 @Suite struct WeightPlasticityTests {
     let network = """

@@ -1,2 +1,0 @@
-// The engine's public surface re-exports the scenario types it runs.
-@_exported import Scenario

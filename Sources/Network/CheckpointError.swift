@@ -1,0 +1,19 @@
+// Why a checkpoint cannot be used. Thrown by the checkpoint file's reader (Recording) and
+// by every part that restores its state from one (shards, the simulation, the drivers), so
+// it lives with the lowest of them.
+
+/// A checkpoint that cannot be used. `neuroplast run` exits 65 for `foreign` (it belongs to
+/// another scenario), 64 for `shards` (resume with the shard count it was written with),
+/// 1 for `corrupt` (damaged, truncated, or of an unknown format).
+public enum CheckpointError: Error, CustomStringConvertible {
+    case corrupt(String)
+    case foreign(String)
+    case shards(checkpoint: Int, run: Int)
+    public var description: String {
+        switch self {
+        case let .corrupt(s), let .foreign(s): s
+        case let .shards(c, r):
+            "the checkpoint was written by a run with \(c) shard\(c == 1 ? "" : "s"), this run has \(r); resume with --shards \(c)"
+        }
+    }
+}

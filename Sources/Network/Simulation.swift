@@ -1,0 +1,272 @@
+// The simulation: the actor that owns the shards and runs the schedule of the fast clock,
+// exchanging spikes between shards at epoch boundaries.
+
+import Foundation
+import Kernel
+import Plasticity
+
+public actor Simulation {
+    public let blueprint: Blueprint
+    public let options: RunOptions
+    let shards: [Shard]
+    /// Steps per epoch: the smallest synaptic delay, so a spike never arrives in the epoch
+    /// that emitted it.
+    public let epochSteps: Int
+    public let synapseCount: Int
+    public let synapseBytes: Int
+    public private(set) var step = 0
+    /// Spikes emitted in the last epoch, awaiting delivery (sorted by step, source).
+    var pending: [Spike] = []
+
+    /// Builds the network: positions, then every shard's synapses in parallel.
+    public init(blueprint: Blueprint, options: RunOptions) async {
+        self.blueprint = blueprint
+        self.options = options
+        let S = max(1, options.shards)
+        let parts = blueprint.partition(shards: S)
+        let perShard = max(1, options.threads / S)
+        let statEvery = max(1, Int((1.0 / blueprint.scenario.time.dt).rounded()) / 1)
+        let built = await withTaskGroup(of: (Int, Shard).self) { group in
+            for (i, targets) in parts.enumerated() {
+                group.addTask {
+                    (i, Shard.build(index: i, targets: targets, blueprint: blueprint, threads: perShard,
+                                    chunkSize: options.chunkSize, statEvery: statEvery))
+                }
+            }
+            var out = [(Int, Shard)]()
+            for await r in group { out.append(r) }
+            return out.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        shards = built
+        // The epoch is bounded by the smallest delay any synapse can have — including synapses
+        // structural plasticity may create later — not just the ones that exist now.
+        epochSteps = min(Simulation.epochSteps(blueprint.scenario), built.map(\.minDelay).filter { $0 > 0 }.min() ?? Int.max)
+        synapseCount = built.reduce(0) { $0 + $1.synapseCount }
+        if let rules = WeightRules.kernelRules(blueprint.scenario) {
+            for s in built {
+                await s.enablePlasticity(PlasticDelivery(neurons: blueprint.neuronCount,
+                                                         populations: blueprint.scenario.populations.count,
+                                                         rules: rules, dt: blueprint.scenario.time.dt))
+            }
+        }
+        synapseBytes = built.reduce(0) { $0 + $1.synapseBytes }
+    }
+
+    /// Steps per epoch: the smallest synaptic delay of any projection (so a spike never
+    /// arrives in the epoch that emitted it, including on synapses created later).
+    public static func epochSteps(_ sc: Scenario) -> Int {
+        max(1, sc.projections.map { max(1, Int(($0.synapticDelay / sc.time.dt).rounded())) }.min() ?? Int.max / 4)
+    }
+
+    /// Advances the network by `steps` steps and returns the spikes emitted, sorted by
+    /// (step, source).
+    ///
+    /// The schedule, per epoch of E = `epochSteps` steps (E ≤ minimum delay):
+    ///   1. every shard delivers the spikes of the previous epoch (`pending`, sorted by step
+    ///      then source) into its delay rings — reads `pending`, writes shard rings only;
+    ///   2. every shard runs E kernel steps (see `ShardKernel.step`) — shards run concurrently
+    ///      as child tasks, each with its own Dispatch chunk loop; they share nothing;
+    ///   3. the spikes of all shards are gathered and sorted into the new `pending`.
+    /// Because E ≤ the minimum delay, no spike is due inside the epoch that emitted it, so
+    /// shards need not talk mid-epoch. With one shard, delivery happens inside the shard at
+    /// the same epoch boundaries and the exchange is skipped.
+    public func advance(steps: Int) async -> [Spike] {
+        var out: [Spike] = []
+        if shards.count == 1 {
+            out = await shards[0].advance(from: step, steps: steps, incoming: [], selfDeliver: true, epoch: epochSteps)
+            step += steps
+            return out
+        }
+        var remaining = steps
+        while remaining > 0 {
+            let e = min(epochSteps, remaining)
+            let t0 = step
+            let incoming = pending
+            var results = [[Spike]](repeating: [], count: shards.count)
+            if options.threads <= 1 {
+                for (i, s) in shards.enumerated() {
+                    results[i] = await s.advance(from: t0, steps: e, incoming: incoming, selfDeliver: false, epoch: e)
+                }
+            } else {
+                await withTaskGroup(of: (Int, [Spike]).self) { group in
+                    for (i, s) in shards.enumerated() {
+                        group.addTask { (i, await s.advance(from: t0, steps: e, incoming: incoming, selfDeliver: false, epoch: e)) }
+                    }
+                    for await (i, r) in group { results[i] = r }
+                }
+            }
+            var merged = results.flatMap { $0 }
+            merged.sort()
+            out.append(contentsOf: merged)
+            pending = merged
+            step += e
+            remaining -= e
+        }
+        return out
+    }
+
+    /// Per-neuron state means since the last call, in global order.
+    package func takeState() async -> GlobalState {
+        var g = GlobalState(count: blueprint.neuronCount)
+        for s in shards { g.scatter(await s.takeStateMeans()) }
+        return g
+    }
+
+    /// A sample of about `count` synapses as (pre, post) global ids, sorted.
+    package func synapseSample(count: Int) async -> (pre: [Int32], post: [Int32]) {
+        guard count > 0, synapseCount > 0 else { return ([], []) }
+        let fraction = Double(count) / Double(synapseCount)
+        var pairs: [(Int32, Int32)] = []
+        for s in shards { pairs += await s.synapseSample(fraction: fraction, seed: blueprint.scenario.seed) }
+        pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        return (pairs.map(\.0), pairs.map(\.1))
+    }
+}
+
+extension Simulation {
+    /// Delivers spikes still waiting for exchange, so that none emitted before a rewiring is
+    /// delivered through a synapse created by it (NEST issue #571).
+    package func flush() async {
+        guard shards.count > 1, !pending.isEmpty else { return }
+        let p = pending
+        for s in shards { await s.deliverOnly(p) }
+        pending = []
+    }
+
+    /// Every synapse between the given population pairs, sorted by (post, pre).
+    public func synapses(between pairs: Set<[Int]>) async -> [(key: SynapseKey, weight: Float)] {
+        var all: [(key: SynapseKey, weight: Float)] = []
+        for s in shards { all += await s.synapses(between: pairs, populationOf: blueprint.populationOf) }
+        // Each shard lists its synapses by ascending pre, and a post neuron belongs to one
+        // shard, so a stable counting sort by post gives (post, pre) order in O(n) — a
+        // comparison sort of a million synapses every structural update cost more than the
+        // update itself. Checked, with the comparison sort as the fallback.
+        let n = blueprint.neuronCount
+        var start = [Int](repeating: 0, count: n + 1)
+        for s in all { start[Int(s.key.post) + 1] += 1 }
+        for i in 0..<n { start[i + 1] += start[i] }
+        var out = all
+        for s in all {
+            out[start[Int(s.key.post)]] = s
+            start[Int(s.key.post)] += 1
+        }
+        if zip(out, out.dropFirst()).contains(where: { $1.key < $0.key }) { out.sort { $0.key < $1.key } }
+        return out
+    }
+
+    /// Applies a rewiring plan to every shard (each takes the synapses onto its neurons).
+    package func apply(deleted: [SynapseKey], created: [(key: SynapseKey, delay: UInt16)]) async {
+        await withTaskGroup(of: Void.self) { g in
+            for s in shards { g.addTask { await s.apply(deleted: deleted, created: created) } }
+        }
+    }
+
+    /// Excitatory synapses (spines) onto every neuron, global order.
+    package func inDegrees() async -> [Int] {
+        var out = [Int](repeating: 0, count: blueprint.neuronCount)
+        let exc = blueprint.scenario.populations.map(\.excitatory)
+        for s in shards { for (g, c) in await s.inDegrees(excitatory: exc) { out[Int(g)] = c } }
+        return out
+    }
+
+    /// Problems found by every shard's synapse-table invariant check.
+    package func storageProblems() async -> [String] {
+        var out: [String] = []
+        for s in shards { out += await s.storageProblems() }
+        return out
+    }
+
+    /// Drives that switch at `time` [ms] take effect from the next step.
+    func applyDrives(at time: Double) async {
+        let cells = blueprint.cellModels(at: time)
+        for s in shards { await s.setCells(cells) }
+    }
+
+    /// Applies synaptic scaling factors (global order) to excitatory inputs in every shard.
+    package func scaleExcitatoryInputs(_ factor: [Double], wMax: Float) async {
+        let exc = blueprint.scenario.populations.map(\.excitatory)
+        for s in shards { await s.scaleExcitatoryInputs(factor, excitatory: exc, wMax: wMax) }
+    }
+
+    /// Live synapse count.
+    package func liveSynapses() async -> Int {
+        var n = 0
+        for s in shards { n += await s.liveSynapseCount() }
+        return n
+    }
+
+    /// A warning for the run's notes when calcium-rule updates missed spikes the fixed-depth
+    /// spike history had overwritten (`PlasticDelivery.calciumUpdatesMissingSpikes`); nil if none.
+    package func plasticityWarning() async -> String? {
+        var n = 0
+        for s in shards { n += await s.calciumUpdatesMissingSpikes() }
+        guard n > 0 else { return nil }
+        return "warning: \(n) calcium-rule weight updates missed spikes: a neuron fired more than 64 times "
+            + "between two spikes of a presynaptic partner, and the oldest of those spikes were no longer in "
+            + "the spike history, so those updates saw less calcium than there was"
+    }
+
+    /// Membrane potentials now [mV], global order.
+    package func currentPotentials() async -> [Float] {
+        var out = [Float](repeating: 0, count: blueprint.neuronCount)
+        for s in shards {
+            for (id, v) in await s.potentials() { out[Int(id)] = Float(v) }
+        }
+        return out
+    }
+}
+
+/// The simulation's part of a checkpoint: the step, the spikes awaiting exchange and every
+/// shard's state (in shard order; a checkpoint resumes with the same shard count).
+package struct SimulationState: Codable {
+    var step: Int
+    var pending: SpikeList
+    var shards: [ShardState]
+}
+
+extension Simulation {
+    package func captureState() async -> SimulationState {
+        var states: [ShardState] = []
+        for s in shards { states.append(await s.captureState()) }
+        return SimulationState(step: step, pending: SpikeList(pending), shards: states)
+    }
+
+    package func restore(_ s: SimulationState) async throws {
+        guard s.shards.count == shards.count else {
+            throw CheckpointError.shards(checkpoint: s.shards.count, run: shards.count)
+        }
+        for (shard, st) in zip(shards, s.shards) { try await shard.restore(st) }
+        step = s.step
+        pending = s.pending.spikes
+    }
+}
+
+extension Simulation {
+    /// Sets every population's cell model (the slow clock's receptor block between windows).
+    package func setCells(_ cells: [CellModel]) async {
+        for s in shards { await s.setCells(cells) }
+    }
+}
+
+extension Simulation {
+    /// Silences neurons for good (global ids): they stay at V_reset and never spike.
+    package func silence(_ ids: [Int32]) async {
+        let set = Set(ids)
+        for s in shards { await s.silence(set) }
+    }
+
+    /// Every synapse from or onto the given neurons (all projections), sorted.
+    package func synapses(touching ids: Set<Int32>) async -> [SynapseKey] {
+        let all = Set(blueprint.scenario.projections.map { [$0.source, $0.target] })
+        return await synapses(between: all).map(\.key).filter { ids.contains($0.pre) || ids.contains($0.post) }
+    }
+}
+
+extension Simulation {
+    /// Multiplies the weights of inputs from excitatory (or, with `fromExcitatory` false,
+    /// inhibitory) populations onto every neuron by `factor` (global order), clamped to wMax.
+    package func scaleInputs(_ factor: [Double], fromExcitatory: Bool, wMax: Float) async {
+        let flags = blueprint.scenario.populations.map { $0.excitatory == fromExcitatory }
+        for s in shards { await s.scaleExcitatoryInputs(factor, excitatory: flags, wMax: wMax) }
+    }
+}

@@ -1,0 +1,64 @@
+// What every run does first, and where its folder is: read and verify a checkpoint to
+// resume from (before any heavy work), build the network and restore it, create the run
+// folder (clearing stale checkpoints of a fresh run) and write the resolved scenario.
+
+import Foundation
+import Network
+import Recording
+
+enum RunSetup {
+    static func prepare(_ scenario: Scenario, options: RunOptions) async throws
+        -> (resume: CheckpointPayload?, blueprint: Blueprint, simulation: Simulation, directory: String) {
+        let root = options.outputRoot ?? scenario.output.directory
+        var resume: CheckpointPayload?
+        if options.resume {
+            guard let id = options.runID ?? options.runDirectory else { throw RunError.invalid("resuming needs the run's --run-id") }
+            let runDir = options.runDirectory ?? root + "/" + scenario.name + "/" + id
+            resume = try CheckpointFile.read(CheckpointPayload.self, runDir: runDir, scenarioYAML: scenario.resolvedYAML)
+            if let r = resume, (r.slow != nil) != (scenario.slow != nil) {
+                throw CheckpointError.foreign("the checkpoint is one of a \(r.slow != nil ? "slow-clock" : "fast") run; this scenario is not")
+            }
+        }
+        let bp = Blueprint(scenario: scenario)
+        let sim = await Simulation(blueprint: bp, options: options)
+        if let r = resume { try await sim.restore(r.simulation) }
+        let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed,
+                                          exact: options.runDirectory)
+        if resume == nil { try? FileManager.default.removeItem(atPath: CheckpointFile.folder(dir)) }  // stale ones
+        try writeAtomically(Data(scenario.resolvedYAML.utf8), to: dir + "/scenario.resolved.yaml")
+        return (resume, bp, sim, dir)
+    }
+}
+
+/// Creates the run folder `<root>/<scenario>/<run-id>/`.
+enum RunDirectory {
+    /// `exact`: use this folder as it is (an arm of a comparison run).
+    static func create(root: String, scenario: String, runID: String?, seed: UInt64, exact: String? = nil) throws -> String {
+        let fm = FileManager.default
+        if let exact {
+            do { try fm.createDirectory(atPath: exact, withIntermediateDirectories: true) } catch {
+                throw RunError.io("cannot create the run folder \(exact): \(error.localizedDescription)")
+            }
+            return exact
+        }
+        let base = root + "/" + scenario
+        var id = runID ?? {
+            let f = DateFormatter()
+            f.dateFormat = "yyyyMMdd-HHmmss"
+            f.timeZone = TimeZone(identifier: "UTC")
+            return f.string(from: Date()) + "-seed\(seed)"
+        }()
+        if runID == nil {
+            var k = 2
+            let stem = id
+            while fm.fileExists(atPath: base + "/" + id) { id = "\(stem)-\(k)"; k += 1 }
+        }
+        let dir = base + "/" + id
+        do {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw RunError.io("cannot create the run folder \(dir): \(error.localizedDescription)")
+        }
+        return dir
+    }
+}
