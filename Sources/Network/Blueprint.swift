@@ -97,6 +97,18 @@ public struct Blueprint: Sendable {
         pr.delaySteps(distance: distance(pre, post), dt: scenario.time.dt)
     }
 
+    /// The projection joining neuron `pre` to neuron `post` (by their populations), if any.
+    public func projectionIndex(pre: Int, post: Int) -> Int? {
+        let s = Int(populationOf[pre]), t = Int(populationOf[post])
+        return scenario.projections.firstIndex { $0.source == s && $0.target == t }
+    }
+
+    /// The delay in steps of a new synapse pre → post (structural plasticity, spine
+    /// realisation); nil when no projection joins their populations.
+    public func delaySteps(pre: Int, post: Int) -> UInt16? {
+        projectionIndex(pre: pre, post: post).map { delaySteps(scenario.projections[$0], pre: pre, post: post) }
+    }
+
     /// The unblocked fraction of NMDA conductance of each population at `time` [ms]:
     /// the product of (1 − fraction) over the blocks in force.
     public func nmdaFactors(at time: Double) -> [Double] {

@@ -111,8 +111,7 @@ package struct StructuralDriver {
     }
 
     package func projectionIndex(_ k: SynapseKey) -> Int? {
-        let s = Int(blueprint.populationOf[Int(k.pre)]), t = Int(blueprint.populationOf[Int(k.post)])
-        return blueprint.scenario.projections.firstIndex { $0.source == s && $0.target == t }
+        blueprint.projectionIndex(pre: Int(k.pre), post: Int(k.post))
     }
 
     /// The synapse a plan creates: delay from the projection's synaptic delay and distance.

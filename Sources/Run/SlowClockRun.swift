@@ -80,11 +80,8 @@ struct SlowClockRun {
                                  dead: driver.inflammation?.dead ?? [])
         driver.lostSpines(eaten)
         plan.deleted = (plan.deleted + eaten).sorted()
-        let projections = blueprint.scenario.projections
-        let created = plan.created.compactMap { key -> (key: SynapseKey, delay: UInt16)? in
-            let s = Int(blueprint.populationOf[Int(key.pre)]), t = Int(blueprint.populationOf[Int(key.post)])
-            guard let pr = projections.first(where: { $0.source == s && $0.target == t }) else { return nil }
-            return (key, blueprint.delaySteps(pr, pre: Int(key.pre), post: Int(key.post)))
+        let created = plan.created.compactMap { key in
+            blueprint.delaySteps(pre: Int(key.pre), post: Int(key.post)).map { (key: key, delay: $0) }
         }
         let days = (hours - lastRealised) / 24
         let spineTotal = Double(before.count + eaten.count)
