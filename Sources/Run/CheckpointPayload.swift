@@ -32,4 +32,6 @@ struct CheckpointPayload: CheckpointBody {
     var structure: StructureRecorderState?
     /// Slow-clock runs only.
     var slow: SlowCheckpoint?
+    /// Trial readouts (`record.bump`, `record.overlap`) in progress.
+    var trials: TrialRecorderState?
 }
