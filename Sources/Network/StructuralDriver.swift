@@ -110,6 +110,12 @@ package struct StructuralDriver {
         return plan
     }
 
+    /// Synapses of the last plan that were not made after all (a formation block): no
+    /// longer counted as formed.
+    package mutating func discardCreated(_ keys: [SynapseKey]) {
+        for k in keys { if let p = projectionIndex(k) { formed[p] -= 1 } }
+    }
+
     package func projectionIndex(_ k: SynapseKey) -> Int? {
         blueprint.projectionIndex(pre: Int(k.pre), post: Int(k.post))
     }

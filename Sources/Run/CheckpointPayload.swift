@@ -17,6 +17,12 @@ struct SessionState: Codable {
     var framesWritten: Int
     var synapseSamplePre: [Int32], synapseSamplePost: [Int32]
     var spinesPerNeuron: [Int]
+    /// Formation times of synapses created so far and what formation blocks prevented.
+    var formation: FormationLedgerState? = nil
+    /// Neurons killed by interventions.
+    var killed: [Int32]? = nil
+    /// Length of interventions.csv at the checkpoint.
+    var interventionBytes: Int? = nil
 }
 
 /// Everything in a checkpoint file after the header.

@@ -19,6 +19,9 @@ public struct RunEvent: Sendable, Equatable {
         case driveChange = "drive_change"
         /// A stimulus presentation begins or ends (`stimuli:`).
         case stimulus
+        /// A structural intervention (`interventions:`): spines removed, formation blocked or
+        /// unblocked, a lesion, neurons killed; a row of interventions.csv.
+        case intervention
         /// Structural plasticity (growth curves, rewiring), fast clock.
         case structural
         /// Synaptic scaling from the record interval's rates.

@@ -80,6 +80,8 @@ public struct RunSchedule: Sendable {
     public let firstSlowStep: Int?
     /// Every stimulus presentation, in network steps.
     public let presentations: [StimulusPresentation]
+    /// Every structural intervention point.
+    public let interventions: [InterventionPoint]
     public var tally: ScheduleTally { ScheduleTally(events, dt: dt) }
 }
 
@@ -104,6 +106,8 @@ public enum RunPlanner {
         let every = checkpointEvery.map(steps)
         let presentations = StimulusPlan.presentations(sc, windows: windowSpans(sc))
         if !presentations.isEmpty { parts.append(StimulusComponent(presentations: presentations)) }
+        var interventions = sc.slow == nil ? InterventionPlan.fast(sc) : []
+        if !interventions.isEmpty { parts.append(InterventionComponent(points: interventions)) }
 
         /// One window with its components' events, ordered by step and then by kind.
         func window(_ w: WindowSpan) -> [RunEvent] {
@@ -132,7 +136,8 @@ public enum RunPlanner {
                 }
             }
             events = out
-            return RunSchedule(events: events, dt: dt, totalSteps: total, firstSlowStep: nil, presentations: presentations)
+            return RunSchedule(events: events, dt: dt, totalSteps: total, firstSlowStep: nil, presentations: presentations,
+                               interventions: interventions)
         }
 
         // The slow clock. Per slow step k (t = k·Δt_slow; stress episodes before 0 run first,
@@ -162,6 +167,11 @@ public enum RunPlanner {
                 events += window(WindowSpan(start: t, end: t + W, hours: hours, includesStart: t == 0))
                 t += W
             }
+            let due = InterventionPlan.slow(sc, hours: hours, previous: k == first ? nil : hours - clock.step, step: t)
+            if !due.isEmpty {
+                interventions += due
+                events.append(RunEvent(.intervention, step: t, hours: hours))
+            }
             let more = k + 1 < clock.stepCount
             events.append(RunEvent(.slowStep, step: t, hours: hours, mayStop: more))
             if more, let n = next, let e = every, t >= n {
@@ -169,7 +179,8 @@ public enum RunPlanner {
                 next = (t / e + 1) * e
             }
         }
-        return RunSchedule(events: events, dt: dt, totalSteps: total, firstSlowStep: first, presentations: presentations)
+        return RunSchedule(events: events, dt: dt, totalSteps: total, firstSlowStep: first, presentations: presentations,
+                           interventions: interventions)
     }
 
     /// The windows of network time of a run: the whole run, or the slow clock's windows one

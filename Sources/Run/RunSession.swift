@@ -49,6 +49,11 @@ public final class RunSession {
     let structureRecorder: StructureRecorder?
     var slow: SlowClockRun?
     let trialRecorder: TrialRecorder?
+    let interventionRecorder: InterventionRecorder?
+    /// When each synapse created during the run formed (structural interventions read it).
+    var ledger = FormationLedger()
+    /// Neurons killed by interventions.
+    var killed: Set<Int32> = []
 
     /// Network step now.
     var t = 0
@@ -113,6 +118,8 @@ public final class RunSession {
         } else {
             trialRecorder = nil
         }
+        interventionRecorder = sc.interventions.isEmpty ? nil
+            : try InterventionRecorder(dir: dir, slow: sc.slow != nil, resumeAt: resume?.session.interventionBytes)
         progress = ProgressLine(total: sc.time.steps, enabled: options.progress)
         if let r = resume {
             t = r.step
@@ -123,6 +130,8 @@ public final class RunSession {
             synapseSample = (r.session.synapseSamplePre, r.session.synapseSamplePost)
             spinesPerNeuron = r.session.spinesPerNeuron
             haveCheckpoint = true
+            if let f = r.session.formation { ledger = try FormationLedger(f, neurons: bp.neuronCount) }
+            killed = Set(r.session.killed ?? [])
             // Stimuli on at the checkpoint are on again (they are not kernel state).
             await applyStimuli()
         } else if let fc = frames {
@@ -165,6 +174,7 @@ public final class RunSession {
             try structureRecorder?.file.commit()
             try slow?.recorder.file.commit()
             try trialRecorder?.commit()
+            try interventionRecorder?.commit()
         } catch {
             progress.finish()
             // The partial files are kept when a checkpoint needs them to resume.
@@ -173,6 +183,7 @@ public final class RunSession {
                 structureRecorder?.file.discard()
                 slow?.recorder.file.discard()
                 trialRecorder?.discard()
+                interventionRecorder?.discard()
             }
             throw error
         }
@@ -210,8 +221,14 @@ public final class RunSession {
         case .realiseSpines:
             guard var s = slow else { return }
             await simulation.flush()
-            let change = s.realise(hours: e.hours ?? 0, before: await simulation.synapses(between: s.pairs))
+            let hours = e.hours ?? 0
+            let blocks = activeBlocks(now: hours)
+            let change = s.realise(hours: hours, before: await simulation.synapses(between: s.pairs),
+                                   blocked: { k in blocks.contains { $0.targets.contains(k.post) } }, killed: killed)
             await simulation.apply(deleted: change.deleted, created: change.created)
+            ledger.deleted(change.deleted)
+            ledger.created(change.created.map(\.key), at: hours)
+            notePrevented(change.prevented, blocks: blocks)
             slow = s
             if options.checkInvariants {
                 let problems = await simulation.storageProblems()
@@ -260,10 +277,14 @@ public final class RunSession {
                 // Neurons that died fall silent and lose every synapse (pending spikes first).
                 await simulation.flush()
                 await simulation.silence(dead)
-                await simulation.apply(deleted: await simulation.synapses(touching: Set(dead)), created: [])
+                let gone = await simulation.synapses(touching: Set(dead))
+                await simulation.apply(deleted: gone, created: [])
+                ledger.deleted(gone)
                 s.recount(await simulation.synapses(between: s.pairs))
             }
             slow = s
+        case .intervention:
+            try await intervene(at: e)
         case .checkpoint:
             _ = try await checkpoint()
         }
@@ -302,8 +323,15 @@ public final class RunSession {
         guard var d = structural, let sr = structureRecorder else { return }
         await simulation.flush()
         let plan = d.update(now: now, synapses: await simulation.synapses(between: d.pairs))
-        let created = plan.created.compactMap { k in d.spec(for: k).map { (key: k, delay: $0.delay) } }
+        let blocks = activeBlocks(now: now)
+        let prevented = plan.created.filter { k in blocks.contains { $0.targets.contains(k.post) } }
+        d.discardCreated(prevented)
+        notePrevented(prevented, blocks: blocks)
+        let created = plan.created.filter { k in !blocks.contains { $0.targets.contains(k.post) } }
+            .compactMap { k in d.spec(for: k).map { (key: k, delay: $0.delay) } }
         await simulation.apply(deleted: plan.deleted, created: created)
+        ledger.deleted(plan.deleted)
+        ledger.created(created.map(\.key), at: now)
         spinesPerNeuron = await simulation.inDegrees()
         let after = await simulation.synapses(between: d.pairs)
         if options.checkInvariants {
@@ -342,7 +370,8 @@ public final class RunSession {
             simulation: await simulation.captureState(),
             session: SessionState(cursor: cursor, executed: executed, segmentSpikes: SpikeList(segmentSpikes),
                                   framesWritten: framesWritten, synapseSamplePre: synapseSample.pre,
-                                  synapseSamplePost: synapseSample.post, spinesPerNeuron: spinesPerNeuron),
+                                  synapseSamplePost: synapseSample.post, spinesPerNeuron: spinesPerNeuron,
+                                  formation: ledger.state, killed: killed.sorted(), interventionBytes: try interventionRecorder?.sync()),
             recorder: try await recorder.captureState(), structural: structural?.state,
             structure: try structureRecorder?.captureState(), slow: try slow?.capture(),
             trials: try trialRecorder?.captureState())

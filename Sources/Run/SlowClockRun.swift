@@ -69,18 +69,22 @@ struct SlowClockRun {
     /// The synapses to delete and create at slow time `hours`, from the structural synapses
     /// now (`before`, sorted): microglial engulfment since the last time first, then the
     /// pools' formation and elimination (stochastically rounded, see `SpineRealiser`).
-    mutating func realise(hours: Double, before all: [(key: SynapseKey, weight: Float)])
-        -> (deleted: [SynapseKey], created: [(key: SynapseKey, delay: UInt16)]) {
+    /// `blocked`: synapses a formation block keeps from forming (counted in `prevented`);
+    /// `killed`: neurons killed by an intervention, which neither lose, form nor offer synapses.
+    mutating func realise(hours: Double, before all: [(key: SynapseKey, weight: Float)],
+                          blocked: (SynapseKey) -> Bool = { _ in false }, killed: Set<Int32> = [])
+        -> (deleted: [SynapseKey], created: [(key: SynapseKey, delay: UInt16)], prevented: [SynapseKey]) {
         var before = all
         let engulfed = driver.takeEngulfed()
         let eaten = before.filter { engulfed.contains($0.key) }.map(\.key)
         if !eaten.isEmpty { before.removeAll { engulfed.contains($0.key) } }
         var plan = realiser.plan(now: hours * 3_600_000, synapses: before, formation: driver.pendingFormation,
                                  elimination: driver.pendingElimination, stress: driver.glucocorticoid,
-                                 dead: driver.inflammation?.dead ?? [])
+                                 dead: (driver.inflammation?.dead ?? []).union(killed))
         driver.lostSpines(eaten)
         plan.deleted = (plan.deleted + eaten).sorted()
-        let created = plan.created.compactMap { key in
+        let prevented = plan.created.filter(blocked)
+        let created = plan.created.filter { !blocked($0) }.compactMap { key in
             blueprint.delaySteps(pre: Int(key.pre), post: Int(key.post)).map { (key: key, delay: $0) }
         }
         let days = (hours - lastRealised) / 24
@@ -101,7 +105,7 @@ struct SlowClockRun {
             driver.offer(now)
         }
         driver.clearPendingTurnover()
-        return (plan.deleted, created)
+        return (plan.deleted, created, prevented)
     }
 
     // MARK: windows

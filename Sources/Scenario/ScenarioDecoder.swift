@@ -17,7 +17,7 @@ struct ScenarioDecoder {
 
     static let topKeys = ["schema", "name", "description", "seed", "time", "sheet", "receptors",
                           "populations", "projections", "drive", "record", "frames", "output", "plasticity", "nmda_block",
-                          "checkpoint", "slow_clock", "pharmacology", "stress", "inflammation", "arms", "stimuli"]
+                          "checkpoint", "slow_clock", "pharmacology", "stress", "inflammation", "arms", "stimuli", "interventions"]
 
     func decode(resolvedYAML: String) -> Scenario? {
         guard let top = root.mapping(allowed: Self.topKeys) else { return nil }
@@ -97,6 +97,12 @@ struct ScenarioDecoder {
         }
         let stimuli = top["stimuli"].map { dec.decodeStimuli($0, pops: pops, sheet: sheet, time: time, slow: slow?.clock,
                                                              doses: slow?.pharmacology?.doses ?? []) } ?? []
+        let interventions = top["interventions"].map {
+            dec.decodeInterventions($0, pops: pops, projections: projections, sheet: sheet, time: time, slow: slow?.clock,
+                                    doses: slow?.pharmacology?.doses ?? [],
+                                    formsSynapses: plasticity.structural != nil || (slow != nil && projections.contains(where: \.structural)),
+                                    fastStructural: slow == nil && plasticity.structural != nil)
+        } ?? []
         let record = top["record"].map { dec.decodeRecord($0, duration: time?.duration, slow: slow != nil, pops: pops,
                                                           stimuli: stimuli, time: time, clock: slow?.clock,
                                                           doses: slow?.pharmacology?.doses ?? []) }
@@ -117,6 +123,7 @@ struct ScenarioDecoder {
         sc.checkpoint = checkpoint
         sc.slow = slow
         sc.stimuli = stimuli
+        sc.interventions = interventions
         return sc
     }
 

@@ -34,6 +34,8 @@ public struct Scenario: Sendable {
     public var arms: [ScenarioArm] = []
     /// Stimulus protocols, silencing and activation (`stimuli:`).
     public var stimuli: [Stimulus] = []
+    /// Structural interventions (`interventions:`).
+    public var interventions: [Intervention] = []
     /// Periodic checkpoints (`checkpoint: {every: "10 s"}`); nil = only on SIGTERM/SIGUSR1.
     public var checkpoint: CheckpointConfig?
     /// The resolved scenario as YAML (after `--set`), for `scenario.resolved.yaml` and hashing.

@@ -112,6 +112,16 @@ import Scenario
             line: base + 2, column: 12, says: "cannot be combined yet"),
         Bad(name: "overlap span after the end", text: with("record: {overlap: [{population: pyr, a: {from: 0 ms, to: 50 ms}, b: {from: 50 ms, to: 150 ms}}]}"),
             line: base + 1, column: 87, says: "lies after the run's end"),
+        Bad(name: "spines removed where none form", text: with("interventions:\n  - {at: 50 ms, remove_spines: {formed_from: 0 ms, formed_to: 40 ms}}"),
+            line: base + 2, column: 32, says: "no synapses form during this run"),
+        Bad(name: "deletion window in the future", text: with("interventions:\n  - {at: 50 ms, remove_spines: {formed_from: 0 ms, formed_to: 80 ms}}"),
+            line: base + 2, column: 63, says: "spines that have not formed yet cannot be removed"),
+        Bad(name: "lesion of a missing projection", text: with("interventions:\n  - {at: 50 ms, lesion: {from: pv, to: pv, fraction: 0.5}}"),
+            line: base + 2, column: 25, says: "there is no projection pv→pv"),
+        Bad(name: "kill everything", text: with("interventions:\n  - {at: 50 ms, kill: true}"),
+            line: base + 2, column: 5, says: "needs `population` and/or `region`"),
+        Bad(name: "intervention after the end", text: with("interventions:\n  - {at: 500 ms, population: pyr, kill: true}"),
+            line: base + 2, column: 10, says: "lies outside the run"),
     ]
 
     @Test(arguments: bad)
