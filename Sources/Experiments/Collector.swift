@@ -1,7 +1,8 @@
 // Collector: one tidy table of a sweep — a row per point × population × metric, with the
 // point's axis values as columns. Metrics: rate_hz, cv_isi and synchrony from the run's
 // summary.json (after the transient), and the means of metrics.csv's v_mean_mv, g_ampa_ns,
-// g_nmda_ns and g_gaba_ns over the recording intervals that end after the transient.
+// g_nmda_ns and g_gaba_ns over the recording intervals that end after the transient; and
+// the trial readouts where a run has them (the bump's means, overlaps).
 // Points that are not done are left out and listed.
 
 import Foundation
@@ -66,8 +67,29 @@ public enum Collector {
                 for k in CollectedTable.summaryMetrics { rows.append(ResultRow(point: p, population: pop, metric: k, value: summary[pop]?[k] ?? nil)) }
                 for k in CollectedTable.meanMetrics { rows.append(ResultRow(point: p, population: pop, metric: k, value: means[pop]?[k] ?? nil)) }
             }
+            for (pop, metric, value) in try readouts(dir) { rows.append(ResultRow(point: p, population: pop, metric: metric, value: value)) }
         }
         return CollectedTable(columns: m.columns, rows: rows, missing: missing)
+    }
+
+    /// The trial readouts of a run folder, when it has them: the bump's means over trials
+    /// (manifest.json `bump`: `bump_held_fraction`, `bump_mean_abs_drift_deg`, …, population
+    /// `bump`) and each overlap (`overlap.csv`: metric `overlap:<name>`, its population).
+    static func readouts(_ dir: String) throws -> [(String, String, Double?)] {
+        var out: [(String, String, Double?)] = []
+        if let data = FileManager.default.contents(atPath: dir + "/manifest.json"),
+           let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let bump = obj["bump"] as? [String: Any] {
+            for k in ["held_fraction", "mean_abs_drift_deg", "mean_width_deg", "mean_rate_in_hz", "mean_rate_out_hz", "trials"] {
+                out.append(("bump", "bump_" + k, (bump[k] as? NSNumber)?.doubleValue))
+            }
+        }
+        if let text = try? String(contentsOfFile: dir + "/overlap.csv", encoding: .utf8) {
+            let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            if let head = lines.first, let n = head.firstIndex(of: "name"), let pi = head.firstIndex(of: "population"), let v = head.firstIndex(of: "overlap") {
+                for f in lines.dropFirst() where f.count == head.count { out.append((f[pi], "overlap:" + f[n], Double(f[v]))) }
+            }
+        }
+        return out
     }
 
     /// summary.json: {"pop": {"rate_hz": x, "cv_isi": x|null, "synchrony": x|null}}.
