@@ -87,7 +87,8 @@ struct ScenarioDecoder {
                 top[k]?.error("`\(k)` acts on the slow clock; add a `slow_clock` section (step, duration, window)")
             }
         }
-        let record = top["record"].map { decodeRecord($0, duration: time?.duration, slow: slow != nil) }
+        let record = top["record"].map { dec.decodeRecord($0, duration: time?.duration, slow: slow != nil, sheet: sheet, pops: pops,
+                                                       time: time, slowWindow: slow.map { $0.clock.window - $0.clock.settle }) }
             ?? RecordConfig(spikes: true, rasterSample: 50)
         let frames = top["frames"].flatMap { decodeFrames($0, time: time) }
         let output = OutputConfig(directory: top["output"].flatMap(decodeOutput) ?? "Output")
@@ -379,9 +380,11 @@ struct ScenarioDecoder {
 
     /// `duration`: the run's network time [ms] (on the slow clock windows × window); a
     /// connectome time after it would never be written, so it is refused.
-    func decodeRecord(_ r: NodeReader, duration: Double? = nil, slow: Bool = false) -> RecordConfig {
-        guard let m = r.mapping(allowed: ["spikes", "raster_sample", "connectome"]) else { return RecordConfig(spikes: true, rasterSample: 50) }
+    func decodeRecord(_ r: NodeReader, duration: Double? = nil, slow: Bool = false, sheet: Sheet? = nil, pops: [Population] = [],
+                      time: TimeConfig? = nil, slowWindow: Double? = nil) -> RecordConfig {
+        guard let m = r.mapping(allowed: ["spikes", "raster_sample", "connectome", "lfp", "bands"]) else { return RecordConfig(spikes: true, rasterSample: 50) }
         var rc = RecordConfig(spikes: m["spikes"]?.bool() ?? true, rasterSample: m["raster_sample"]?.int(min: 0, max: 10_000) ?? 50)
+        decodeReadouts(m, into: &rc, sheet: sheet, pops: pops, time: time, slowWindow: slowWindow)
         if let c = m["connectome"], let items = c.sequence() {
             rc.connectome = items.compactMap { item -> Double? in
                 guard let t = item.quantity(.time, min: 0) else { return nil }
