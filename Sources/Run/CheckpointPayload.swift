@@ -32,4 +32,6 @@ struct CheckpointPayload: CheckpointBody {
     var structure: StructureRecorderState?
     /// Slow-clock runs only.
     var slow: SlowCheckpoint?
+    /// With `record.lfp` only.
+    var lfp: LFPRecorderState?
 }
