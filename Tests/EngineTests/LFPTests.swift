@@ -1,5 +1,6 @@
 // The LFP proxy and its files: the merger's delay and sample averaging against hand-made
-// sums; run folders with lfp.csv, lfp_electrodes.csv, bands.csv and spectrum.csv of the
+// sums; a pyramidal–PV loop (PING) whose LFP peaks in gamma, faster when driven harder;
+// run folders with lfp.csv, lfp_electrodes.csv, bands.csv and spectrum.csv of the
 // documented columns and finite values; the same bytes for 1 and 3 shards and 1 and 2
 // threads; a resumed run writing the same bytes as one never stopped (a checkpoint with a
 // sample half accumulated); the slow clock's hours columns and one bands row per window.
@@ -97,6 +98,13 @@ import Recording
         #expect(!FileManager.default.fileExists(atPath: dir + "/lfp.csv.partial"))
     }
 
+    @Test func describeNamesTheProxyAndTheWelchSegments() throws {
+        let sc = try ScenarioLoader.load(text: Self.sheet, file: "lfp.yaml")
+        let text = ScenarioDescription.text(sc)
+        #expect(text.contains("LFP proxy (Mazzoni et al. 2015): 4 electrodes, cells of pyr within 150 µm"))
+        #expect(text.contains("Hann segments of 100 ms (100 samples, zero-padded to 128"))
+    }
+
     @Test func lfpIsTheSameForAnyShardAndThreadCount() async throws {
         let sc = try ScenarioLoader.load(text: Self.sheet, file: "lfp.yaml")
         let root = EngineFixtures.temporaryDirectory("lfp-det")
@@ -139,6 +147,51 @@ import Recording
         #expect(bands.dropFirst().allSatisfy { row in row.dropFirst(2).allSatisfy { Double($0)?.isFinite == true } })
         let other = try await Self.run(sc, root, "b")
         #expect(FileManager.default.contents(atPath: other + "/lfp.csv") == FileManager.default.contents(atPath: dir + "/lfp.csv"))
+    }
+
+    /// A pyramidal–PV loop (PING: excitation recruits PV cells, whose GABA silences the
+    /// pyramidal cells until it decays) oscillates; the proxy's spectrum must show it. Driven
+    /// at 4 kHz the peak lies in gamma and gamma is the largest band; at 8 kHz the cycle is
+    /// shorter, so the peak moves up (measured 35 and 47 Hz; beta at 2 kHz, 23 Hz).
+    static let ping = """
+    schema: 1
+    name: ping
+    seed: 5
+    time: {dt: 0.1 ms, duration: 1000 ms, record_interval: 500 ms}
+    sheet: {width: 300 um, height: 300 um}
+    populations:
+      - {name: pyr, class: pyramidal, count: 400}
+      - {name: pv, class: pv, count: 100}
+    projections:
+      - {from: pyr, to: pyr, ampa: 0.2 nS, connectivity: {rule: random, p: 0.1}, delay: {synaptic: 1 ms}}
+      - {from: pyr, to: pv, ampa: 2 nS, connectivity: {rule: random, p: 0.3}, delay: {synaptic: 1 ms}}
+      - {from: pv, to: pyr, gaba_a: 4 nS, connectivity: {rule: random, p: 0.5}, delay: {synaptic: 1 ms}}
+      - {from: pv, to: pv, gaba_a: 1 nS, connectivity: {rule: random, p: 0.3}, delay: {synaptic: 1 ms}}
+    drive:
+      - {population: pyr, poisson: {rate: 4000 Hz, weight: 3 nS}}
+    record:
+      spikes: false
+      lfp: {electrodes: [[150, 150]], radius: 300 um}
+      bands: {window: 250 ms}
+    """
+
+    @Test func pingOscillationPeaksInGammaAndSpeedsUpWithDrive() async throws {
+        let root = EngineFixtures.temporaryDirectory("lfp-ping")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var peaks: [[Double]] = []
+        for rate in ["4000 Hz", "8000 Hz"] {
+            let sc = try ScenarioLoader.load(text: Self.ping, file: "ping.yaml",
+                                             overrides: [try Override.parse("drive.0.poisson.rate=\(rate)", index: 0)])
+            let rows = try Self.csv(try await Self.run(sc, root, rate.replacingOccurrences(of: " ", with: "")) + "/bands.csv").dropFirst()
+            #expect(rows.count == 2)
+            for row in rows where rate == "4000 Hz" {
+                let p = row.dropFirst().prefix(6).compactMap(Double.init)
+                #expect(p.count == 6 && p.max() == p[4], "gamma is not the largest band: \(row)")
+            }
+            peaks.append(rows.compactMap { Double($0[7]) })
+        }
+        #expect(peaks[0].count == 2 && peaks[0].allSatisfy { $0 >= 30 && $0 < 80 }, "peaks at 4 kHz drive: \(peaks[0])")
+        #expect(peaks[1].count == 2 && zip(peaks[0], peaks[1]).allSatisfy { $1 > $0 }, "peaks \(peaks)")
     }
 
     @Test func slowClockRefusesABandsWindowLongerThanTheSettledWindow() throws {
