@@ -194,6 +194,14 @@ import Recording
         #expect(peaks[1].count == 2 && zip(peaks[0], peaks[1]).allSatisfy { $1 > $0 }, "peaks \(peaks)")
     }
 
+    /// Stopped between windows of the slow clock and resumed: the same lfp.csv and bands.csv.
+    @Test func slowClockRunResumesTheSameLFP() async throws {
+        let sc = try SlowClockTests.small(["record.lfp={electrodes: {grid: [2, 1]}}", "record.bands={window: 40 ms}"])
+        try await CheckpointTests.expectResumeEqualsWhole(sc, stopAt: 350, shards: 2,
+                                                          mustContain: ["lfp.csv", "bands.csv", "spectrum.csv", "slow.csv"],
+                                                          garbage: ["lfp.csv", "bands.csv"])
+    }
+
     @Test func slowClockRefusesABandsWindowLongerThanTheSettledWindow() throws {
         #expect(throws: ScenarioErrors.self) {
             _ = try SlowClockTests.small(["record.lfp={electrodes: [[200, 200]]}", "record.bands={window: 90 ms}"])
