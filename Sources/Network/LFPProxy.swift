@@ -152,13 +152,27 @@ final class LFPProbe {
         if firstSample < 0 { firstSample = sample }
         let base = (sample - firstSample) * 2 * E
         if sums.count < base + 2 * E { sums.append(contentsOf: repeatElement(0, count: base + 2 * E - sums.count)) }
-        for (r, i) in local.enumerated() {
-            let v = k.v[i]
-            let ia = abs(k.gA[i] * (v - EA)), ig = abs(k.gG[i] * (v - EG))
-            for j in rowStart[r]..<rowStart[r + 1] {
-                let e = base + electrode[j], w = weight[j]
-                sums[e] &+= LFPProxy.fixed(w * ia)
-                sums[e + E] &+= LFPProxy.fixed(w * ig)
+        let v = k.v.shared, gA = k.gA.shared, gG = k.gG.shared
+        let EA = self.EA, EG = self.EG
+        sums.withUnsafeMutableBufferPointer { out in
+            local.withUnsafeBufferPointer { local in
+                rowStart.withUnsafeBufferPointer { rows in
+                    electrode.withUnsafeBufferPointer { es in
+                        weight.withUnsafeBufferPointer { ws in
+                            // SAFETY: local[r] < k.n (built from this shard's ids); rows, es and ws
+                            // are the probe's own CSR; base + e + E < out.count (grown above).
+                            for r in 0..<local.count {
+                                let i = local[r], vi = v[i]
+                                let ia = abs(gA[i] * (vi - EA)), ig = abs(gG[i] * (vi - EG))
+                                for j in rows[r]..<rows[r + 1] {
+                                    let e = base + es[j], w = ws[j]
+                                    out[e] &+= LFPProxy.fixed(w * ia)
+                                    out[e + E] &+= LFPProxy.fixed(w * ig)
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
