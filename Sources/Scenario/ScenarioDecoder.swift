@@ -384,7 +384,7 @@ struct ScenarioDecoder {
                       time: TimeConfig? = nil, slowWindow: Double? = nil) -> RecordConfig {
         guard let m = r.mapping(allowed: ["spikes", "raster_sample", "connectome", "lfp", "bands"]) else { return RecordConfig(spikes: true, rasterSample: 50) }
         var rc = RecordConfig(spikes: m["spikes"]?.bool() ?? true, rasterSample: m["raster_sample"]?.int(min: 0, max: 10_000) ?? 50)
-        decodeReadouts(m, into: &rc, sheet: sheet, pops: pops, time: time, slowWindow: slowWindow)
+        decodeLFPReadouts(m, into: &rc, sheet: sheet, pops: pops, time: time, slowWindow: slowWindow)
         if let c = m["connectome"], let items = c.sequence() {
             rc.connectome = items.compactMap { item -> Double? in
                 guard let t = item.quantity(.time, min: 0) else { return nil }

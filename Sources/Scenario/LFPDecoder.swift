@@ -9,7 +9,7 @@ extension ScenarioDecoder {
     /// Reads `lfp` and `bands` of the `record` mapping `m` into `rc`.
     /// - Parameter slowWindow: the slow clock's window after its settle [ms] (the part of a
     ///   window band powers are estimated over), nil on a fast run.
-    func decodeReadouts(_ m: [String: NodeReader], into rc: inout RecordConfig, sheet: Sheet?, pops: [Population],
+    func decodeLFPReadouts(_ m: [String: NodeReader], into rc: inout RecordConfig, sheet: Sheet?, pops: [Population],
                         time: TimeConfig?, slowWindow: Double?) {
         if let l = m["lfp"] { rc.lfp = decodeLFP(l, sheet: sheet, pops: pops, time: time) }
         guard let b = m["bands"] else { return }

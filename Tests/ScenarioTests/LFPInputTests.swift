@@ -12,7 +12,7 @@ func withRecord(_ lines: String...) -> String { goodScenario + "\nrecord:\n" + l
 
 let lfp = "  lfp: {electrodes: {grid: [2, 2]}}"
 
-let readoutFaults: [Fault] = [
+let lfpFaults: [Fault] = [
     Fault(name: "electrode off the sheet", text: withRecord("  lfp: {electrodes: [[100, 100], [600, 50]]}"),
           line: 32, column: 34, says: "lies off the sheet"),
     Fault(name: "rate below 1 kHz", text: withRecord("  lfp: {electrodes: {grid: [2, 2]}, rate: 500 Hz}"),
@@ -30,8 +30,8 @@ let readoutFaults: [Fault] = [
           line: 32, column: 37, says: "did you mean `radius`"),
 ]
 
-@Suite struct ReadoutInputTests {
-    @Test(arguments: readoutFaults)
+@Suite struct LFPInputTests {
+    @Test(arguments: lfpFaults)
     func faultIsLocated(_ f: Fault) {
         do {
             _ = try ScenarioLoader.load(text: f.text, file: "bad.yaml")
