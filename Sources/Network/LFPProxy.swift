@@ -65,12 +65,13 @@ public enum LFPProxy {
     /// The delay τ in whole samples at `rate` [Hz].
     public static func delaySamples(rate: Double) -> Int { max(1, Int((ampaDelay * rate / 1000).rounded())) }
 
-    /// One term in fixed point: round(x · scale) for x ≥ 0; a term beyond Int64's range (or
-    /// not a number) saturates at 2⁶² units, so a broken state shows as a huge LFP instead
-    /// of a trap.
+    /// One term in fixed point: ⌊x · scale + ½⌋ for x ≥ 0 (round half up, as one truncating
+    /// conversion: the terms are absolute values, so truncation is the floor); a term beyond
+    /// Int64's range (or not a number) saturates at 2⁶² units, so a broken state shows as a
+    /// huge LFP instead of a trap.
     @inline(__always)
     static func fixed(_ x: Double) -> Int64 {
-        let v = (x * scale).rounded()
+        let v = x * scale + 0.5
         return v < 4.6e18 ? Int64(v) : Int64(1) << 62
     }
 }
