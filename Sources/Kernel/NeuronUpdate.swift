@@ -4,6 +4,7 @@
 // Conductance LIF (Vogels & Abbott 2005; Brette et al. 2007 benchmark 1):
 //
 //     C dV/dt = g_L(E_L − V) + g_A(E_A − V) + B(V)·s_N(E_N − V) + g_G(E_G − V) + I
+//               + g_S(E_S − V) + I_S      (stimulus input, `StimulusInput.swift`)
 //
 // g_A, s_N, g_G include tonic conductances (constant per population) when set.
 //
@@ -40,18 +41,22 @@ extension KernelView {
     /// before pass 2 and V after pass 3, each in a loop of its own. Each neuron's arithmetic is the same whichever vector lane or chunk it falls in, so
     /// results do not depend on chunk boundaries, thread count or vector width.
     @inline(__always)
-    func update(range: Range<Int>, cell: CellModel, nmda: Bool, step t: Int, slot: Int,
+    func update(range: Range<Int>, cell: CellModel, nmda: Bool, stimulus: Bool, step t: Int, slot: Int,
                 stats: Bool, spikeBase: Int, count: inout Int) {
         if range.isEmpty { return }
         if cell.drive.isActive { addDrive(range: range, drive: cell.drive, step: t, nmda: nmda) }
         if stats { sampleConductances(range: range, cell: cell, nmda: nmda, slot: slot) }
         // One specialised loop per combination of features, so each loop body holds only the
         // arithmetic it runs and vectorises without branches.
-        switch (nmda, cell.kind == .adex) {
-        case (false, false): integrate(Off.self, Off.self, range, cell, slot, spikeBase, &count)
-        case (false, true): integrate(Off.self, On.self, range, cell, slot, spikeBase, &count)
-        case (true, false): integrate(On.self, Off.self, range, cell, slot, spikeBase, &count)
-        case (true, true): integrate(On.self, On.self, range, cell, slot, spikeBase, &count)
+        switch (nmda, cell.kind == .adex, stimulus) {
+        case (false, false, false): integrate(Off.self, Off.self, Off.self, range, cell, slot, spikeBase, &count)
+        case (false, true, false): integrate(Off.self, On.self, Off.self, range, cell, slot, spikeBase, &count)
+        case (true, false, false): integrate(On.self, Off.self, Off.self, range, cell, slot, spikeBase, &count)
+        case (true, true, false): integrate(On.self, On.self, Off.self, range, cell, slot, spikeBase, &count)
+        case (false, false, true): integrate(Off.self, Off.self, On.self, range, cell, slot, spikeBase, &count)
+        case (false, true, true): integrate(Off.self, On.self, On.self, range, cell, slot, spikeBase, &count)
+        case (true, false, true): integrate(On.self, Off.self, On.self, range, cell, slot, spikeBase, &count)
+        case (true, true, true): integrate(On.self, On.self, On.self, range, cell, slot, spikeBase, &count)
         }
         // SAFETY: indices in `range`, the caller's chunk.
         if stats { for i in range { vSum[i] += v[i] } }
@@ -101,13 +106,15 @@ extension KernelView {
     }
 
     /// Arrival, membrane, decay and threshold (passes 2 and 3 of `update`), for NMDA input on
-    /// or off (`N`) and AdEx or LIF (`A`).
+    /// or off (`N`), AdEx or LIF (`A`), and stimulus input on or off (`S`: the stimulus
+    /// conductance g_S joins the total conductance and j_S = g_S·E_S + I_S the input).
     @inline(never)
-    func integrate<N: StaticFlag, A: StaticFlag>(
-        _: N.Type, _: A.Type, _ range: Range<Int>, _ cell: CellModel, _ slot: Int,
+    func integrate<N: StaticFlag, A: StaticFlag, S: StaticFlag>(
+        _: N.Type, _: A.Type, _: S.Type, _ range: Range<Int>, _ cell: CellModel, _ slot: Int,
         _ spikeBase: Int, _ count: inout Int
     ) {
-        let nmda = N.on, adex = A.on
+        let nmda = N.on, adex = A.on, stimulus = S.on
+        let stimG = self.stimG, stimJ = self.stimJ
         // Local copies of the pointers, so the loop holds them in registers rather than
         // reloading them from `self` (passed by reference) after every store.
         let v = self.v, w = self.w, ref = self.ref, gA = self.gA, gG = self.gG, xN = self.xN, sN = self.sN
@@ -150,6 +157,10 @@ extension KernelView {
                 jd = jd.addingProduct(gn, eN)
                 sNext = (sn * pD).addingProduct(xn, pC)
                 xNext = xn * pR
+            }
+            if stimulus {
+                gSyn += stimG[i]
+                jd = jd.addingProduct(stimJ[i], dtC)
             }
             var w0 = 0.0
             if adex {

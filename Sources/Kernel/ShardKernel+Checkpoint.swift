@@ -1,7 +1,8 @@
 // A shard kernel's state as a checkpoint keeps it: everything a later step reads — the
 // membrane and conductance state, refractory counters, the delay rings (spikes already
 // delivered but not yet arrived), the sums behind interval means, the cell models in force
-// (drives and blocks switch during a run) and the synapse rows. The Poisson drive needs no
+// (drives and blocks switch during a run), the synapse rows and, with NMDA saturation, the
+// presynaptic gating traces. The Poisson drive needs no
 // state: it is drawn from a counter-based generator keyed by (neuron, step).
 
 /// Everything of a `ShardKernel` that changes while it runs.
@@ -15,6 +16,8 @@ public struct KernelState: Codable, Sendable {
     public var statSamples: Int
     public var cells: [CellModel]
     public var synapses: SynapseTable.Rows
+    /// Presynaptic NMDA gating traces (NMDA saturation only).
+    public var saturation: SaturationState? = nil
 }
 
 /// A checkpoint's kernel state that does not fit the kernel it is restored into.
@@ -28,7 +31,8 @@ extension ShardKernel {
         return KernelState(n: n, ringDepth: ringDepth, v: pack(v), w: pack(w), gA: pack(gA), xN: pack(xN), sN: pack(sN),
                            gG: pack(gG), refractory: pack(refractory), ringA: pack(ringA), ringN: pack(ringN),
                            ringG: pack(ringG), vSum: pack(vSum), gASum: pack(gASum), gNSum: pack(gNSum),
-                           gGSum: pack(gGSum), statSamples: statSamples, cells: layout.cells, synapses: synapses.rows())
+                           gGSum: pack(gGSum), statSamples: statSamples, cells: layout.cells, synapses: synapses.rows(),
+                           saturation: saturation?.state)
     }
 
     /// Overwrites the kernel's state with `s`, which must come from a kernel built from the
@@ -50,6 +54,11 @@ extension ShardKernel {
         try fill(gGSum, s.gGSum, "gGSum")
         statSamples = s.statSamples
         layout.cells = s.cells
+        switch (saturation, s.saturation) {
+        case let (mine?, theirs?): try mine.restore(theirs)
+        case (nil, nil): break
+        default: throw KernelStateMismatch(description: "the checkpoint \(s.saturation == nil ? "has no" : "has") NMDA saturation traces; this scenario \(saturation == nil ? "has no" : "has") NMDA saturation")
+        }
         if let problem = synapses.restore(s.synapses) { throw KernelStateMismatch(description: problem) }
     }
 }

@@ -3,6 +3,8 @@
 // that runs the neuron update over fixed-size chunks with `ChunkedLoop`.
 //
 // One step t (the schedule of `step(_:threads:sampleStats:into:)`):
+//   0. stimulus — serial, only while stimuli are on (`StimulusInput.swift`): stimulus
+//                 conductances and currents set, Poisson stimulus inputs added;
 //   1. arrive   — Poisson background is drawn (counter RNG keyed by neuron, t) and added to
 //                 its channel; ring slot t mod R is added to each neuron's AMPA g, NMDA rise x
 //                 and GABA g, and cleared;
@@ -68,8 +70,14 @@ public final class ShardKernel {
     public let ringDepth: Int
     /// Local index range of each global population (empty if none here).
     public let populationRanges: [Range<Int>]
-    /// Whether any input (synaptic or drive) reaches a population through NMDA receptors.
-    let receivesNMDA: [Bool]
+    /// Whether any input (synaptic, drive or stimulus) reaches a population through NMDA receptors.
+    var receivesNMDA: [Bool]
+    /// Presynaptic NMDA gating traces, when NMDA receptors saturate (`receptors.nmda.saturation`).
+    public let saturation: NMDASaturation?
+    /// Active stimulus programs (`setStimuli`), and per population whether one of them sets
+    /// the stimulus conductance or current of its neurons here.
+    var stimuli: [StimulusProgram] = []
+    var stimulated: [Bool]
 
     // State (structure of arrays), local index.
     public let v: KernelBuffer<Double>      // [mV]
@@ -83,6 +91,9 @@ public final class ShardKernel {
     /// saves 8 of the 82 bytes it reads and writes per neuron — fixed 64 000 1.31 → 1.19 s).
     public let refractory: KernelBuffer<Float>
     let driveKey: KernelBuffer<UInt64>
+    /// Stimulus conductance [nS] and current term g·E + I [pA] of this step (0 = none).
+    let stimG: KernelBuffer<Double>
+    let stimJ: KernelBuffer<Double>
     // Delay rings: slot-major, R × n.
     let ringA: KernelBuffer<Float>
     let ringN: KernelBuffer<Float>
@@ -134,6 +145,8 @@ public final class ShardKernel {
             layout.cells[t].drive.channel == 1 && layout.cells[t].drive.isActive || layout.cells[t].tonicNMDA != 0 ||
             (0..<layout.cells.count).contains { s in layout.mixNMDA[s * layout.cells.count + t] != 0 }
         }
+        stimulated = [Bool](repeating: false, count: populations)
+        saturation = r.nmdaSaturation.map { NMDASaturation(bound: $0, tauDecay: r.nmdaTauDecay, dt: dt, neurons: layout.sourcePopulation.count) }
         precondition(zip(layout.population, layout.population.dropFirst()).allSatisfy { $0 <= $1 },
                      "local neurons must be in population order (global ids are assigned population by population)")
         populationStart = KernelBuffer((0...populations).map { p in UInt32(layout.population.filter { Int($0) < p }.count) }, empty: 0)
@@ -148,6 +161,8 @@ public final class ShardKernel {
         refractory = KernelBuffer(count: n, initial: 0)
         let rng = CounterRNG(seed: seed)
         driveKey = KernelBuffer(layout.globalIds.map { rng.key(stream: .drive, entity: UInt64($0)) }, empty: 0)
+        stimG = KernelBuffer(count: n, initial: 0)
+        stimJ = KernelBuffer(count: n, initial: 0)
         ringA = KernelBuffer(count: ringDepth * n, initial: 0)
         ringN = KernelBuffer(count: ringDepth * n, initial: 0)
         ringG = KernelBuffer(count: ringDepth * n, initial: 0)
@@ -190,21 +205,28 @@ public final class ShardKernel {
         let view = DeliveryView(self)
         let minSpikes = gang == nil ? parallelDeliveryMinSpikes : gangDeliveryMinSpikes
         let workers = threads > 1 && spikes.count >= minSpikes ? min(threads, max(1, n / 64)) : 1
-        if workers <= 1 {
-            spikes.withUnsafeBufferPointer { view.deliver($0, targets: 0..<UInt32(n)) }
-            return
-        }
-        let bounds = (0...workers).map { UInt32($0 * n / workers) }
-        spikes.withUnsafeBufferPointer { sp in
-            let list = SharedPointer(UnsafeMutablePointer(mutating: sp.baseAddress!))
-            let count = sp.count
-            ChunkedLoop.run(chunks: workers, threads: workers, gang: gang) { w in
-                // SAFETY: worker w writes ring entries only for local targets in
-                // bounds[w] ..< bounds[w+1]; the ranges are disjoint. The spike list is only read.
-                // The loop returns only when every chunk has run, so `list` is never read after
-                // `withUnsafeBufferPointer` ends (a gang member may still hold the finished
-                // phase, but its tickets are used up and the closure is not called again).
-                view.deliver(UnsafeBufferPointer(start: list.base, count: count), targets: bounds[w]..<bounds[w + 1])
+        // NMDA saturation: each spike's NMDA factor, from the traces advanced in spike order.
+        let factors = saturation.map { s in spikes.withUnsafeBufferPointer { s.factors($0) } } ?? []
+        factors.withUnsafeBufferPointer { fp in
+            // SAFETY: `fp` is read only inside this closure (the loop below returns when every
+            // chunk has run), and only when it holds one factor per spike.
+            let f = fp.isEmpty ? nil : SharedPointer(UnsafeMutablePointer(mutating: fp.baseAddress!))
+            if workers <= 1 {
+                spikes.withUnsafeBufferPointer { view.deliver($0, nmdaFactors: f, targets: 0..<UInt32(n)) }
+                return
+            }
+            let bounds = (0...workers).map { UInt32($0 * n / workers) }
+            spikes.withUnsafeBufferPointer { sp in
+                let list = SharedPointer(UnsafeMutablePointer(mutating: sp.baseAddress!))
+                let count = sp.count
+                ChunkedLoop.run(chunks: workers, threads: workers, gang: gang) { w in
+                    // SAFETY: worker w writes ring entries only for local targets in
+                    // bounds[w] ..< bounds[w+1]; the ranges are disjoint. The spike list is only read.
+                    // The loop returns only when every chunk has run, so `list` is never read after
+                    // `withUnsafeBufferPointer` ends (a gang member may still hold the finished
+                    // phase, but its tickets are used up and the closure is not called again).
+                    view.deliver(UnsafeBufferPointer(start: list.base, count: count), nmdaFactors: f, targets: bounds[w]..<bounds[w + 1])
+                }
             }
         }
     }
@@ -219,7 +241,9 @@ public final class ShardKernel {
         let chunks = chunkCount
         let cells = layout.cells
         let ranges = populationRanges
+        if !stimuli.isEmpty { applyStimuli(step: t) }
         let nmda = receivesNMDA
+        let stim = stimulated
         let size = chunkSize
         @inline(__always) @Sendable func runChunk(_ c: Int) {
             let lo = c * size, hi = min(view.n, lo + size)
@@ -231,7 +255,7 @@ public final class ShardKernel {
                 // SAFETY: chunk c writes only indices a..<b ⊂ [c·size, (c+1)·size) of the state
                 // arrays and ring column, and only spike slots [c·size, c·size + count) — disjoint
                 // from every other chunk. All buffers outlive the loop (owned by `self`).
-                view.update(range: a..<b, cell: cells[p], nmda: nmda[p], step: t, slot: slot,
+                view.update(range: a..<b, cell: cells[p], nmda: nmda[p], stimulus: stim[p], step: t, slot: slot,
                             stats: sampleStats, spikeBase: lo, count: &count)
             }
             view.counts[c] = count
@@ -274,9 +298,10 @@ struct DeliveryView: Sendable {
         rA = k.ringA.shared; rN = k.ringN.shared; rG = k.ringG.shared
     }
 
-    /// Delivers every spike into the rings of targets in `targets`.
+    /// Delivers every spike into the rings of targets in `targets`; with `nmdaFactors` (NMDA
+    /// saturation) spike k's NMDA conductance is scaled by factor k.
     @inline(__always)
-    func deliver(_ spikes: UnsafeBufferPointer<Spike>, targets: Range<UInt32>) {
+    func deliver(_ spikes: UnsafeBufferPointer<Spike>, nmdaFactors: SharedPointer<Float>? = nil, targets: Range<UInt32>) {
         // Prefetching in two stages hides the first touch of each spike's row, a miss to
         // memory in a large network (fixed 64 000: a 64 MB table, 256 kB of row bounds):
         // the row bounds `boundsLookahead` spikes ahead, the row itself `rowLookahead` ahead.
@@ -304,7 +329,7 @@ struct DeliveryView: Sendable {
                 if jlo == jhi { continue }
                 let m = base + tp
                 if mA[m] != 0 { add(rA, mA[m], s0, jlo..<jhi) }
-                if mN[m] != 0 { add(rN, mN[m], s0, jlo..<jhi) }
+                if mN[m] != 0 { add(rN, nmdaFactors.map { mN[m] * $0[k] } ?? mN[m], s0, jlo..<jhi) }
                 if mG[m] != 0 { add(rG, mG[m], s0, jlo..<jhi) }
                 jlo = jhi
             }
@@ -397,6 +422,7 @@ struct KernelView: Sendable {
     let v, w, gA, xN, sN, gG: SharedPointer<Double>
     let ref: SharedPointer<Float>
     let key: SharedPointer<UInt64>
+    let stimG, stimJ: SharedPointer<Double>
     let ringA, ringN, ringG: SharedPointer<Float>
     let vSum, gASum, gNSum, gGSum: SharedPointer<Double>
     let spikes: SharedPointer<Int32>
@@ -407,6 +433,7 @@ struct KernelView: Sendable {
         n = k.n; dt = k.dt; ringDepth = k.ringDepth; rc = k.receptors; pr = k.propagators
         v = k.v.shared; w = k.w.shared; gA = k.gA.shared; xN = k.xN.shared; sN = k.sN.shared; gG = k.gG.shared
         ref = k.refractory.shared; key = k.driveKey.shared
+        stimG = k.stimG.shared; stimJ = k.stimJ.shared
         ringA = k.ringA.shared; ringN = k.ringN.shared; ringG = k.ringG.shared
         vSum = k.vSum.shared; gASum = k.gASum.shared; gNSum = k.gNSum.shared; gGSum = k.gGSum.shared
         spikes = k.chunkSpikes.shared; counts = k.chunkCounts.shared

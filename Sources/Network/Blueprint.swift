@@ -4,6 +4,12 @@
 
 import Kernel
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Global neuron ids are population-major: population 0 holds ids 0..<n₀, and so on.
 public struct Blueprint: Sendable {
     public let scenario: Scenario
@@ -29,6 +35,15 @@ public struct Blueprint: Sendable {
                 pop[g] = UInt8(p)
                 // Uniform on the sheet, or in the population's region by rejection (draw pairs
                 // until one falls inside; 10 000 tries, then the last draw is kept).
+                if scenario.populations[p].ring {
+                    // A ring population sits on a circle centred on the sheet, neuron k of N at
+                    // its preferred angle 360°·k/N (so a sheet figure shows the ring).
+                    let theta = Self.ringAngle(g - range.lowerBound, of: range.count) * .pi / 180
+                    let r = 0.4 * min(scenario.sheet.width, scenario.sheet.height)
+                    xs[g] = min(scenario.sheet.width.nextDown, max(0, scenario.sheet.width / 2 + r * cos(theta)))
+                    ys[g] = min(scenario.sheet.height.nextDown, max(0, scenario.sheet.height / 2 + r * sin(theta)))
+                    continue
+                }
                 let key = rng.key(stream: .position, entity: UInt64(g))
                 let region = scenario.populations[p].region
                 var k: UInt64 = 0
@@ -43,6 +58,16 @@ public struct Blueprint: Sendable {
     }
 
     public var neuronCount: Int { populationStart.last! }
+
+    /// Preferred angle [deg] of neuron k of a ring of n: 360°·k/n.
+    public static func ringAngle(_ k: Int, of n: Int) -> Double { 360 * Double(k) / Double(max(1, n)) }
+
+    /// Preferred angle [deg] of neuron g if its population is a ring (`layout: ring`).
+    public func preferredAngle(_ g: Int) -> Double? {
+        let p = Int(populationOf[g])
+        guard scenario.populations[p].ring else { return nil }
+        return Self.ringAngle(g - populationStart[p], of: scenario.populations[p].count)
+    }
 
     /// Global id range of population p.
     public func range(of p: Int) -> Range<Int> { populationStart[p]..<populationStart[p + 1] }

@@ -1,6 +1,8 @@
 // Connectivity generation: the synapses onto a set of target neurons, drawn from the
 // counter RNG keyed by (seed, projection, target), so the network is identical however the
 // targets are split into shards. Synapses are listed by (target, projection, draw order).
+// A synapse's weight is 1 (its projection's conductances apply as they are), or W(Δθ) of the
+// projection's angular profile between ring populations (`AngularProfile`).
 
 import Kernel
 
@@ -16,6 +18,7 @@ public enum Connectivity {
         let rng = CounterRNG(seed: sc.seed)
         var out: [SynapseSpec] = []
         let byTarget = Dictionary(grouping: sc.projections.indices, by: { sc.projections[$0].target })
+        let jMinus = sc.projections.map { pr in pr.profile?.jMinus(sources: sc.populations[pr.source].count) ?? 1 }
         for (local, tg) in targets.enumerated() {
             let t = Int(tg)
             let tp = Int(bp.populationOf[t])
@@ -23,8 +26,11 @@ public enum Connectivity {
                 let pr = sc.projections[pi]
                 let pre = bp.range(of: pr.source)
                 var seq = KeyedSequence(key: rng.key(stream: CounterRNG.Stream.connectivity.sub(pi), entity: UInt64(t)))
+                // Ring projections with an angular profile: weight W(θ_post − θ_pre).
+                let profile = pr.profile.map { (p: $0, jMinus: jMinus[pi], post: bp.preferredAngle(t) ?? 0) }
                 func add(_ s: Int) {
-                    out.append(SynapseSpec(source: Int32(s), target: Int32(local), weight: 1,
+                    let w = profile.map { Float($0.p.weight(angularDistance($0.post, bp.preferredAngle(s) ?? 0), jMinus: $0.jMinus)) } ?? 1
+                    out.append(SynapseSpec(source: Int32(s), target: Int32(local), weight: w,
                                            delay: bp.delaySteps(pr, pre: s, post: t)))
                 }
                 switch pr.rule {

@@ -169,6 +169,21 @@ extension Shard {
         for (p, c) in cells.enumerated() { kernel.setCell(population: p, c) }
     }
 
+    /// Installs the stimulus presentations in force from the next step on (global targets;
+    /// this shard keeps its own, keyed for Poisson input by stimulus and global id).
+    func setStimuli(_ active: [ActiveStimulus], seed: UInt64) {
+        let rng = CounterRNG(seed: seed)
+        kernel.setStimuli(active.map { a in
+            var local: [Int32] = [], keys: [UInt64] = []
+            for g in a.targets {
+                guard let i = localIndex[g] else { continue }
+                local.append(i)
+                if case .poisson = a.input { keys.append(rng.key(stream: CounterRNG.Stream.stimulus.sub(a.index), entity: UInt64(g))) }
+            }
+            return StimulusProgram(targets: local, keys: keys, input: a.input)
+        })
+    }
+
     /// Silences dead neurons among this shard's (global ids).
     func silence(_ ids: Set<Int32>) {
         kernel.silence(local: globalIds.enumerated().filter { ids.contains($0.element) }.map(\.offset))

@@ -261,6 +261,11 @@ extension Simulation {
 }
 
 extension Simulation {
+    /// Installs the stimulus presentations in force from now on (an empty list ends them all).
+    package func setStimuli(_ active: [ActiveStimulus]) async {
+        for s in shards { await s.setStimuli(active, seed: blueprint.scenario.seed) }
+    }
+
     /// Silences neurons for good (global ids): they stay at V_reset and never spike.
     package func silence(_ ids: [Int32]) async {
         let set = Set(ids)

@@ -50,6 +50,9 @@ public struct ReceptorKinetics: Sendable, Equatable {
     public var mgSlope: Double       // [1/mV] Jahr–Stevens 0.062 /mV
     public var gabaTau: Double       // [ms] GABA_A decay
     public var gabaE: Double         // [mV] GABA_A reversal
+    /// NMDA saturation: the fraction a = 1 − exp(−α·τ_rise) of free receptors one spike binds
+    /// (`NMDASaturation`); nil = linear NMDA gating.
+    public var nmdaSaturation: Double? = nil
     public init(ampaTau: Double, ampaE: Double, nmdaTauRise: Double, nmdaTauDecay: Double, nmdaE: Double,
                 mg: Double, mgHalf: Double, mgSlope: Double, gabaTau: Double, gabaE: Double) {
         self.ampaTau = ampaTau; self.ampaE = ampaE; self.nmdaTauRise = nmdaTauRise; self.nmdaTauDecay = nmdaTauDecay

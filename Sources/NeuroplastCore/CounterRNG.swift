@@ -71,6 +71,8 @@ public struct CounterRNG: Sendable, Hashable {
         public static let drive = Stream(rawValue: 0x6472_6976)
         public static let sample = Stream(rawValue: 0x7361_6D70)
         public static let plasticity = Stream(rawValue: 0x706C_6173)
+        /// Poisson inputs of stimulus protocols (`sub(stimulus index)`).
+        public static let stimulus = Stream(rawValue: 0x7374_696D)
         /// A stream derived from a base stream and an index (e.g. a projection number).
         @inlinable public func sub(_ index: Int) -> Stream {
             Stream(rawValue: CounterRNG.mix(rawValue &+ UInt64(truncatingIfNeeded: index) &* 0x1000_0000_01B3))

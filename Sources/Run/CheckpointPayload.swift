@@ -34,4 +34,6 @@ struct CheckpointPayload: CheckpointBody {
     var slow: SlowCheckpoint?
     /// With `record.lfp` only.
     var lfp: LFPRecorderState?
+    /// Trial readouts (`record.bump`, `record.overlap`) in progress.
+    var trials: TrialRecorderState?
 }

@@ -58,6 +58,7 @@ enum Manifest {
                 "total": result.totalSeconds,
             ],
             "summary_after_transient": summary,
+            "bump": result.bump?.json ?? NSNull(),
             "notes": result.note ?? NSNull(),
             "files": Array(Set(files + ["manifest.json", "summary.json"])).sorted(),
             "finished_at": ISO8601DateFormatter().string(from: Date()),

@@ -17,6 +17,8 @@ public struct RunEvent: Sendable, Equatable {
         case connectome
         /// A drive or a directly set NMDA block switches on or off.
         case driveChange = "drive_change"
+        /// A stimulus presentation begins or ends (`stimuli:`).
+        case stimulus
         /// Structural plasticity (growth curves, rewiring), fast clock.
         case structural
         /// Synaptic scaling from the record interval's rates.

@@ -3,7 +3,7 @@
 // the windows of network time — one for a fast run, the slow clock's windows between slow
 // steps otherwise — and merges into each window the events its components declare
 // (`WindowComponent`: recording, homeostasis, frames, connectome dumps, drive and block
-// switches, structural updates). `describe` prints this list; `RunSession` executes it.
+// switches, stimulus onsets and offsets, structural updates). `describe` prints this list; `RunSession` executes it.
 
 import Network
 
@@ -78,6 +78,8 @@ public struct RunSchedule: Sendable {
     public let totalSteps: Int
     /// The first slow step (negative when stress episodes run before t = 0); nil on a fast run.
     public let firstSlowStep: Int?
+    /// Every stimulus presentation, in network steps.
+    public let presentations: [StimulusPresentation]
     public var tally: ScheduleTally { ScheduleTally(events, dt: dt) }
 }
 
@@ -100,6 +102,8 @@ public enum RunPlanner {
         let switches = sc.switchTimes.map { Int(($0 / dt).rounded()) }
         if !switches.isEmpty { parts.append(TimedComponent(kind: .driveChange, steps: switches, inside: true)) }
         let every = checkpointEvery.map(steps)
+        let presentations = StimulusPlan.presentations(sc, windows: windowSpans(sc))
+        if !presentations.isEmpty { parts.append(StimulusComponent(presentations: presentations)) }
 
         /// One window with its components' events, ordered by step and then by kind.
         func window(_ w: WindowSpan) -> [RunEvent] {
@@ -128,7 +132,7 @@ public enum RunPlanner {
                 }
             }
             events = out
-            return RunSchedule(events: events, dt: dt, totalSteps: total, firstSlowStep: nil)
+            return RunSchedule(events: events, dt: dt, totalSteps: total, firstSlowStep: nil, presentations: presentations)
         }
 
         // The slow clock. Per slow step k (t = k·Δt_slow; stress episodes before 0 run first,
@@ -165,7 +169,18 @@ public enum RunPlanner {
                 next = (t / e + 1) * e
             }
         }
-        return RunSchedule(events: events, dt: dt, totalSteps: total, firstSlowStep: first)
+        return RunSchedule(events: events, dt: dt, totalSteps: total, firstSlowStep: first, presentations: presentations)
+    }
+
+    /// The windows of network time of a run: the whole run, or the slow clock's windows one
+    /// after another (the spans `plan` lays its events out in).
+    static func windowSpans(_ sc: Scenario) -> [WindowSpan] {
+        let total = sc.time.steps
+        guard let slow = sc.slow else { return [WindowSpan(start: 0, end: total, hours: nil, includesStart: true)] }
+        let W = Int((slow.clock.window / sc.time.dt).rounded())
+        return slow.clock.windowTimes().enumerated().map { k, h in
+            WindowSpan(start: k * W, end: (k + 1) * W, hours: h, includesStart: k == 0)
+        }
     }
 }
 

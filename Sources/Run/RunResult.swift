@@ -28,4 +28,6 @@ public struct RunResult: Sendable {
     public var slowSeries: [MetricSeries] = []
     /// The schedule's events as executed (counts and first times per kind).
     public var executed = ScheduleTally()
+    /// Means of the bump readout over its trials (`record.bump`), if any.
+    public var bump: BumpSummary?
 }

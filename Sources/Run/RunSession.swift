@@ -8,7 +8,7 @@
 //   schedule  for each event in order: if it lies later in network time, advance the
 //             network to it (one segment; the segment's spikes go to the record interval,
 //             the structural calcium and the slow clock's window counts); then apply the
-//             event. Components answer with plans or effects (a rewiring plan, scaling
+//             event (a stimulus onset or offset installs the presentations in force). Components answer with plans or effects (a rewiring plan, scaling
 //             factors, cells, synapses to delete and create, neurons that died) and the
 //             session applies them to the simulation: no component touches another's state.
 //             The recorder writes an interval while the next segment runs; frames render
@@ -50,6 +50,7 @@ public final class RunSession {
     var structural: StructuralDriver?
     let structureRecorder: StructureRecorder?
     var slow: SlowClockRun?
+    let trialRecorder: TrialRecorder?
 
     /// Network step now.
     var t = 0
@@ -109,6 +110,12 @@ public final class RunSession {
                                     synapses: resume?.slow == nil ? await sim.synapses(between: pairs) : [],
                                     firstStep: schedule.firstSlowStep ?? 0, strips: options.shards, dir: dir, resume: resume?.slow)
         }
+        let trials = Self.bumpTrials(sc, schedule: schedule)
+        if sc.record.bump != nil || !sc.record.overlap.isEmpty {
+            trialRecorder = try TrialRecorder(dir: dir, blueprint: bp, trials: trials, resume: resume?.trials)
+        } else {
+            trialRecorder = nil
+        }
         progress = ProgressLine(total: sc.time.steps, enabled: options.progress)
         if let r = resume {
             t = r.step
@@ -119,6 +126,8 @@ public final class RunSession {
             synapseSample = (r.session.synapseSamplePre, r.session.synapseSamplePost)
             spinesPerNeuron = r.session.spinesPerNeuron
             haveCheckpoint = true
+            // Stimuli on at the checkpoint are on again (they are not kernel state).
+            await applyStimuli()
         } else if let fc = frames {
             synapseSample = await sim.synapseSample(count: fc.synapses)
         }
@@ -132,7 +141,7 @@ public final class RunSession {
             var i = Self.position(afterExecuting: cursor, in: events)
             while i < events.count {
                 let e = events[i]
-                if e.step > t { await advance(to: e.step) }
+                if e.step > t { try await advance(to: e.step) }
                 try await apply(e)
                 if e.kind != .checkpoint { cursor += 1 }
                 executed.add(e, dt: scenario.time.dt)
@@ -159,6 +168,7 @@ public final class RunSession {
             try lfpRecorder?.finish()
             try structureRecorder?.file.commit()
             try slow?.recorder.file.commit()
+            try trialRecorder?.commit()
         } catch {
             progress.finish()
             // The partial files are kept when a checkpoint needs them to resume.
@@ -167,6 +177,7 @@ public final class RunSession {
                 lfpRecorder?.abandon()
                 structureRecorder?.file.discard()
                 slow?.recorder.file.discard()
+                trialRecorder?.discard()
             }
             throw error
         }
@@ -186,12 +197,13 @@ public final class RunSession {
     }
 
     /// One segment of network time, up to `step`.
-    func advance(to step: Int) async {
+    func advance(to step: Int) async throws {
         let spikes = await simulation.advance(steps: step - t)
         segmentSpikes.append(contentsOf: spikes)
         structural?.observe(spikes, dt: scenario.time.dt)
         slow?.observe(spikes)
         t = step
+        try trialRecorder?.observe(spikes, now: t)
         progress.update(step: t, dt: scenario.time.dt)
     }
 
@@ -212,6 +224,7 @@ public final class RunSession {
             }
         case .windowStart:
             lfpRecorder?.startWindow(now: now)
+            await applyStimuli()
             guard var s = slow else { return }
             // Cytokines shift excitation/inhibition (TNF-α: more AMPA, fewer GABA_A receptors).
             if let ratio = s.startWindow(step: t) {
@@ -225,6 +238,8 @@ public final class RunSession {
             try await ConnectomeDump.write(dir: dir, time: now, synapses: await simulation.synapses(between: allPairs))
         case .driveChange:
             await simulation.setCells(slow?.cells(at: now) ?? blueprint.cellModels(at: now))
+        case .stimulus:
+            await applyStimuli()
         case .structural:
             try await rewire(now: now)
         case .homeostasis:
@@ -260,6 +275,33 @@ public final class RunSession {
         case .checkpoint:
             _ = try await checkpoint()
         }
+    }
+
+    /// The trials of `record.bump`: each presentation of the cue whose delay ends inside its
+    /// window (the whole run on the fast clock).
+    static func bumpTrials(_ sc: Scenario, schedule: RunSchedule) -> [BumpTrial] {
+        guard let b = sc.record.bump, let near = sc.stimuli[b.cue].target.near else { return [] }
+        let dt = sc.time.dt
+        let delay = Int((b.delay / dt).rounded()), window = Int((b.window / dt).rounded())
+        let ends = RunPlanner.windowSpans(sc)
+        return schedule.presentations.filter { $0.stimulus == b.cue }.compactMap { p in
+            let end = p.off + delay
+            guard ends.contains(where: { $0.start <= p.on && end <= $0.end }) else { return nil }
+            return BumpTrial(index: p.repetition, cueStep: p.on, cueAngle: near.centre(repetition: p.repetition),
+                             w1: p.off..<(p.off + window), w2: (end - window)..<end, hours: p.hours)
+        }
+    }
+
+    /// Installs the stimulus presentations in force from step t on. A pure function of t and
+    /// the plan, so a resumed run sets the same ones (`restoreStimuli`).
+    func applyStimuli() async {
+        guard !schedule.presentations.isEmpty else { return }
+        let active = StimulusPlan.active(schedule.presentations, at: t).map { p in
+            let s = scenario.stimuli[p.stimulus]
+            return ActiveStimulus(index: p.stimulus, targets: blueprint.targets(of: s, repetition: p.repetition),
+                                  input: blueprint.kernelInput(of: s, onset: p.on))
+        }
+        await simulation.setStimuli(active)
     }
 
     /// A structural update: pending spikes first (they were emitted before the change), then
@@ -311,7 +353,7 @@ public final class RunSession {
                                   synapseSamplePost: synapseSample.post, spinesPerNeuron: spinesPerNeuron),
             recorder: try await recorder.captureState(), structural: structural?.state,
             structure: try structureRecorder?.captureState(), slow: try slow?.capture(),
-            lfp: try lfpRecorder?.captureState())
+            lfp: try lfpRecorder?.captureState(), trials: try trialRecorder?.captureState())
         let path = try CheckpointFile.write(payload, scenarioYAML: scenario.resolvedYAML, runDir: dir)
         haveCheckpoint = true
         return path
@@ -337,6 +379,7 @@ public final class RunSession {
         result.slowSeries = slow?.recorder.allSeries ?? []
         result.resumedAt = resume.map { Double($0.step) * scenario.time.dt }
         result.executed = executed
+        result.bump = scenario.record.bump == nil ? nil : trialRecorder?.summary
         try await Manifest.write(dir: dir, scenario: scenario, options: options, result: result,
                                  epochSteps: simulation.epochSteps, synapseBytes: simulation.synapseBytes)
         return result

@@ -2,6 +2,11 @@
 // unit, range and cross-reference, reporting all faults with their locations.
 
 import Yams
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct ScenarioDecoder {
     let root: NodeReader
@@ -12,7 +17,7 @@ struct ScenarioDecoder {
 
     static let topKeys = ["schema", "name", "description", "seed", "time", "sheet", "receptors",
                           "populations", "projections", "drive", "record", "frames", "output", "plasticity", "nmda_block",
-                          "checkpoint", "slow_clock", "pharmacology", "stress", "inflammation", "arms"]
+                          "checkpoint", "slow_clock", "pharmacology", "stress", "inflammation", "arms", "stimuli"]
 
     func decode(resolvedYAML: String) -> Scenario? {
         guard let top = root.mapping(allowed: Self.topKeys) else { return nil }
@@ -45,6 +50,9 @@ struct ScenarioDecoder {
         plasticity.rules = decoded.1
         if let pr = top["plasticity"] {
             dec.decodePlasticity(pr, pops: pops, time: time, into: &plasticity)
+        }
+        if receptors?.nmdaSaturation != nil, plasticity.rules.contains(where: { $0 != nil }) {
+            top["receptors"]?.error("NMDA saturation and weight plasticity (`projections[].plasticity`) cannot be combined yet: plastic delivery does not carry the saturation factor")
         }
         if plasticity.structural != nil, !projections.contains(where: \.structural) {
             top["plasticity"]?.error("`plasticity.structural` is set but no projection has `structural: true`; mark the projections whose synapses may be created and deleted")
@@ -87,8 +95,11 @@ struct ScenarioDecoder {
                 top[k]?.error("`\(k)` acts on the slow clock; add a `slow_clock` section (step, duration, window)")
             }
         }
-        let record = top["record"].map { dec.decodeRecord($0, duration: time?.duration, slow: slow != nil, sheet: sheet, pops: pops,
-                                                       time: time, slowWindow: slow.map { $0.clock.window - $0.clock.settle }) }
+        let stimuli = top["stimuli"].map { dec.decodeStimuli($0, pops: pops, sheet: sheet, time: time, slow: slow?.clock,
+                                                             doses: slow?.pharmacology?.doses ?? []) } ?? []
+        let record = top["record"].map { dec.decodeRecord($0, duration: time?.duration, slow: slow != nil, pops: pops,
+                                                          stimuli: stimuli, time: time, clock: slow?.clock,
+                                                          doses: slow?.pharmacology?.doses ?? [], sheet: sheet) }
             ?? RecordConfig(spikes: true, rasterSample: 50)
         let frames = top["frames"].flatMap { decodeFrames($0, time: time) }
         let output = OutputConfig(directory: top["output"].flatMap(decodeOutput) ?? "Output")
@@ -105,6 +116,7 @@ struct ScenarioDecoder {
         sc.nmdaBlock = blocks
         sc.checkpoint = checkpoint
         sc.slow = slow
+        sc.stimuli = stimuli
         return sc
     }
 
@@ -151,13 +163,19 @@ struct ScenarioDecoder {
             k.ampaTau = am["tau"]?.quantity(.time, min: 0, exclusiveMin: true) ?? k.ampaTau
             k.ampaE = am["E"]?.quantity(.voltage) ?? k.ampaE
         }
-        if let n = m["nmda"], let nm = n.mapping(allowed: ["tau_rise", "tau_decay", "E", "mg", "mg_half", "mg_slope"]) {
+        if let n = m["nmda"], let nm = n.mapping(allowed: ["tau_rise", "tau_decay", "E", "mg", "mg_half", "mg_slope", "saturation"]) {
             k.nmdaTauRise = nm["tau_rise"]?.quantity(.time, min: 0, exclusiveMin: true) ?? k.nmdaTauRise
             k.nmdaTauDecay = nm["tau_decay"]?.quantity(.time, min: 0, exclusiveMin: true) ?? k.nmdaTauDecay
             k.nmdaE = nm["E"]?.quantity(.voltage) ?? k.nmdaE
             k.mg = nm["mg"]?.quantity(.concentration, min: 0, max: 100) ?? k.mg
             k.mgHalf = nm["mg_half"]?.quantity(.concentration, min: 0, exclusiveMin: true) ?? k.mgHalf
             k.mgSlope = nm["mg_slope"]?.number(min: 0, max: 1) ?? k.mgSlope
+            if let sn = nm["saturation"], let sm = sn.mapping(allowed: ["alpha"]) {
+                // a = 1 − exp(−α·τ_rise): the fraction of free receptors one spike binds.
+                if let alpha = sm.required("alpha", in: sn)?.quantity(.rate, min: 0, max: 1000, exclusiveMin: true) {
+                    k.nmdaSaturation = 1 - exp(-alpha * k.nmdaTauRise)
+                }
+            }
             if k.nmdaTauRise >= k.nmdaTauDecay {
                 (nm["tau_rise"] ?? n).error("`receptors.nmda.tau_rise` must be shorter than `tau_decay` (\(k.nmdaTauDecay) ms)")
             }
@@ -170,7 +188,7 @@ struct ScenarioDecoder {
     }
 
     static let projectionKeys = ["from", "to", "ampa", "nmda", "gaba_a", "nmda_ampa_ratio",
-                                 "connectivity", "autapses", "delay", "structural", "plasticity"]
+                                 "connectivity", "autapses", "delay", "structural", "plasticity", "weight_profile"]
 
     static let paramKeys = ["C", "gL", "EL", "Vth", "Vreset", "refractory", "I_ext",
                             "a", "b", "delta_T", "V_T", "tau_w", "V_peak"]
@@ -180,7 +198,7 @@ struct ScenarioDecoder {
         var out: [Population] = []
         var names: Set<String> = []
         for item in items {
-            guard let m = item.mapping(allowed: ["name", "class", "excitatory", "count", "density", "model", "params", "init_v", "region"]) else { continue }
+            guard let m = item.mapping(allowed: ["name", "class", "excitatory", "count", "density", "model", "params", "init_v", "region", "layout"]) else { continue }
             let name = m.required("name", in: item)?.string()
             if let n = name {
                 if names.contains(n) { m["name"]?.error("population name `\(n)` is used twice") }
@@ -250,6 +268,10 @@ struct ScenarioDecoder {
             let model: NeuronModel = modelName == "adex" ? .adex(p, x) : .lif(p)
             var pop = Population(name: name, cellClass: cls, excitatory: exc, count: count, model: model, initialV: initV)
             pop.region = region
+            if let l = m["layout"], l.choice(["sheet", "ring"]) == "ring" {
+                pop.ring = true
+                if m["region"] != nil { l.error("a ring population sits on a circle around the sheet's centre; remove `region` or `layout: ring`") }
+            }
             out.append(pop)
         }
         return out
@@ -334,6 +356,22 @@ struct ScenarioDecoder {
             var p = Projection(source: s, target: t, ampa: ampa, nmda: nmda, gabaA: gaba, rule: rule,
                                autapses: autapses, synapticDelay: synDelay, velocity: velocity)
             p.structural = structural
+            if let wp = m["weight_profile"], let wm = wp.mapping(allowed: ["j_plus", "sigma"]) {
+                let jp = wm.required("j_plus", in: wp)?.number(min: 0, max: 100)
+                let sg = wm.required("sigma", in: wp)?.quantity(.angle, min: 0, max: 360, exclusiveMin: true)
+                for (i, role) in [(s, "source"), (t, "target")] where !pops[i].ring {
+                    wp.error("`weight_profile` depends on preferred angles; the \(role) `\(pops[i].name)` has none (give it `layout: ring`)")
+                }
+                if let jp, let sg {
+                    let profile = AngularProfile(jPlus: jp, sigma: sg)
+                    let jm = profile.jMinus(sources: pops[s].count)
+                    if jm < 0 || !jm.isFinite {
+                        wp.error("with j_plus = \(jp) and sigma = \(sg)° the weight between distant neurons, J⁻ = (1 − J⁺ḡ)/(1 − ḡ) = \(jm), is negative; lower `j_plus` or `sigma`")
+                    }
+                    p.profile = profile
+                }
+                if structural { wp.error("a projection with a `weight_profile` cannot be `structural` (new synapses would have no angular weight)") }
+            }
             out.append(p)
             rules.append(weightRule)
         }
@@ -380,11 +418,12 @@ struct ScenarioDecoder {
 
     /// `duration`: the run's network time [ms] (on the slow clock windows × window); a
     /// connectome time after it would never be written, so it is refused.
-    func decodeRecord(_ r: NodeReader, duration: Double? = nil, slow: Bool = false, sheet: Sheet? = nil, pops: [Population] = [],
-                      time: TimeConfig? = nil, slowWindow: Double? = nil) -> RecordConfig {
-        guard let m = r.mapping(allowed: ["spikes", "raster_sample", "connectome", "lfp", "bands"]) else { return RecordConfig(spikes: true, rasterSample: 50) }
+    func decodeRecord(_ r: NodeReader, duration: Double? = nil, slow: Bool = false, pops: [Population] = [],
+                      stimuli: [Stimulus] = [], time: TimeConfig? = nil, clock: SlowClockConfig? = nil,
+                      doses: [DoseEvent] = [], sheet: Sheet? = nil) -> RecordConfig {
+        guard let m = r.mapping(allowed: Self.recordKeys) else { return RecordConfig(spikes: true, rasterSample: 50) }
         var rc = RecordConfig(spikes: m["spikes"]?.bool() ?? true, rasterSample: m["raster_sample"]?.int(min: 0, max: 10_000) ?? 50)
-        decodeLFPReadouts(m, into: &rc, sheet: sheet, pops: pops, time: time, slowWindow: slowWindow)
+        decodeLFPReadouts(m, into: &rc, sheet: sheet, pops: pops, time: time, slowWindow: clock.map { $0.window - $0.settle })
         if let c = m["connectome"], let items = c.sequence() {
             rc.connectome = items.compactMap { item -> Double? in
                 guard let t = item.quantity(.time, min: 0) else { return nil }
@@ -395,8 +434,11 @@ struct ScenarioDecoder {
                 return t
             }.sorted()
         }
+        decodeReadouts(m, pops: pops, stimuli: stimuli, time: time, slow: clock, doses: doses, into: &rc)
         return rc
     }
+
+    static let recordKeys = ["spikes", "raster_sample", "connectome", "bump", "overlap", "lfp", "bands"]
 
     static let frameQuantities = ["rate", "v", "population", "calcium", "spines", "block", "bdnf"]
 

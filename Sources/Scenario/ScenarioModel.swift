@@ -3,6 +3,11 @@
 // them too). Produced by `ScenarioLoader`; consumed by the engine's blueprint builder.
 
 @_exported import NeuroplastCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 // The file format itself (keys, units, defaults) is documented in README.md § Scenario files.
 
 /// A complete, validated scenario.
@@ -27,6 +32,8 @@ public struct Scenario: Sendable {
     public var slow: SlowBiology?
     /// Variants run side by side (`arms:`), each a complete scenario; empty = one run.
     public var arms: [ScenarioArm] = []
+    /// Stimulus protocols, silencing and activation (`stimuli:`).
+    public var stimuli: [Stimulus] = []
     /// Periodic checkpoints (`checkpoint: {every: "10 s"}`); nil = only on SIGTERM/SIGUSR1.
     public var checkpoint: CheckpointConfig?
     /// The resolved scenario as YAML (after `--set`), for `scenario.resolved.yaml` and hashing.
@@ -85,6 +92,9 @@ public struct Population: Sendable, Equatable {
     public var initialV: ClosedRange<Double>
     /// Where on the sheet the population lives; nil = anywhere.
     public var region: Region? = nil
+    /// Ring layout (`layout: ring`): neuron k of N has preferred angle θ_k = 360°·k/N and
+    /// sits on a circle centred on the sheet; nil = scattered on the sheet.
+    public var ring: Bool = false
     public init(name: String, cellClass: String, excitatory: Bool, count: Int, model: NeuronModel, initialV: ClosedRange<Double>) {
         self.name = name; self.cellClass = cellClass; self.excitatory = excitatory; self.count = count
         self.model = model; self.initialV = initialV
@@ -113,6 +123,8 @@ public struct Projection: Sendable, Equatable {
     public var velocity: Double
     /// Whether structural plasticity may create and delete synapses of this projection.
     public var structural = false
+    /// Angular weight profile between two ring populations (`weight_profile:`); nil = flat.
+    public var profile: AngularProfile?
 
     /// The delay of a synapse of this projection between neurons `distance` µm apart [ms]:
     /// the synaptic delay plus conduction at `velocity` — the one definition, used for built
@@ -133,6 +145,43 @@ public struct Projection: Sendable, Equatable {
 }
 
 public enum Receptor: String, Sendable, CaseIterable { case ampa, nmda, gabaA = "gaba_a" }
+
+/// The weight factor of a synapse between ring neurons Δθ apart (Compte et al. 2000 Cereb
+/// Cortex 10:910, eq. for W(θ_i − θ_j)):
+///
+///     W(Δθ) = J⁻ + (J⁺ − J⁻)·exp(−Δθ²/2σ²),   Δθ the circular distance [deg],
+///
+/// with J⁻ chosen so that W averages 1 over the source ring (the discrete mean over its N
+/// angles 360°·k/N): J⁻ = (1 − J⁺·ḡ)/(1 − ḡ), ḡ = (1/N)·Σ_k exp(−Δθ_k²/2σ²). Total input is
+/// then the same as a flat projection's; only its angular distribution changes. Multiplies
+/// every receptor's conductance of the synapse.
+public struct AngularProfile: Sendable, Equatable {
+    public var jPlus: Double
+    public var sigma: Double   // [deg]
+    public init(jPlus: Double, sigma: Double) { self.jPlus = jPlus; self.sigma = sigma }
+
+    /// ḡ over a ring of `n` evenly spaced angles.
+    public func meanBump(sources n: Int) -> Double {
+        guard n > 0 else { return 0 }
+        var s = 0.0
+        for k in 0..<n {
+            let d = angularDistance(0, 360 * Double(k) / Double(n))
+            s += exp(-d * d / (2 * sigma * sigma))
+        }
+        return s / Double(n)
+    }
+
+    /// J⁻ for a source ring of `n` neurons.
+    public func jMinus(sources n: Int) -> Double {
+        let g = meanBump(sources: n)
+        return (1 - jPlus * g) / (1 - g)
+    }
+
+    /// W(Δθ) with J⁻ = `jMinus`.
+    public func weight(_ dTheta: Double, jMinus: Double) -> Double {
+        jMinus + (jPlus - jMinus) * exp(-dTheta * dTheta / (2 * sigma * sigma))
+    }
+}
 
 /// Background drive of one population.
 public struct Drive: Sendable, Equatable {
@@ -193,6 +242,10 @@ public struct RecordConfig: Sendable, Equatable {
     /// Times [ms] at which to write the whole connectome as an edge list.
     public var connectome: [Double] = []
     public var spikes: Bool
+    /// The working-memory bump per cue presentation (`bump.csv`).
+    public var bump: BumpReadout?
+    /// Overlaps of population rate vectors (`overlap.csv`).
+    public var overlap: [OverlapReadout] = []
     /// Neurons per population shown in rasters and kept for frames.
     public var rasterSample: Int
     /// The LFP proxy at electrodes (`record.lfp`); nil = none.

@@ -9,7 +9,7 @@
 /// A physical dimension a scenario value may have.
 public enum Dimension: String, Sendable, CaseIterable {
     case time, voltage, conductance, capacitance, current, length, rate, concentration
-    case velocity, areaDensity, dimensionless
+    case velocity, areaDensity, angle, dimensionless
 
     /// The kernel unit's symbol, for messages.
     public var kernelUnit: String {
@@ -24,6 +24,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .concentration: "mM"
         case .velocity: "m/s"
         case .areaDensity: "/mm2"
+        case .angle: "deg"
         case .dimensionless: ""
         }
     }
@@ -41,6 +42,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .concentration: "\"1 mM\""
         case .velocity: "\"0.3 m/s\""
         case .areaDensity: "\"5000 /mm2\""
+        case .angle: "\"90 deg\""
         case .dimensionless: "0.5"
         }
     }
@@ -58,6 +60,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .concentration: "a concentration"
         case .velocity: "a velocity"
         case .areaDensity: "a density per area"
+        case .angle: "an angle"
         case .dimensionless: "a plain number"
         }
     }
@@ -78,6 +81,7 @@ public enum UnitTable {
         for (s, f) in [("M", 1e3), ("mM", 1), ("uM", 1e-3), ("µM", 1e-3), ("nM", 1e-6)] { u[s] = (.concentration, f) }
         for (s, f) in [("m/s", 1e3), ("mm/ms", 1e3), ("um/ms", 1), ("µm/ms", 1), ("mm/s", 1)] { u[s] = (.velocity, f) }
         for (s, f) in [("/mm2", 1e-6), ("/mm^2", 1e-6), ("/um2", 1), ("/um^2", 1), ("/µm2", 1)] { u[s] = (.areaDensity, f) }
+        for (s, f) in [("deg", 1.0), ("°", 1), ("rad", 180 / Double.pi)] { u[s] = (.angle, f) }
         return u
     }()
 
