@@ -98,6 +98,26 @@ import Recording
         #expect(!FileManager.default.fileExists(atPath: dir + "/lfp.csv.partial"))
     }
 
+    /// The check: a 40 Hz sinusoidal current onto the pyramidal cells puts the peak of
+    /// every bands.csv row on the bin nearest 40 Hz (39.06 Hz with 250 ms segments, Δf 3.9 Hz;
+    /// 1 s in two 500 ms intervals of three segments each) and raises gamma power over the
+    /// same run without it.
+    @Test func a40HzSineDrivePeaksAt40Hz() async throws {
+        let root = EngineFixtures.temporaryDirectory("lfp-sine")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let sets = try ["time.duration=1000 ms", "time.record_interval=500 ms", "record.bands.window=250 ms"]
+            .enumerated().map { try Override.parse($0.element, index: $0.offset) }
+        let stimulus = "\nstimuli:\n  - {name: gamma, population: pyr, sine: {amplitude: 60 pA, frequency: 40 Hz}, start: 0 ms, stop: 1000 ms}\n"
+        let driven = try ScenarioLoader.load(text: Self.sheet + stimulus, file: "sine.yaml", overrides: sets)
+        let plain = try ScenarioLoader.load(text: Self.sheet, file: "lfp.yaml", overrides: sets)
+        let a = try Self.csv(try await Self.run(driven, root, "sine") + "/bands.csv").dropFirst()
+        let b = try Self.csv(try await Self.run(plain, root, "plain") + "/bands.csv").dropFirst()
+        #expect(a.count == 2 && b.count == 2)
+        #expect(a.allSatisfy { $0[7] == "39.062" }, "\(a.map { $0[7] })")
+        #expect(!b.allSatisfy { $0[7] == "39.062" }, "the undriven run peaks at 39 Hz too: \(b.map { $0[7] })")
+        for (x, y) in zip(a, b) { #expect(Double(x[5])! > Double(y[5])!, "gamma \(x[5]) vs \(y[5]) without the drive") }
+    }
+
     @Test func describeNamesTheProxyAndTheWelchSegments() throws {
         let sc = try ScenarioLoader.load(text: Self.sheet, file: "lfp.yaml")
         let text = ScenarioDescription.text(sc)
