@@ -44,6 +44,13 @@ public enum ScenarioDescription {
             s += String(format: "drive %@: Poisson %.6g Hz × %.4g nS (%@), current %.4g pA\n",
                         sc.populations[d.population].name, d.poissonRate * 1000, d.weight, d.receptor.rawValue, d.current)
         }
+        if !sc.stimuli.isEmpty {
+            let plan = RunPlanner.plan(sc, frames: false, checkpointEvery: nil)
+            for (i, st) in sc.stimuli.enumerated() {
+                let n = plan.presentations.filter { $0.stimulus == i }.count
+                s += "stimulus \(st.name) → \(st.describe(populations: sc.populations.map(\.name))); \(n) presentation\(n == 1 ? "" : "s") planned\n"
+            }
+        }
         let est = SizeEstimate(scenario: sc)
         s += String(format: "size: %d neurons, about %.0f synapses (%.1f per neuron); memory ≈ %.1f MiB\n",
                     sc.neuronCount, est.synapses, est.synapses / Double(max(1, sc.neuronCount)), est.bytes / 1_048_576)
@@ -52,7 +59,7 @@ public enum ScenarioDescription {
         s += """
         schedule (fast clock), each epoch of \(epoch) step\(epoch == 1 ? "" : "s") (≤ the minimum delay, \(minDelay) ms):
           1. deliver   spikes of the previous epoch, sorted by (step, source), into each shard's delay rings
-          2. step ×\(epoch)  per neuron: arrivals + Poisson drive → exponential-Euler membrane → exact conductance decay → threshold/reset
+          2. step ×\(epoch)  per neuron: \(sc.stimuli.isEmpty ? "" : "stimulus input (while on) + ")arrivals + Poisson drive → exponential-Euler membrane → exact conductance decay → threshold/reset
           3. exchange  gather all shards' spikes, sort, hand to every shard for the next epoch
         recording every \(sc.time.recordInterval) ms: rates, mean V and conductances, CV of ISI, synchrony → metrics.csv
         """

@@ -5,6 +5,8 @@
 // window of the slow clock (a probe trial), or in slow-clock hours. Decoded by
 // `StimulusDecoder`; planned by the run planner as `stimulus` events.
 
+import Foundation
+
 /// One stimulus protocol of a scenario.
 public struct Stimulus: Sendable, Equatable {
     /// What the stimulus injects into each target neuron.
@@ -83,6 +85,37 @@ public struct Stimulus: Sendable, Equatable {
             if timing.every == nil { break }
         }
         return out
+    }
+}
+
+extension Stimulus {
+    /// One line for `describe`: target, input and timing.
+    public func describe(populations: [String]) -> String {
+        func n(_ x: Double) -> String { String(format: "%g", x) }
+        var target = populations[target.population]
+        switch self.target.region {
+        case let .disc(x, y, r)?: target += " within \(n(r)) µm of (\(n(x)), \(n(y))) µm"
+        case let .rectangle(x0, y0, x1, y1)?: target += " in [\(n(x0)), \(n(x1))] × [\(n(y0)), \(n(y1))] µm"
+        case nil: break
+        }
+        if let w = self.target.near {
+            target += " near \(n(w.angle))° ± \(n(w.width / 2))°" + (w.rotate != 0 ? " (turning \(n(w.rotate))° each time)" : "")
+        }
+        let what: String
+        switch input {
+        case let .poisson(rate, weight, receptor): what = "Poisson \(n(rate * 1000)) Hz × \(n(weight)) nS (\(receptor.rawValue))"
+        case let .current(i): what = "current \(n(i)) pA"
+        case let .sine(a, f, phase, offset): what = "sine \(n(a)) pA at \(n(f * 1000)) Hz, phase \(n(phase * 180 / .pi))°, offset \(n(offset)) pA"
+        case let .conductance(g, e): what = "conductance \(n(g)) nS at \(n(e)) mV"
+        }
+        var when = timing.duration.map { "\(n($0)) ms from \(n(timing.start)) ms" } ?? "from \(n(timing.start)) ms to the end"
+        if let e = timing.every { when += ", every \(n(e)) ms" + (timing.count.map { " × \($0)" } ?? "") }
+        if timing.inEachWindow {
+            when += " of each window"
+            if let a = timing.windowsFrom { when += " from \(n(a)) h" }
+            if let b = timing.windowsTo { when += " until \(n(b)) h" }
+        }
+        return "\(target): \(kind) — \(what); \(when)"
     }
 }
 

@@ -111,9 +111,8 @@ extension ScenarioDecoder {
                 let n = s.presentations(until: span, limit: Self.maxPresentations + 1).count
                 let windows = slow.map { c in c.windowTimes().filter { h in
                     (timing.windowsFrom.map { h >= $0 - 1e-9 } ?? true) && (timing.windowsTo.map { h < $0 - 1e-9 } ?? true) }.count } ?? 1
-                if n == 0 {
-                    (m["start"] ?? item).error("this stimulus never runs: it starts at \(timing.start) ms, after the \(slow == nil ? "run's end" : "window's end") at \(span) ms")
-                } else if n * windows > Self.maxPresentations {
+                // (A start after the run's or window's end is reported with the timing.)
+                if n * windows > Self.maxPresentations {
                     (m["every"] ?? item).error("this stimulus has more than \(Self.maxPresentations) presentations; repeat it less often or set `count`")
                 } else if windows == 0 {
                     (m["from"] ?? m["at"] ?? item).error("no window of the slow clock falls in this stimulus's time range")

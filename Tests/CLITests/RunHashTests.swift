@@ -39,6 +39,8 @@ enum ShortScenarios {
         ("ketamine-vs-ssri", slow + pfc + ["--set", "arms.1.set={pharmacology.doses: [{drug: fluoxetine, route: oral, dose: 20 mg, at: 0 h, repeat: {every: 1 h, times: 2}}]}"]),
         ("lps-inflammation", slow + pfc + smallFrames),
         ("repeated-infusions", slow + pfc + smallFrames + ["--set", "pharmacology.doses.0.repeat={every: 1 h, times: 2}"]),
+        ("working-memory-ring", ["--set", "time.duration=1500 ms", "--set", "stimuli.0.count=1", "--set", "stimuli.1.count=1",
+                                 "--set", "stimuli.1.start=1300 ms", "--set", "record.bump.delay=500 ms"] + counts([512, 128]) + smallFrames),
     ]
 
     /// The files whose bytes must not change, relative to a run folder; arms' subfolders too.
