@@ -18,14 +18,16 @@ public actor Shard {
     /// Spikes per step of the last segment, to size the next segment's spike list
     /// (`segment`); before the first, 20 Hz per neuron.
     private var spikesPerStep: Double?
+    /// The LFP proxy's pass over this shard's contributing neurons (`record.lfp`); nil = none.
+    var lfp: LFPProbe?
 
     public nonisolated let synapseCount: Int
     public nonisolated let minDelay: Int
     public nonisolated let maxDelay: Int
     public nonisolated let synapseBytes: Int
 
-    init(index: Int, kernel: ShardKernel, threads: Int, statEvery: Int) {
-        self.index = index; self.kernel = kernel; self.threads = threads
+    init(index: Int, kernel: ShardKernel, threads: Int, statEvery: Int, lfp: LFPProbe? = nil) {
+        self.index = index; self.kernel = kernel; self.threads = threads; self.lfp = lfp
         self.globalIds = kernel.layout.globalIds; self.statEvery = statEvery
         synapseCount = kernel.synapses.count; minDelay = kernel.synapses.minDelay
         maxDelay = kernel.synapses.maxDelay; synapseBytes = kernel.synapses.bytes
@@ -33,7 +35,7 @@ public actor Shard {
 
     /// Builds the shard for `targets` (ascending global ids) of a blueprint.
     static func build(index: Int, targets: [Int32], blueprint bp: Blueprint, threads: Int,
-                      chunkSize: Int, statEvery: Int) -> Shard {
+                      chunkSize: Int, statEvery: Int, lfp: LFPGeometry? = nil) -> Shard {
         let sc = bp.scenario
         let mixes = bp.receptorMixes()
         let initV: [Double] = targets.map { g in
@@ -53,7 +55,10 @@ public actor Shard {
         let deepest = sc.projections.map { Int($0.delaySteps(distance: farthest, dt: sc.time.dt)) + 1 }.max() ?? 1
         let kernel = ShardKernel(layout: layout, synapses: table, receptors: sc.receptors, dt: sc.time.dt,
                                  chunkSize: chunkSize, seed: sc.seed, minRingDepth: deepest + 1)
-        return Shard(index: index, kernel: kernel, threads: threads, statEvery: statEvery)
+        let probe = lfp.flatMap { g in
+            sc.record.lfp.map { LFPProbe(geometry: g, globalIds: targets, stepsPerSample: $0.stepsPerSample(dt: sc.time.dt), receptors: kernel.receptors) }
+        }
+        return Shard(index: index, kernel: kernel, threads: threads, statEvery: statEvery, lfp: probe)
     }
 
 
@@ -88,6 +93,7 @@ public actor Shard {
         for t in t0..<(t0 + steps) {
             local.removeAll(keepingCapacity: true)
             kernel.step(t, threads: threads, sampleStats: t % statEvery == 0, into: &local)
+            lfp?.record(step: t, kernel: kernel)
             for i in local { emitted.append(Spike(step: t, source: globalIds[Int(i)])) }
             if selfDeliver, (t + 1 - t0) % epoch == 0 || t + 1 == t0 + steps {
                 if pendingStart < emitted.count {

@@ -17,6 +17,8 @@ public actor Simulation {
     public private(set) var step = 0
     /// Spikes emitted in the last epoch, awaiting delivery (sorted by step, source).
     var pending: [Spike] = []
+    /// The LFP proxy's merger (`record.lfp`); nil = no LFP.
+    var lfpSampler: LFPSampler?
 
     /// Builds the network: positions, then every shard's synapses in parallel.
     public init(blueprint: Blueprint, options: RunOptions) async {
@@ -26,11 +28,12 @@ public actor Simulation {
         let parts = blueprint.partition(shards: S)
         let perShard = max(1, options.threads / S)
         let statEvery = max(1, Int((1.0 / blueprint.scenario.time.dt).rounded()) / 1)
+        let lfp = blueprint.scenario.record.lfp.map { LFPGeometry(blueprint: blueprint, config: $0) }
         let built = await withTaskGroup(of: (Int, Shard).self) { group in
             for (i, targets) in parts.enumerated() {
                 group.addTask {
                     (i, Shard.build(index: i, targets: targets, blueprint: blueprint, threads: perShard,
-                                    chunkSize: options.chunkSize, statEvery: statEvery))
+                                    chunkSize: options.chunkSize, statEvery: statEvery, lfp: lfp))
                 }
             }
             var out = [(Int, Shard)]()
@@ -38,6 +41,9 @@ public actor Simulation {
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
         shards = built
+        if let c = blueprint.scenario.record.lfp {
+            lfpSampler = LFPSampler(electrodes: c.electrodes.count, stepsPerSample: c.stepsPerSample(dt: blueprint.scenario.time.dt), rate: c.rate)
+        }
         // The epoch is bounded by the smallest delay any synapse can have — including synapses
         // structural plasticity may create later — not just the ones that exist now.
         epochSteps = min(Simulation.epochSteps(blueprint.scenario), built.map(\.minDelay).filter { $0 > 0 }.min() ?? Int.max)
@@ -75,6 +81,7 @@ public actor Simulation {
         if shards.count == 1 {
             out = await shards[0].advance(from: step, steps: steps, incoming: [], selfDeliver: true, epoch: epochSteps)
             step += steps
+            if lfpSampler != nil { await mergeLFP() }
             return out
         }
         var remaining = steps
@@ -102,6 +109,7 @@ public actor Simulation {
             step += e
             remaining -= e
         }
+        if lfpSampler != nil { await mergeLFP() }
         return out
     }
 
@@ -222,13 +230,15 @@ package struct SimulationState: Codable {
     var step: Int
     var pending: SpikeList
     var shards: [ShardState]
+    /// The LFP merger (delay ring, open sample); nil without `record.lfp`.
+    var lfp: LFPSampler?
 }
 
 extension Simulation {
     package func captureState() async -> SimulationState {
         var states: [ShardState] = []
         for s in shards { states.append(await s.captureState()) }
-        return SimulationState(step: step, pending: SpikeList(pending), shards: states)
+        return SimulationState(step: step, pending: SpikeList(pending), shards: states, lfp: lfpSampler)
     }
 
     package func restore(_ s: SimulationState) async throws {
@@ -236,8 +246,10 @@ extension Simulation {
             throw CheckpointError.shards(checkpoint: s.shards.count, run: shards.count)
         }
         for (shard, st) in zip(shards, s.shards) { try await shard.restore(st) }
+        if (s.lfp == nil) != (lfpSampler == nil) { throw CheckpointError.corrupt("LFP state missing or unexpected") }
         step = s.step
         pending = s.pending.spikes
+        lfpSampler = s.lfp
     }
 }
 

@@ -7,11 +7,14 @@ import Rendering
 import Network
 
 public enum SummaryFigure {
-    package static func write(dir: String, scenario: Scenario, series: [MetricSeries], populations: [PopulationInfo]) throws {
+    /// - Parameter spectrum: the LFP's mean PSD [pA²/Hz] (`LFPRecorder.spectrum`), drawn as a panel.
+    package static func write(dir: String, scenario: Scenario, series: [MetricSeries], populations: [PopulationInfo],
+                              spectrum: (frequencies: [Double], power: [Double])? = nil) throws {
         let r = SummaryRenderer(width: 1920, height: 1080, theme: .light)
         do {
             try r.writePNG(to: dir + "/summary.png", scenarioName: scenario.name, duration: scenario.time.duration,
-                           populations: populations, series: series, seed: scenario.seed)
+                           populations: populations, series: series, seed: scenario.seed,
+                           spectrum: spectrum.map { PowerSpectrum(frequencies: $0.frequencies, power: $0.power, unit: "pA²/Hz") })
         } catch {
             throw RunError.io("summary.png: \(error)")
         }

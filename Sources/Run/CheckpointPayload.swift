@@ -38,6 +38,8 @@ struct CheckpointPayload: CheckpointBody {
     var structure: StructureRecorderState?
     /// Slow-clock runs only.
     var slow: SlowCheckpoint?
+    /// With `record.lfp` only.
+    var lfp: LFPRecorderState?
     /// Trial readouts (`record.bump`, `record.overlap`) in progress.
     var trials: TrialRecorderState?
 }

@@ -44,6 +44,8 @@ public final class RunSession {
     let buildSeconds: Double
     let resume: CheckpointPayload?
     let recorder: Recorder
+    /// lfp.csv, bands.csv, spectrum.csv (`record.lfp`); nil = no LFP.
+    let lfpRecorder: LFPRecorder?
     let frameWriter: FrameWriter?
     var structural: StructuralDriver?
     let structureRecorder: StructureRecorder?
@@ -91,6 +93,7 @@ public final class RunSession {
         recorder = try Recorder(dir: dir, blueprint: bp, totalSteps: sc.time.steps,
                                 rasterWindow: max(500, sc.time.recordInterval), resume: resume?.recorder)
         if let r = resume?.recorder { await recorder.restore(r) }
+        lfpRecorder = try sc.record.lfp.map { _ in try LFPRecorder(dir: dir, scenario: sc, resume: resume?.lfp) }
         if let fc = frames {
             let fw = try FrameWriter(dir: dir + "/frames", config: fc, scenarioName: sc.name, seed: sc.seed, blueprint: bp)
             if let r = resume { await fw.resume(after: r.session.framesWritten) }
@@ -171,6 +174,7 @@ public final class RunSession {
             progress.finish()
             try await frameWriter?.finish()
             try await recorder.finish()
+            try lfpRecorder?.finish()
             try structureRecorder?.file.commit()
             try slow?.recorder.file.commit()
             try trialRecorder?.commit()
@@ -180,6 +184,7 @@ public final class RunSession {
             // The partial files are kept when a checkpoint needs them to resume.
             if !haveCheckpoint {
                 await recorder.abandon()
+                lfpRecorder?.abandon()
                 structureRecorder?.file.discard()
                 slow?.recorder.file.discard()
                 trialRecorder?.discard()
@@ -235,6 +240,7 @@ public final class RunSession {
                 if !problems.isEmpty { throw RunError.invalid("storage invariants broken at \(e.hours ?? 0) h: \(problems.prefix(5))") }
             }
         case .windowStart:
+            lfpRecorder?.startWindow(now: now)
             await applyStimuli()
             guard var s = slow else { return }
             // Cytokines shift excitation/inhibition (TNF-α: more AMPA, fewer GABA_A receptors).
@@ -261,6 +267,7 @@ public final class RunSession {
             await simulation.scaleExcitatoryInputs(factor, wMax: 10)
         case .record:
             let state = await simulation.takeState()
+            try await recordLFP(now: now)
             let batch = segmentSpikes
             segmentSpikes = []
             try await inFlight?.value
@@ -270,6 +277,7 @@ public final class RunSession {
             try await frame(now: now)
         case .windowEnd:
             slow?.endWindow()
+            if slow != nil { try lfpRecorder?.endWindow(now: now, hours: hours) }
         case .slowStep:
             guard var s = slow else { return }
             let dead = try s.step()
@@ -374,7 +382,7 @@ public final class RunSession {
                                   formation: ledger.state, killed: killed.sorted(), interventionBytes: try interventionRecorder?.sync()),
             recorder: try await recorder.captureState(), structural: structural?.state,
             structure: try structureRecorder?.captureState(), slow: try slow?.capture(),
-            trials: try trialRecorder?.captureState())
+            lfp: try lfpRecorder?.captureState(), trials: try trialRecorder?.captureState())
         let path = try CheckpointFile.write(payload, scenarioYAML: scenario.resolvedYAML, runDir: dir)
         haveCheckpoint = true
         return path
@@ -388,7 +396,7 @@ public final class RunSession {
         var series = await recorder.currentSeries()
         if let sr = structureRecorder { series += sr.calciumSeries + sr.spineSeries }
         let info = await recorder.populationInfo
-        try SummaryFigure.write(dir: dir, scenario: scenario, series: series, populations: info)
+        try SummaryFigure.write(dir: dir, scenario: scenario, series: series, populations: info, spectrum: lfpRecorder?.spectrum)
         if let s = slow { try SlowFigure.write(dir: dir, scenario: scenario, series: s.recorder.allSeries, populations: info) }
         var result = RunResult(directory: dir, neurons: blueprint.neuronCount, synapses: await simulation.synapseCount,
                                spikes: await recorder.totalSpikes, buildSeconds: buildSeconds, runSeconds: runSeconds,

@@ -63,6 +63,7 @@ public enum ScenarioDescription {
           3. exchange  gather all shards' spikes, sort, hand to every shard for the next epoch
         recording every \(sc.time.recordInterval) ms: rates, mean V and conductances, CV of ISI, synchrony → metrics.csv
         """
+        if let l = sc.record.lfp { s += "\n" + lfpText(l, bands: sc.record.bands, sc: sc) }
         if let f = sc.frames {
             s += "\nframes every \(f.every) ms, \(f.width)×\(f.height), \(f.theme) theme, coloured by \(f.colour)"
         }

@@ -105,7 +105,7 @@ struct ScenarioDecoder {
         } ?? []
         let record = top["record"].map { dec.decodeRecord($0, duration: time?.duration, slow: slow != nil, pops: pops,
                                                           stimuli: stimuli, time: time, clock: slow?.clock,
-                                                          doses: slow?.pharmacology?.doses ?? []) }
+                                                          doses: slow?.pharmacology?.doses ?? [], sheet: sheet) }
             ?? RecordConfig(spikes: true, rasterSample: 50)
         let frames = top["frames"].flatMap { decodeFrames($0, time: time) }
         let output = OutputConfig(directory: top["output"].flatMap(decodeOutput) ?? "Output")
@@ -427,9 +427,10 @@ struct ScenarioDecoder {
     /// connectome time after it would never be written, so it is refused.
     func decodeRecord(_ r: NodeReader, duration: Double? = nil, slow: Bool = false, pops: [Population] = [],
                       stimuli: [Stimulus] = [], time: TimeConfig? = nil, clock: SlowClockConfig? = nil,
-                      doses: [DoseEvent] = []) -> RecordConfig {
+                      doses: [DoseEvent] = [], sheet: Sheet? = nil) -> RecordConfig {
         guard let m = r.mapping(allowed: Self.recordKeys) else { return RecordConfig(spikes: true, rasterSample: 50) }
         var rc = RecordConfig(spikes: m["spikes"]?.bool() ?? true, rasterSample: m["raster_sample"]?.int(min: 0, max: 10_000) ?? 50)
+        decodeLFPReadouts(m, into: &rc, sheet: sheet, pops: pops, time: time, slowWindow: clock.map { $0.window - $0.settle })
         if let c = m["connectome"], let items = c.sequence() {
             rc.connectome = items.compactMap { item -> Double? in
                 guard let t = item.quantity(.time, min: 0) else { return nil }
@@ -444,7 +445,7 @@ struct ScenarioDecoder {
         return rc
     }
 
-    static let recordKeys = ["spikes", "raster_sample", "connectome", "bump", "overlap"]
+    static let recordKeys = ["spikes", "raster_sample", "connectome", "bump", "overlap", "lfp", "bands"]
 
     static let frameQuantities = ["rate", "v", "population", "calcium", "spines", "block", "bdnf"]
 

@@ -250,6 +250,10 @@ public struct RecordConfig: Sendable, Equatable {
     public var overlap: [OverlapReadout] = []
     /// Neurons per population shown in rasters and kept for frames.
     public var rasterSample: Int
+    /// The LFP proxy at electrodes (`record.lfp`); nil = none.
+    public var lfp: LFPConfig? = nil
+    /// Band powers of the LFP (`record.bands`); nil = none (needs `lfp`).
+    public var bands: BandsConfig? = nil
     public init(spikes: Bool, rasterSample: Int) { self.spikes = spikes; self.rasterSample = rasterSample }
 }
 
