@@ -99,13 +99,13 @@ public struct Blueprint: Sendable {
     public func cellModels(at time: Double = 0) -> [CellModel] {
         let sc = scenario
         return sc.populations.indices.map { p in
-            let current = 0.0
+            var current = 0.0
             var tonic = (ampa: 0.0, nmda: 0.0, gaba: 0.0)
             var drive = PoissonDrive.none
             for d in sc.drives where d.population == p {
                 tonic.ampa += d.tonicAMPA; tonic.nmda += d.tonicNMDA; tonic.gaba += d.tonicGABA
                 guard d.start <= time, time < (d.stop ?? .infinity) else { continue }
-
+                current += d.current
                 if d.poissonRate > 0 {
                     let ch = d.receptor == .ampa ? 0 : d.receptor == .nmda ? 1 : 2
                     drive = PoissonDrive(rate: d.poissonRate, dt: sc.time.dt, weight: d.weight, channel: ch)

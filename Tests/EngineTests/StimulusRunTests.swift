@@ -111,6 +111,31 @@ import Recording
         #expect(light.pyr > 1.5 * control.pyr, "pyramidal \(light.pyr) Hz vs \(control.pyr) Hz")
     }
 
+    /// `drive[].current` acts, in its window (it was decoded and then dropped, until the
+    /// experiments work found it): an isolated population at rest settles at E_L + I/g_L.
+    @Test func driveCurrentIsApplied() async throws {
+        let text = """
+        schema: 1
+        name: current
+        time: {dt: 0.1 ms, duration: 400 ms, record_interval: 100 ms}
+        sheet: {width: 100 um, height: 100 um}
+        populations:
+          - {name: P, class: pyramidal, count: 10, init_v: {min: -70 mV, max: -70 mV},
+             params: {C: 200 pF, gL: 10 nS, EL: -70 mV, Vth: 0 mV, Vreset: -60 mV}}
+        drive:
+          - {population: P, current: 100 pA, start: 200 ms}
+        """
+        let sc = try ScenarioLoader.load(text: text, file: "current.yaml")
+        let root = EngineFixtures.temporaryDirectory("current")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try await RunSession.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false))
+        let v = try Self.rows(r.directory + "/metrics.csv").compactMap { Double($0["v_mean_mv"] ?? "") }
+        #expect(v.count == 4)
+        #expect(abs(v[1] + 70) < 1e-9, "before the drive starts: \(v)")
+        // 100–200 ms after onset (5–10 τ) the mean is within 1 % of the 10 mV step.
+        #expect(abs(v[3] - (-60)) < 0.1, "\(v)")
+    }
+
     /// A probe trial in the windows from 1 h after the infusion starts, on the slow clock.
     @Test func probeTrialRunsInTheWindowsAfterADose() async throws {
         let sc = try SlowClockTests.small(appending: """
