@@ -2,7 +2,7 @@
 // point's axis values as columns. Metrics: rate_hz, cv_isi and synchrony from the run's
 // summary.json (after the transient), and the means of metrics.csv's v_mean_mv, g_ampa_ns,
 // g_nmda_ns and g_gaba_ns over the recording intervals that end after the transient; and
-// the trial readouts where a run has them (the bump's means, overlaps).
+// the readouts where a run has them (the bump's means, band powers, overlaps).
 // Points that are not done are left out and listed.
 
 import Foundation
@@ -74,13 +74,25 @@ public enum Collector {
 
     /// The trial readouts of a run folder, when it has them: the bump's means over trials
     /// (manifest.json `bump`: `bump_held_fraction`, `bump_mean_abs_drift_deg`, …, population
-    /// `bump`) and each overlap (`overlap.csv`: metric `overlap:<name>`, its population).
+    /// `bump`), the mean band powers (`bands.csv`: `band_gamma`, …, population `lfp`) and
+    /// each overlap (`overlap.csv`: metric `overlap:<name>`, its population).
     static func readouts(_ dir: String) throws -> [(String, String, Double?)] {
         var out: [(String, String, Double?)] = []
         if let data = FileManager.default.contents(atPath: dir + "/manifest.json"),
            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let bump = obj["bump"] as? [String: Any] {
             for k in ["held_fraction", "mean_abs_drift_deg", "mean_width_deg", "mean_rate_in_hz", "mean_rate_out_hz", "trials"] {
                 out.append(("bump", "bump_" + k, (bump[k] as? NSNumber)?.doubleValue))
+            }
+        }
+        // Band powers: the mean of each band over bands.csv's rows (population `lfp`).
+        if let text = try? String(contentsOfFile: dir + "/bands.csv", encoding: .utf8) {
+            let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            if let head = lines.first {
+                for band in ["delta", "theta", "alpha", "beta", "gamma", "high_gamma", "peak_hz"] {
+                    guard let k = head.firstIndex(of: band) else { continue }
+                    let v = lines.dropFirst().compactMap { $0.count == head.count ? Double($0[k]) : nil }
+                    out.append(("lfp", "band_" + band, v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)))
+                }
             }
         }
         if let text = try? String(contentsOfFile: dir + "/overlap.csv", encoding: .utf8) {

@@ -13,10 +13,10 @@ import Glibc
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmark the engine on a standard network.")
 
-    enum Case: String, ExpressibleByArgument, CaseIterable { case coba, fixed, stdp, structural, frames }
+    enum Case: String, ExpressibleByArgument, CaseIterable { case coba, fixed, stdp, structural, frames, wm }
     enum Rule: String, ExpressibleByArgument, CaseIterable { case stdp, triplet }
 
-    @Argument(help: "Benchmark case: coba (Brette 2007 COBA, p = 0.02), fixed (in-degree 80 E + 20 I), stdp (COBA with pair STDP on E→E), structural (NEST's MSP example: 1000 E + 250 I growing from no synapses, updates every 100 ms), or frames (render + encode a 1920×1080 frame of 10 000 neurons and 20 000 synapse lines).") var benchCase: Case
+    @Argument(help: "Benchmark case: coba (Brette 2007 COBA, p = 0.02), fixed (in-degree 80 E + 20 I), stdp (COBA with pair STDP on E→E), structural (NEST's MSP example: 1000 E + 250 I growing from no synapses, updates every 100 ms), frames (render + encode a 1920×1080 frame of 10 000 neurons and 20 000 synapse lines), or wm (Scenarios/working-memory-ring.yaml, Compte 2000: 2048 + 512 cells, all-to-all, NMDA saturation, cue–delay trials; beside Benchmarks/peers/brian2_ring_wm.py).") var benchCase: Case
     @Option(help: "Neurons (80% excitatory).") var neurons: Int?
     @Option(help: "Biological time [s].") var duration: Double = 1
     @Option(help: "Kernel threads.") var threads: Int = 1
@@ -24,6 +24,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seed.") var seed: UInt64 = 1234
     @Option(help: "Weight rule on E→E in the stdp case: stdp (pair, Brian2's) or triplet (Pfister & Gerstner 2006, minimal visual-cortex set).") var rule: Rule = .stdp
     @Option(help: "Repeat the run phase this many times and report the median.") var repeats: Int = 1
+    @Option(help: "Cue–delay trials of 4 s in the wm case (network time 0.5 s + 4 s per trial).") var trials: Int = 20
+    @Option(help: "Scenario file of the wm case.") var scenario = "Scenarios/working-memory-ring.yaml"
     @Flag(help: "Print one JSON line.") var json = false
 
     func validate() throws {
@@ -33,10 +35,51 @@ struct BenchCommand: AsyncParsableCommand {
         if !(1...64).contains(shards) { throw ValidationError("--shards must be between 1 and 64") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
         if rule != .stdp && benchCase != .stdp { throw ValidationError("--rule applies to the stdp case only") }
+        if !(1...1000).contains(trials) { throw ValidationError("--trials must be between 1 and 1000") }
+        if benchCase == .wm, neurons != nil { throw ValidationError("--neurons does not apply to the wm case (its size is the scenario's)") }
+    }
+
+    /// The wm case: the working-memory scenario, shortened to `trials`, run to a temporary
+    /// folder without frames; run time and the bump's means.
+    func benchWM() async throws {
+        // The scenario's seed (2000) unless --seed is given.
+        let sets = ["time.duration=\(0.5 + 4 * Double(trials)) s", "stimuli.0.count=\(trials)", "stimuli.1.count=\(trials)"]
+            + (seed == 1234 ? [] : ["seed=\(seed)"])
+        let sc: Scenario
+        do {
+            sc = try ScenarioLoader.load(path: scenario, overrides: sets.enumerated().map { try Override.parse($0.element, index: $0.offset) })
+        } catch { throw Report.exitCode(for: error) }
+        var runs: [Double] = []
+        var last: RunResult?
+        for _ in 0..<repeats {
+            let dir = NSTemporaryDirectory() + "neuroplast-bench-wm-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let o = RunOptions(threads: threads, shards: shards, outputRoot: dir, runID: "b", progress: false, frames: false)
+            let r = try await RunSession.run(sc, options: o)
+            runs.append(r.runSeconds)
+            last = r
+        }
+        guard let r = last else { return }
+        let median = runs.sorted()[runs.count / 2]
+        var usage = rusage(); getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        var result: [String: Any] = ["sim": "neuroplast", "case": "wm", "N": r.neurons, "T": sc.time.duration / 1000, "trials": trials,
+                                     "threads": threads, "shards": shards, "build_s": round4(r.buildSeconds), "run_s": round4(median),
+                                     "run_s_all": runs.map(round4), "spikes": r.spikes, "synapses": r.synapses,
+                                     "peak_rss_MiB": round4(Double(usage.ru_maxrss) / 1024)]
+        for (k, v) in r.bump?.json ?? [:] { result["bump_" + k] = v }
+        if json {
+            let d = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+            print("RESULT " + String(decoding: d, as: UTF8.self))
+        } else {
+            print(String(format: "wm %d trials (%.1f s of network time) threads=%d shards=%d: run %.3f s (median of %d), %d spikes; held %@ of %@ trials",
+                         trials, sc.time.duration / 1000, threads, shards, median, repeats, r.spikes,
+                         "\(r.bump.map { $0.held } ?? 0)", "\(r.bump.map { $0.trials } ?? 0)"))
+        }
     }
 
     func run() async throws {
         if benchCase == .frames { return try benchFrames() }
+        if benchCase == .wm { return try await benchWM() }
         let n = neurons ?? (benchCase == .fixed ? 64000 : benchCase == .structural ? 1250 : 4000)
         let yaml = benchCase == .structural
             ? BenchNetworks.structural(excitatory: n * 4 / 5, inhibitory: n - n * 4 / 5,

@@ -39,6 +39,10 @@ enum ShortScenarios {
         ("ketamine-vs-ssri", slow + pfc + ["--set", "arms.1.set={pharmacology.doses: [{drug: fluoxetine, route: oral, dose: 20 mg, at: 0 h, repeat: {every: 1 h, times: 2}}]}"]),
         ("lps-inflammation", slow + pfc + smallFrames),
         ("repeated-infusions", slow + pfc + smallFrames + ["--set", "pharmacology.doses.0.repeat={every: 1 h, times: 2}"]),
+        ("optogenetics-pfc", fast + pfc + smallFrames + ["--set", "time.record_interval=100 ms", "--set", "record.bands.window=100 ms",
+                              "--set", "stimuli.0.start=50 ms", "--set", "stimuli.0.stop=150 ms",
+                              "--set", "stimuli.1.start=150 ms", "--set", "stimuli.1.stop=250 ms",
+                              "--set", "record.overlap.0.a={from: 0 ms, to: 100 ms}", "--set", "record.overlap.0.b={from: 150 ms, to: 250 ms}"]),
         ("working-memory-ring", ["--set", "time.duration=1500 ms", "--set", "stimuli.0.count=1", "--set", "stimuli.1.count=1",
                                  "--set", "stimuli.1.start=1300 ms", "--set", "record.bump.delay=500 ms"] + counts([512, 128]) + smallFrames),
     ]
