@@ -115,7 +115,7 @@ extension Stimulus {
             if let a = timing.windowsFrom { when += " from \(n(a)) h" }
             if let b = timing.windowsTo { when += " until \(n(b)) h" }
         }
-        return "\(target): \(kind) — \(what); \(when)"
+        return "\(target): " + (what.hasPrefix(kind) ? "" : "\(kind) — ") + "\(what); \(when)"
     }
 }
 

@@ -111,6 +111,23 @@ import Recording
         #expect(light.pyr > 1.5 * control.pyr, "pyramidal \(light.pyr) Hz vs \(control.pyr) Hz")
     }
 
+    /// The bump readout on the slow clock: a probe cue in every window from 2 h on, one
+    /// bump.csv row per window with its slow-clock time.
+    @Test func bumpOnTheSlowClockIsATimeSeries() async throws {
+        let sc = try SlowClockTests.small(["populations.pyr.layout=ring", "record.bump={population: pyr, cue: cue, delay: 40 ms, window: 20 ms}"],
+                                          appending: """
+        stimuli:
+          - {name: cue, population: pyr, near: {angle: 45 deg, width: 40 deg}, current: 300 pA, start: 20 ms, duration: 30 ms, from: 2 h}
+        """)
+        let root = EngineFixtures.temporaryDirectory("slowbump")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try await RunSession.run(sc, options: RunOptions(threads: 1, shards: 1, outputRoot: root, runID: "a", progress: false))
+        let rows = try Self.rows(r.directory + "/bump.csv")
+        let windows = sc.slow!.clock.windowTimes().filter { $0 >= 2 - 1e-9 }
+        #expect(rows.compactMap { Double($0["hours"] ?? "") } == windows, "\(rows)")
+        #expect(rows.allSatisfy { $0["cue_deg"] == "45.00" })
+    }
+
     /// `drive[].current` acts, in its window (it was decoded and then dropped, until the
     /// experiments work found it): an isolated population at rest settles at E_L + I/g_L.
     @Test func driveCurrentIsApplied() async throws {

@@ -97,20 +97,24 @@ let faults: [Fault] = [
           line: 12, column: 3, says: "too large for this machine"),
 ]
 
+/// Loads `f.text` and expects a diagnostic at its line and column saying `f.says`, every
+/// diagnostic naming the file (shared by the suites of located faults).
+func expectLocated(_ f: Fault) {
+    do {
+        _ = try ScenarioLoader.load(text: f.text, file: "bad.yaml")
+        Issue.record("\(f.name): loaded without error")
+    } catch let e as ScenarioErrors {
+        let match = e.diagnostics.first { $0.location.line == f.line && $0.location.column == f.column && $0.message.contains(f.says) }
+        #expect(match != nil, "\(f.name): expected \(f.line):\(f.column) '\(f.says)', got \(e.description)")
+        #expect(e.diagnostics.allSatisfy { $0.location.file == "bad.yaml" })
+    } catch {
+        Issue.record("\(f.name): unexpected error \(error)")
+    }
+}
+
 @Suite struct BadInputTests {
     @Test(arguments: faults)
-    func faultIsLocated(_ f: Fault) {
-        do {
-            _ = try ScenarioLoader.load(text: f.text, file: "bad.yaml")
-            Issue.record("\(f.name): loaded without error")
-        } catch let e as ScenarioErrors {
-            let match = e.diagnostics.first { $0.location.line == f.line && $0.location.column == f.column && $0.message.contains(f.says) }
-            #expect(match != nil, "\(f.name): got \(e.description)")
-            #expect(e.diagnostics.allSatisfy { $0.location.file == "bad.yaml" })
-        } catch {
-            Issue.record("\(f.name): unexpected error \(error)")
-        }
-    }
+    func faultIsLocated(_ f: Fault) { expectLocated(f) }
 
     @Test func goodScenarioLoads() throws {
         let s = try ScenarioLoader.load(text: goodScenario, file: "good.yaml")

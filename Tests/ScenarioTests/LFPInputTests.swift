@@ -32,18 +32,7 @@ let lfpFaults: [Fault] = [
 
 @Suite struct LFPInputTests {
     @Test(arguments: lfpFaults)
-    func faultIsLocated(_ f: Fault) {
-        do {
-            _ = try ScenarioLoader.load(text: f.text, file: "bad.yaml")
-            Issue.record("\(f.name): loaded without error")
-        } catch let e as ScenarioErrors {
-            let match = e.diagnostics.first { $0.location.line == f.line && $0.location.column == f.column && $0.message.contains(f.says) }
-            #expect(match != nil, "\(f.name): expected \(f.line):\(f.column) '\(f.says)', got \(e.diagnostics.map { "\($0.location.line):\($0.location.column) \($0.message)" })")
-            #expect(e.diagnostics.allSatisfy { $0.location.file == "bad.yaml" })
-        } catch {
-            Issue.record("\(f.name): unexpected error \(error)")
-        }
-    }
+    func faultIsLocated(_ f: Fault) { expectLocated(f) }
 
     @Test func defaultsAndGrid() throws {
         let sc = try ScenarioLoader.load(text: withRecord("  lfp: {electrodes: {grid: [2, 1]}}", "  bands: {window: 50 ms}"), file: "ok.yaml")

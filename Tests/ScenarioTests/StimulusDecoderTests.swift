@@ -67,73 +67,58 @@ import Scenario
         #expect(abs(mean - 1) < 1e-12 && abs(p.weight(0, jMinus: jm) - 1.62) < 1e-12)
     }
 
-    struct Bad: Sendable, CustomStringConvertible {
-        let name: String, text: String, line: Int, column: Int, says: String
-        var description: String { name }
-    }
-
-    static let bad: [Bad] = [
-        Bad(name: "region off the sheet", text: with("stimuli:\n  - {population: pyr, current: 10 pA, region: {center: [900 um, 100 um], radius: 10 um}}"),
+    static let bad: [Fault] = [
+        Fault(name: "region off the sheet", text: with("stimuli:\n  - {population: pyr, current: 10 pA, region: {center: [900 um, 100 um], radius: 10 um}}"),
             line: base + 2, column: 56, says: "lies outside the sheet"),
-        Bad(name: "stop before start", text: with("stimuli:\n  - {population: pyr, current: 10 pA, start: 50 ms, stop: 20 ms}"),
+        Fault(name: "stop before start", text: with("stimuli:\n  - {population: pyr, current: 10 pA, start: 50 ms, stop: 20 ms}"),
             line: base + 2, column: 59, says: "must come after `start`"),
-        Bad(name: "start after the end", text: with("stimuli:\n  - {population: pyr, current: 10 pA, start: 200 ms}"),
+        Fault(name: "start after the end", text: with("stimuli:\n  - {population: pyr, current: 10 pA, start: 200 ms}"),
             line: base + 2, column: 46, says: "after the run's end"),
-        Bad(name: "near on a sheet population", text: with("stimuli:\n  - {population: pyr, current: 10 pA, near: {angle: 0 deg, width: 20 deg}}"),
+        Fault(name: "near on a sheet population", text: with("stimuli:\n  - {population: pyr, current: 10 pA, near: {angle: 0 deg, width: 20 deg}}"),
             line: base + 2, column: 45, says: "has no angles"),
-        Bad(name: "slow-clock key on a fast run", text: with("stimuli:\n  - {population: pyr, current: 10 pA, from: 1 h after dose 1}"),
+        Fault(name: "slow-clock key on a fast run", text: with("stimuli:\n  - {population: pyr, current: 10 pA, from: 1 h after dose 1}"),
             line: base + 2, column: 45, says: "picks windows of the slow clock"),
-        Bad(name: "two inputs", text: with("stimuli:\n  - {population: pyr, current: 10 pA, sine: {amplitude: 1 pA, frequency: 5 Hz}}"),
+        Fault(name: "two inputs", text: with("stimuli:\n  - {population: pyr, current: 10 pA, sine: {amplitude: 1 pA, frequency: 5 Hz}}"),
             line: base + 2, column: 5, says: "this one gives `current` and `sine`"),
-        Bad(name: "no input", text: with("stimuli:\n  - {population: pyr, start: 10 ms}"),
+        Fault(name: "no input", text: with("stimuli:\n  - {population: pyr, start: 10 ms}"),
             line: base + 2, column: 5, says: "a stimulus needs one of"),
-        Bad(name: "overlapping repetitions", text: with("stimuli:\n  - {population: pyr, current: 10 pA, duration: 20 ms, every: 10 ms}"),
+        Fault(name: "overlapping repetitions", text: with("stimuli:\n  - {population: pyr, current: 10 pA, duration: 20 ms, every: 10 ms}"),
             line: base + 2, column: 63, says: "presentations of one stimulus must not overlap"),
-        Bad(name: "sine above Nyquist", text: with("stimuli:\n  - {population: pyr, sine: {amplitude: 1 pA, frequency: 6 kHz}}"),
+        Fault(name: "sine above Nyquist", text: with("stimuli:\n  - {population: pyr, sine: {amplitude: 1 pA, frequency: 6 kHz}}"),
             line: base + 2, column: 58, says: "above the Nyquist frequency"),
-        Bad(name: "unknown opsin", text: with("stimuli:\n  - {population: pyr, optogenetic: {opsin: halo}}"),
+        Fault(name: "unknown opsin", text: with("stimuli:\n  - {population: pyr, optogenetic: {opsin: halo}}"),
             line: base + 2, column: 44, says: "must be one of archt, chr2, gtacr2"),
-        Bad(name: "current on a conductance opsin", text: with("stimuli:\n  - {population: pyr, optogenetic: {opsin: chr2, current: 5 pA}}"),
+        Fault(name: "current on a conductance opsin", text: with("stimuli:\n  - {population: pyr, optogenetic: {opsin: chr2, current: 5 pA}}"),
             line: base + 2, column: 59, says: "acts through a conductance"),
-        Bad(name: "pulse with a duration", text: with("stimuli:\n  - {population: pyr, pulse: {amplitude: 1 nA, width: 1 ms}, duration: 5 ms}"),
+        Fault(name: "pulse with a duration", text: with("stimuli:\n  - {population: pyr, pulse: {amplitude: 1 nA, width: 1 ms}, duration: 5 ms}"),
             line: base + 2, column: 72, says: "lasts its `width`"),
-        Bad(name: "bump on a sheet population", text: with("stimuli:\n  - {name: cue, population: pyr, current: 10 pA, duration: 10 ms}\nrecord: {bump: {population: pyr, cue: cue, delay: 20 ms}}"),
+        Fault(name: "bump on a sheet population", text: with("stimuli:\n  - {name: cue, population: pyr, current: 10 pA, duration: 10 ms}\nrecord: {bump: {population: pyr, cue: cue, delay: 20 ms}}"),
             line: base + 3, column: 29, says: "has none (give it `layout: ring`)"),
-        Bad(name: "bump cue not a stimulus", text: with("record: {bump: {population: pyr, cue: light, delay: 20 ms}}"),
+        Fault(name: "bump cue not a stimulus", text: with("record: {bump: {population: pyr, cue: light, delay: 20 ms}}"),
             line: base + 1, column: 39, says: "`cue` must name a stimulus"),
-        Bad(name: "weight profile on sheet populations",
+        Fault(name: "weight profile on sheet populations",
             text: replacing(line: 23, with: "    delay: {synaptic: 0.5 ms}\n    weight_profile: {j_plus: 2, sigma: 20 deg}"),
             line: 24, column: 21, says: "has none (give it `layout: ring`)"),
-        Bad(name: "ring with a region",
+        Fault(name: "ring with a region",
             text: replacing(line: 14, with: "    count: 80\n    layout: ring\n    region: {center: [100 um, 100 um], radius: 50 um}"),
             line: 15, column: 13, says: "a ring population sits on a circle"),
-        Bad(name: "NMDA saturation with weight plasticity",
+        Fault(name: "NMDA saturation with weight plasticity",
             text: replacing(line: 23, with: "    delay: {synaptic: 0.5 ms}\n    plasticity: {rule: stdp}") + "\nreceptors: {nmda: {saturation: {alpha: 0.5 /ms}}}",
             line: base + 2, column: 12, says: "cannot be combined yet"),
-        Bad(name: "overlap span after the end", text: with("record: {overlap: [{population: pyr, a: {from: 0 ms, to: 50 ms}, b: {from: 50 ms, to: 150 ms}}]}"),
+        Fault(name: "overlap span after the end", text: with("record: {overlap: [{population: pyr, a: {from: 0 ms, to: 50 ms}, b: {from: 50 ms, to: 150 ms}}]}"),
             line: base + 1, column: 87, says: "lies after the run's end"),
-        Bad(name: "spines removed where none form", text: with("interventions:\n  - {at: 50 ms, remove_spines: {formed_from: 0 ms, formed_to: 40 ms}}"),
+        Fault(name: "spines removed where none form", text: with("interventions:\n  - {at: 50 ms, remove_spines: {formed_from: 0 ms, formed_to: 40 ms}}"),
             line: base + 2, column: 32, says: "no synapses form during this run"),
-        Bad(name: "deletion window in the future", text: with("interventions:\n  - {at: 50 ms, remove_spines: {formed_from: 0 ms, formed_to: 80 ms}}"),
+        Fault(name: "deletion window in the future", text: with("interventions:\n  - {at: 50 ms, remove_spines: {formed_from: 0 ms, formed_to: 80 ms}}"),
             line: base + 2, column: 63, says: "spines that have not formed yet cannot be removed"),
-        Bad(name: "lesion of a missing projection", text: with("interventions:\n  - {at: 50 ms, lesion: {from: pv, to: pv, fraction: 0.5}}"),
+        Fault(name: "lesion of a missing projection", text: with("interventions:\n  - {at: 50 ms, lesion: {from: pv, to: pv, fraction: 0.5}}"),
             line: base + 2, column: 25, says: "there is no projection pv→pv"),
-        Bad(name: "kill everything", text: with("interventions:\n  - {at: 50 ms, kill: true}"),
+        Fault(name: "kill everything", text: with("interventions:\n  - {at: 50 ms, kill: true}"),
             line: base + 2, column: 5, says: "needs `population` and/or `region`"),
-        Bad(name: "intervention after the end", text: with("interventions:\n  - {at: 500 ms, population: pyr, kill: true}"),
+        Fault(name: "intervention after the end", text: with("interventions:\n  - {at: 500 ms, population: pyr, kill: true}"),
             line: base + 2, column: 10, says: "lies outside the run"),
     ]
 
     @Test(arguments: bad)
-    func badUseIsLocated(_ f: Bad) {
-        do {
-            _ = try ScenarioLoader.load(text: f.text, file: "bad.yaml")
-            Issue.record("\(f.name): loaded without error")
-        } catch let e as ScenarioErrors {
-            let match = e.diagnostics.first { $0.location.line == f.line && $0.location.column == f.column && $0.message.contains(f.says) }
-            #expect(match != nil, "\(f.name): got \(e.description)")
-        } catch {
-            Issue.record("\(f.name): unexpected error \(error)")
-        }
-    }
+    func badUseIsLocated(_ f: Fault) { expectLocated(f) }
 }
