@@ -43,14 +43,19 @@ public struct LocalRunner: Sendable {
     /// Prints one line per started/finished point.
     public var log: @Sendable (String) -> Void
 
-    public init(executable: String, layout: SweepLayout, jobs: Int, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// `--threads` of each child run.
+    public var threadsPerChild: Int
+
+    public init(executable: String, layout: SweepLayout, jobs: Int, threadsPerChild: Int = 1,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.executable = executable; self.layout = layout; self.jobs = max(1, jobs); self.log = log
+        self.threadsPerChild = max(1, threadsPerChild)
     }
 
     /// The command line of a point's child.
     public func arguments(for p: SweepPoint) -> [String] {
         ["run", layout.base] + p.overrides.flatMap { ["--set", $0.argument] }
-            + ["--out", layout.pointDir(p.id), "--run-id", "run", "--quiet", "--no-frames", "--resume"]
+            + ["--out", layout.pointDir(p.id), "--run-id", "run", "--quiet", "--no-frames", "--resume", "--threads", String(threadsPerChild)]
     }
 
     /// Runs `points`, blocking until they are done or the run is interrupted.

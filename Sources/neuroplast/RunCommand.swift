@@ -26,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Scenario file (YAML).") var file: String
     @OptionGroup var scenario: ScenarioOverrides
     @Option(help: "Root folder for run output (default: the scenario's output.directory).") var out: String?
-    @Option(help: "Worker threads for the kernel.") var threads: Int = 1
+    @Option(help: "Worker threads for the kernel (default: the cores this process may use — SLURM_CPUS_PER_TASK under Slurm, else the affinity mask and cgroup quota; results are identical for any count).") var threads: Int?
     @Option(help: "Shard actors (vertical strips of the sheet).") var shards: Int = 1
     @Option(help: "Name of the run folder (default: time stamp and seed).") var runId: String?
     @Flag(help: "Skip frames even if the scenario asks for them.") var noFrames = false
@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Resume the run named by --run-id from its checkpoint (start afresh if it has none).") var resume = false
 
     func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256; got \(threads)") }
+        if let t = threads, !(1...256).contains(t) { throw ValidationError("--threads must be between 1 and 256; got \(t)") }
         guard (1...64).contains(shards) else { throw ValidationError("--shards must be between 1 and 64; got \(shards)") }
         if let r = runId, r.isEmpty || r.contains("/") { throw ValidationError("--run-id must be a folder name without '/'") }
         if resume, runId == nil { throw ValidationError("--resume needs the --run-id of the run to resume") }
@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let sc = try loadScenario(file, scenario)
-        var opts = RunOptions(threads: threads, shards: shards, outputRoot: out, runID: runId, progress: !quiet,
+        var opts = RunOptions(threads: threads ?? min(256, CPUBudget.available()), shards: shards, outputRoot: out, runID: runId, progress: !quiet,
                               frames: !noFrames, video: video, scenarioPath: file)
         opts.checkpointEvery = checkpointEvery.flatMap(Self.milliseconds)
         opts.resume = resume

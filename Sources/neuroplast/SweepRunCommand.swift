@@ -2,6 +2,7 @@
 // bounded parallelism, or those of one array task — as child `neuroplast run` processes.
 
 import ArgumentParser
+import Network
 import Experiments
 import Foundation
 
@@ -11,7 +12,7 @@ struct SweepRunCommand: ParsableCommand {
         discussion: "Points that are done are skipped and points claimed by another live process are left to it, so several runners (or array tasks) may share a folder. Exit 0 when every point this runner was given is done or running elsewhere, 1 when one failed, 3 after USR1 or a checkpointed point (requeue me), 128+signal after TERM/INT (cancelled). Interrupted points stay pending.")
 
     @Argument(help: "Sweep folder written by `sweep plan`.") var sweepDirectory: String
-    @Option(help: "Child processes at once (default: SLURM_CPUS_PER_TASK, else the core count).") var jobs: Int?
+    @Option(help: "Child processes at once (default: the cores this process may use — SLURM_CPUS_PER_TASK under Slurm, else the affinity mask and cgroup quota); the cores are divided among the children as their --threads.") var jobs: Int?
     @Option(help: "Run only the points of this array task index.") var index: Int?
     @Flag(help: "Take the task index from SLURM_ARRAY_TASK_ID.") var arrayTask = false
     @Option(help: "Points per array task (with --index or --array-task).") var pointsPerTask: Int = 1
@@ -36,8 +37,11 @@ struct SweepRunCommand: ParsableCommand {
         }
         let points = task.map { SlurmScript.points(ofTask: $0, pointsPerTask: pointsPerTask, in: m.points) } ?? m.points
         if let t = task, points.isEmpty { print("task \(t) has no points (\(m.points.count) points, \(pointsPerTask) per task)"); return }
-        let n = jobs ?? env["SLURM_CPUS_PER_TASK"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
-        let runner = LocalRunner(executable: SweepCLI.executable, layout: layout, jobs: n) { print($0) }
+        // The cores this process may use, shared among the children running at once.
+        let cores = CPUBudget.available(environment: env)
+        let n = jobs ?? cores
+        let perChild = max(1, cores / max(1, min(n, points.count)))
+        let runner = LocalRunner(executable: SweepCLI.executable, layout: layout, jobs: n, threadsPerChild: perChild) { print($0) }
         let o = runner.run(points)
         print("sweep \(m.name)\(task.map { " task \($0)" } ?? ""): \(points.count) points — ran \(o.ran), succeeded \(o.succeeded), already done \(o.alreadyDone), running elsewhere \(o.busy), failed \(o.failed.count), interrupted \(o.interrupted)")
         for f in o.failed { Report.stderr("failed: \(f.id): \(f.reason)") }
