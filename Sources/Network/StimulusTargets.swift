@@ -29,11 +29,17 @@ extension Blueprint {
     public func targets(of s: Stimulus, repetition: Int) -> [Int32] {
         let near = s.target.near
         let centre = near?.centre(repetition: repetition) ?? 0
-        return range(of: s.target.population).compactMap { g -> Int32? in
-            if let r = s.target.region, !r.contains(x: x[g], y: y[g]) { return nil }
-            if let w = near, let a = preferredAngle(g), angularDistance(a, centre) > w.width / 2 + 1e-9 { return nil }
-            return Int32(g)
+        return neurons(population: s.target.population, region: s.target.region).filter { g in
+            guard let w = near, let a = preferredAngle(Int(g)) else { return true }
+            return angularDistance(a, centre) <= w.width / 2 + 1e-9
         }
+    }
+
+    /// Global ids (ascending) of a population's neurons — all neurons without one — inside
+    /// `region` if given: the targets of stimuli and interventions.
+    public func neurons(population: Int?, region: SheetShape?) -> [Int32] {
+        let ids = population.map { range(of: $0) } ?? 0..<neuronCount
+        return ids.filter { g in region?.contains(x: x[g], y: y[g]) ?? true }.map { Int32($0) }
     }
 
     /// The kernel input of stimulus `s` for a presentation that begins at network step `onset`.

@@ -10,15 +10,22 @@ import Plasticity
 import Recording
 
 struct FormationLedger: Sendable {
+    /// Whether formation times are kept: only a scenario with `remove_spines` reads them, so
+    /// every other run (weeks of spine turnover on the slow clock) keeps none.
+    let keepsTimes: Bool
     private(set) var formed: [SynapseKey: Double] = [:]
     /// Creations prevented by each intervention's formation block so far.
     var prevented: [Int: Int] = [:]
 
+    init(keepsTimes: Bool) { self.keepsTimes = keepsTimes }
+
     mutating func created(_ keys: [SynapseKey], at time: Double) {
+        guard keepsTimes else { return }
         for k in keys { formed[k] = time }
     }
 
     mutating func deleted(_ keys: [SynapseKey]) {
+        guard keepsTimes, !formed.isEmpty else { return }
         for k in keys { formed.removeValue(forKey: k) }
     }
 
@@ -33,9 +40,8 @@ struct FormationLedger: Sendable {
                                     prevented: prevented.keys.sorted(), preventedCounts: prevented.keys.sorted().map { prevented[$0]! })
     }
 
-    init() {}
-
-    init(_ s: FormationLedgerState, neurons: Int) throws {
+    init(_ s: FormationLedgerState, neurons: Int, keepsTimes: Bool) throws {
+        self.keepsTimes = keepsTimes
         guard s.pre.count == s.post.count, s.pre.count == s.time.count, s.prevented.count == s.preventedCounts.count,
               s.pre.allSatisfy({ $0 >= 0 && Int($0) < neurons }), s.post.allSatisfy({ $0 >= 0 && Int($0) < neurons }) else {
             throw RunError.invalid("the checkpoint's synapse formation times do not fit this network")

@@ -51,11 +51,3 @@ struct InterventionComponent: WindowComponent {
             .sorted().map { RunEvent(.intervention, step: $0, hours: w.hours) }
     }
 }
-
-extension Blueprint {
-    /// Global ids of the neurons an intervention (or any population/region restriction) targets.
-    func neurons(population: Int?, region: SheetShape?) -> Set<Int32> {
-        let ids = population.map { range(of: $0) } ?? 0..<neuronCount
-        return Set(ids.filter { g in region?.contains(x: x[g], y: y[g]) ?? true }.map { Int32($0) })
-    }
-}

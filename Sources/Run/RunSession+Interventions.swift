@@ -17,7 +17,7 @@ extension RunSession {
     func activeBlocks(now: Double) -> [Block] {
         scenario.interventions.enumerated().compactMap { i, iv in
             guard case let .blockFormation(until) = iv.action, iv.at <= now + 1e-9, now < until - 1e-9 else { return nil }
-            return Block(index: i, targets: blueprint.neurons(population: iv.population, region: iv.region))
+            return Block(index: i, targets: Set(blueprint.neurons(population: iv.population, region: iv.region)))
         }
     }
 
@@ -34,7 +34,7 @@ extension RunSession {
         let points = schedule.interventions.filter { $0.step == t && $0.hours == e.hours }
         for p in points {
             let iv = scenario.interventions[p.intervention]
-            let targets = blueprint.neurons(population: iv.population, region: iv.region)
+            let targets = Set(blueprint.neurons(population: iv.population, region: iv.region))
             if p.isEnd {
                 try interventionRecorder?.row(time: now, name: iv.name, kind: "block_formation_end", targets: targets.count,
                                               removed: nil, killed: nil, prevented: ledger.prevented[p.intervention] ?? 0)

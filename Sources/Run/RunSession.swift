@@ -53,7 +53,7 @@ public final class RunSession {
     let trialRecorder: TrialRecorder?
     let interventionRecorder: InterventionRecorder?
     /// When each synapse created during the run formed (structural interventions read it).
-    var ledger = FormationLedger()
+    var ledger: FormationLedger
     /// Neurons killed by interventions.
     var killed: Set<Int32> = []
 
@@ -121,6 +121,7 @@ public final class RunSession {
         } else {
             trialRecorder = nil
         }
+        ledger = FormationLedger(keepsTimes: sc.interventions.contains { if case .removeSpines = $0.action { true } else { false } })
         interventionRecorder = sc.interventions.isEmpty ? nil
             : try InterventionRecorder(dir: dir, slow: sc.slow != nil, resumeAt: resume?.session.interventionBytes)
         progress = ProgressLine(total: sc.time.steps, enabled: options.progress)
@@ -133,7 +134,7 @@ public final class RunSession {
             synapseSample = (r.session.synapseSamplePre, r.session.synapseSamplePost)
             spinesPerNeuron = r.session.spinesPerNeuron
             haveCheckpoint = true
-            if let f = r.session.formation { ledger = try FormationLedger(f, neurons: bp.neuronCount) }
+            if let f = r.session.formation { ledger = try FormationLedger(f, neurons: bp.neuronCount, keepsTimes: ledger.keepsTimes) }
             killed = Set(r.session.killed ?? [])
             // Stimuli on at the checkpoint are on again (they are not kernel state).
             await applyStimuli()

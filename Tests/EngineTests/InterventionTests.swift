@@ -90,7 +90,7 @@ import Recording
         defer { try? FileManager.default.removeItem(atPath: root) }
         let r = try await Self.run(sc, root, shards: 2)
         let bp = Blueprint(scenario: sc)
-        let dead = bp.neurons(population: nil, region: .disc(x: 100, y: 100, radius: 80))
+        let dead = Set(bp.neurons(population: nil, region: .disc(x: 100, y: 100, radius: 80)))
         #expect(!dead.isEmpty)
         let edges = try Self.edges(r.directory + "/connectome_150ms.csv")
         #expect(!edges.contains { dead.contains($0[0]) || dead.contains($0[1]) })
