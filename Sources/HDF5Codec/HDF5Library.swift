@@ -1,0 +1,44 @@
+// The one lock around libhdf5. Debian's serial HDF5 is not thread-safe: two threads inside
+// the library at once corrupt its global state (the identifier tables, the metadata cache),
+// whatever files they use. Every call into CHDF5 from this module goes through `call`, so
+// the recorder's spike appends, the session's network files and parallel tests never
+// overlap. The lock also makes "error stack of the last call" well defined: the message is
+// read before the lock is released.
+
+import CHDF5
+import Synchronization
+
+/// A failed HDF5 operation: the file, what was being done, and HDF5's own innermost message.
+public struct HDF5Error: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+enum HDF5Library {
+    private static let lock: Mutex<Bool> = Mutex(false)
+
+    /// Runs `body` holding the library lock (HDF5's automatic error printing silenced on
+    /// first use). `body` returns HDF5's status or identifier; a negative value throws with
+    /// `what` and HDF5's message.
+    static func call<T: BinaryInteger & Sendable>(_ path: String, _ what: @autoclosure () -> String, _ body: () -> T) throws -> T {
+        try lock.withLock { quiet in
+            if !quiet { nh5_quiet(); quiet = true }
+            let r = body()
+            if r < 0 {
+                var buf = [CChar](repeating: 0, count: 512)
+                nh5_error(&buf)
+                throw HDF5Error(path: path, message: "\(what()): \(String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+            }
+            return r
+        }
+    }
+
+    /// Runs `body` holding the lock, for calls whose failure is not an error (closing in deinit).
+    static func quietly<T: Sendable>(_ body: () -> T) -> T {
+        lock.withLock { quiet in
+            if !quiet { nh5_quiet(); quiet = true }
+            return body()
+        }
+    }
+}
