@@ -4,8 +4,9 @@
 // is one step the writers need — 1-D extensible datasets of doubles or uint64 appended in
 // chunks, fixed 1-D/2-D datasets, scalar attributes (string, double, uint64, the SONATA
 // `sorting` enum) — and returns a negative value on failure; `nh5_error` gives the message
-// of the innermost HDF5 error. The library is not thread-safe (Debian's serial build): the
-// Swift side (HDF5Codec) holds one process-wide lock around every call.
+// of the innermost HDF5 error. A build of HDF5 need not be thread-safe (Debian's is; one
+// built from source by default is not): the Swift side (HDF5Codec) holds one process-wide
+// lock around every call.
 #ifndef NEUROPLAST_CHDF5_SHIM_H
 #define NEUROPLAST_CHDF5_SHIM_H
 
@@ -54,6 +55,15 @@ static inline void nh5_error(char *buf) {
     if (buf[0] == 0) snprintf(buf, 512, "unknown HDF5 error");
 }
 
+/// An object-creation property list of `cls` without access/modification times: HDF5
+/// stamps each object with the wall clock by default, so two identical runs would write
+/// different bytes.
+static inline hid_t nh5_untimed_(hid_t cls) {
+    hid_t p = H5Pcreate(cls);
+    if (p >= 0 && H5Pset_obj_track_times(p, 0) < 0) { H5Pclose(p); return -1; }
+    return p;
+}
+
 /// Creates (truncating) a file with the library's default (oldest) format, which readers
 /// of every HDF5 1.8+ version open.
 static inline hid_t nh5_create(const char *path) { return H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT); }
@@ -62,7 +72,13 @@ static inline hid_t nh5_open(const char *path, int writable) {
 }
 static inline herr_t nh5_flush(hid_t file) { return H5Fflush(file, H5F_SCOPE_GLOBAL); }
 static inline herr_t nh5_close_file(hid_t file) { return H5Fclose(file); }
-static inline hid_t nh5_group_create(hid_t loc, const char *name) { return H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT); }
+static inline hid_t nh5_group_create(hid_t loc, const char *name) {
+    hid_t gcpl = nh5_untimed_(H5P_GROUP_CREATE);
+    if (gcpl < 0) return -1;
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    return g;
+}
 static inline hid_t nh5_group_open(hid_t loc, const char *name) { return H5Gopen2(loc, name, H5P_DEFAULT); }
 static inline herr_t nh5_group_close(hid_t g) { return H5Gclose(g); }
 static inline int nh5_exists(hid_t loc, const char *path) { return H5Lexists(loc, path, H5P_DEFAULT) > 0; }
@@ -73,7 +89,7 @@ static inline hid_t nh5_dataset_extensible(hid_t loc, const char *name, int kind
     hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, chunks[1] = {chunk > 0 ? chunk : 1};
     hid_t space = H5Screate_simple(1, dims, maxdims);
     if (space < 0) return -1;
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t dcpl = nh5_untimed_(H5P_DATASET_CREATE);
     if (dcpl < 0) { H5Sclose(space); return -1; }
     hid_t ds = -1;
     if (H5Pset_chunk(dcpl, 1, chunks) >= 0)
@@ -88,7 +104,9 @@ static inline hid_t nh5_dataset_fixed(hid_t loc, const char *name, int kind, con
     hsize_t dims[2] = {rows, cols};
     hid_t space = H5Screate_simple(cols == 0 ? 1 : 2, dims, NULL);
     if (space < 0) return -1;
-    hid_t ds = H5Dcreate2(loc, name, nh5_file_type(kind), space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t dcpl = nh5_untimed_(H5P_DATASET_CREATE);
+    hid_t ds = dcpl < 0 ? -1 : H5Dcreate2(loc, name, nh5_file_type(kind), space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0) H5Pclose(dcpl);
     H5Sclose(space);
     if (ds < 0) return -1;
     if (rows > 0 && H5Dwrite(ds, nh5_type(kind), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) { H5Dclose(ds); return -1; }
@@ -123,6 +141,20 @@ static inline herr_t nh5_dataset_append(hid_t ds, int kind, const void *data, hs
     if (mem >= 0) H5Sclose(mem);
     H5Sclose(file);
     return r;
+}
+
+/// Number of elements of a dataset (all dimensions), or -1.
+static inline int64_t nh5_dataset_elements(hid_t ds) {
+    hid_t space = H5Dget_space(ds);
+    if (space < 0) return -1;
+    hssize_t n = H5Sget_simple_extent_npoints(space);
+    H5Sclose(space);
+    return (int64_t)n;
+}
+
+/// Reads the whole dataset (any rank, row-major), converted to `kind`.
+static inline herr_t nh5_dataset_read_all(hid_t ds, int kind, void *out) {
+    return H5Dread(ds, nh5_type(kind), H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
 }
 
 /// Reads `n` elements from `start` of a 1-D dataset, converted to `kind`.

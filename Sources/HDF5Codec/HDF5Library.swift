@@ -1,9 +1,13 @@
-// The one lock around libhdf5. Debian's serial HDF5 is not thread-safe: two threads inside
-// the library at once corrupt its global state (the identifier tables, the metadata cache),
-// whatever files they use. Every call into CHDF5 from this module goes through `call`, so
-// the recorder's spike appends, the session's network files and parallel tests never
-// overlap. The lock also makes "error stack of the last call" well defined: the message is
-// read before the lock is released.
+// The one lock around libhdf5. A build of HDF5 without its thread-safety option (the
+// default when built from source) corrupts its global state (the identifier tables, the
+// metadata cache) when two threads are inside it at once, whatever files they use; Debian's
+// build has the option, which only puts one global mutex around each call. Every call into
+// CHDF5 from this module goes through `call`, so the recorder's spike appends, the session's
+// network files and parallel tests never overlap on any build. The lock also makes "error
+// stack of the last call" well defined: the message is read before the lock is released.
+// In a thread-safe build the error stack and its automatic printing are per thread, so the
+// printing is switched off on every call, not once: otherwise a failure on a thread that
+// had not called before prints HDF5's diagnostic trace to stderr.
 
 import CHDF5
 import Synchronization
@@ -16,14 +20,14 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
 }
 
 enum HDF5Library {
-    private static let lock: Mutex<Bool> = Mutex(false)
+    private static let lock: Mutex<Void> = Mutex(())
 
-    /// Runs `body` holding the library lock (HDF5's automatic error printing silenced on
-    /// first use). `body` returns HDF5's status or identifier; a negative value throws with
+    /// Runs `body` holding the library lock, with HDF5's automatic error printing off on
+    /// this thread. `body` returns HDF5's status or identifier; a negative value throws with
     /// `what` and HDF5's message.
     static func call<T: BinaryInteger & Sendable>(_ path: String, _ what: @autoclosure () -> String, _ body: () -> T) throws -> T {
-        try lock.withLock { quiet in
-            if !quiet { nh5_quiet(); quiet = true }
+        try lock.withLock { _ in
+            nh5_quiet()
             let r = body()
             if r < 0 {
                 var buf = [CChar](repeating: 0, count: 512)
@@ -36,8 +40,8 @@ enum HDF5Library {
 
     /// Runs `body` holding the lock, for calls whose failure is not an error (closing in deinit).
     static func quietly<T: Sendable>(_ body: () -> T) -> T {
-        lock.withLock { quiet in
-            if !quiet { nh5_quiet(); quiet = true }
+        lock.withLock { _ in
+            nh5_quiet()
             return body()
         }
     }

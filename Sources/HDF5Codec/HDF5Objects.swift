@@ -152,6 +152,17 @@ public final class HDF5Dataset: HDF5Object {
         return out
     }
 
+    /// Every element of the dataset, whatever its rank, in row-major order.
+    public func readAll<T: HDF5Element>(as: T.Type) throws -> [T] {
+        let n = try HDF5Library.call(path, "cannot read the shape") { nh5_dataset_elements(id) }
+        var out = [T](repeating: 0, count: Int(n))
+        guard n > 0 else { return out }
+        try out.withUnsafeMutableBytes { raw in
+            _ = try HDF5Library.call(path, "cannot read \(n) values") { nh5_dataset_read_all(id, T.kind, raw.baseAddress) }
+        }
+        return out
+    }
+
     public func close() {
         guard id >= 0 else { return }
         let d = id
