@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "PNGCodec", "NeuroplastCore"],
                     resources: [.copy("Golden")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CLITests", dependencies: ["NeuroplastCore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["NeuroplastCore", "TestSupport", "HDF5Codec"], exclude: ["Fixtures"]),
         .testTarget(name: "HDF5CodecTests", dependencies: ["HDF5Codec"]),
         .testTarget(name: "PhysiologyTests", dependencies: ["Physiology", "Scenario", "NeuroplastCore"]),
         .testTarget(name: "PlasticityTests", dependencies: ["Plasticity", "Kernel", "NeuroplastCore"]),

@@ -216,8 +216,25 @@ extension Shard {
     /// Synapses between the given (pre population, post population) pairs as (pre, post)
     /// global ids with their weights, in (source, target) order.
     func synapses(between pairs: Set<[Int]>, populationOf: [UInt8]) -> [(key: SynapseKey, weight: Float)] {
-        let t = kernel.synapses
         var out: [(key: SynapseKey, weight: Float)] = []
+        gather(between: pairs, populationOf: populationOf) { key, weight, _ in out.append((key, weight)) }
+        return out
+    }
+
+    /// Every synapse onto this shard's neurons with its weight and delay [steps], by ascending pre.
+    func edges(populationOf: [UInt8]) -> [SynapseEdge] {
+        let P = (populationOf.max().map { Int($0) } ?? 0) + 1
+        var out: [SynapseEdge] = []
+        out.reserveCapacity(kernel.synapses.count)
+        gather(between: Set((0..<P).flatMap { a in (0..<P).map { [a, $0] } }), populationOf: populationOf) {
+            out.append(SynapseEdge(key: $0, weight: $1, delay: $2))
+        }
+        return out
+    }
+
+    /// Calls `emit` with every synapse between the given population pairs (pre ascending).
+    private func gather(between pairs: Set<[Int]>, populationOf: [UInt8], _ emit: (SynapseKey, Float, UInt16) -> Void) {
+        let t = kernel.synapses
         // The pairs as a P × P table: a set lookup per synapse (an array key, hashed) was most
         // of the cost of gathering a million synapses.
         let P = (populationOf.max().map { Int($0) } ?? 0) + 1
@@ -229,14 +246,13 @@ extension Shard {
                 for j in t.row(src) {
                     let post = globalIds[Int(t.target[j])]
                     if wanted[sp * P + Int(populationOf[Int(post)])] {
-                        out.append((SynapseKey(pre: Int32(src), post: post), weight(src, j)))
+                        emit(SynapseKey(pre: Int32(src), post: post), weight(src, j), t.delay[j])
                     }
                 }
             }
         }
         // With STDP, the weight includes the facilitation still pending at the next pre spike.
         if let p = plastic { p.withCurrentWeights(kernel: kernel) { gather($0) } } else { gather { t.weight[$1] } }
-        return out
     }
 
     /// Applies the part of a rewiring plan that concerns this shard's neurons.

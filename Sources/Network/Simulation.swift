@@ -145,20 +145,32 @@ extension Simulation {
     public func synapses(between pairs: Set<[Int]>) async -> [(key: SynapseKey, weight: Float)] {
         var all: [(key: SynapseKey, weight: Float)] = []
         for s in shards { all += await s.synapses(between: pairs, populationOf: blueprint.populationOf) }
-        // Each shard lists its synapses by ascending pre, and a post neuron belongs to one
-        // shard, so a stable counting sort by post gives (post, pre) order in O(n) — a
-        // comparison sort of a million synapses every structural update cost more than the
-        // update itself. Checked, with the comparison sort as the fallback.
+        return sortedByPost(all) { $0.key }
+    }
+
+    /// Every synapse of the network with its weight and delay, sorted by (post, pre): the
+    /// edges of a SONATA network file.
+    package func edges() async -> [SynapseEdge] {
+        var all: [SynapseEdge] = []
+        for s in shards { all += await s.edges(populationOf: blueprint.populationOf) }
+        return sortedByPost(all) { $0.key }
+    }
+
+    /// Shard lists ordered by (post, pre). Each shard lists its synapses by ascending pre,
+    /// and a post neuron belongs to one shard, so a stable counting sort by post gives
+    /// (post, pre) order in O(n) — a comparison sort of a million synapses every structural
+    /// update cost more than the update itself. Checked, with the comparison sort as the fallback.
+    private func sortedByPost<T>(_ all: [T], _ key: (T) -> SynapseKey) -> [T] {
         let n = blueprint.neuronCount
         var start = [Int](repeating: 0, count: n + 1)
-        for s in all { start[Int(s.key.post) + 1] += 1 }
+        for s in all { start[Int(key(s).post) + 1] += 1 }
         for i in 0..<n { start[i + 1] += start[i] }
         var out = all
         for s in all {
-            out[start[Int(s.key.post)]] = s
-            start[Int(s.key.post)] += 1
+            out[start[Int(key(s).post)]] = s
+            start[Int(key(s).post)] += 1
         }
-        if zip(out, out.dropFirst()).contains(where: { $1.key < $0.key }) { out.sort { $0.key < $1.key } }
+        if zip(out, out.dropFirst()).contains(where: { key($1) < key($0) }) { out.sort { key($0) < key($1) } }
         return out
     }
 

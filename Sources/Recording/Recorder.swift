@@ -18,6 +18,8 @@ public actor Recorder {
     let binSteps: Int
     let writeSpikes: Bool
     let spikeFile: StreamFile?
+    /// spikes.h5, the SONATA copy of spikes.bin (`record.sonata`).
+    let sonataFile: SonataSpikeFile?
     let metricsFile: StreamFile
     // interval state
     var intervalStart = 0
@@ -84,6 +86,8 @@ public actor Recorder {
         }
         if let r = resume {
             spikeFile = try writeSpikes ? StreamFile(path: dir + "/spikes.bin", resumeAt: r.spikeBytes ?? 0) : nil
+            sonataFile = try writeSpikes && sc.record.sonata
+                ? SonataSpikeFile.rebuilding(path: dir + "/spikes.h5", dt: dt, from: dir + "/spikes.bin.partial") : nil
             metricsFile = try StreamFile(path: dir + "/metrics.csv", resumeAt: r.metricsBytes)
             return  // the caller restores the accumulators (`restore(_:)`)
         }
@@ -99,6 +103,7 @@ public actor Recorder {
         } else {
             spikeFile = nil
         }
+        sonataFile = writeSpikes && sc.record.sonata ? try SonataSpikeFile(path: dir + "/spikes.h5", dt: dt) : nil
         let metrics = try StreamFile(path: dir + "/metrics.csv")
         metricsFile = metrics
         try metrics.write("time_ms,population,rate_hz,v_mean_mv,g_ampa_ns,g_nmda_ns,g_gaba_ns,cv_isi,synchrony\n")
@@ -118,6 +123,7 @@ public actor Recorder {
             for s in spikes { buf.append(UInt32(truncatingIfNeeded: s.step).littleEndian); buf.append(UInt32(s.source).littleEndian) }
             try buf.withUnsafeBytes { try f.write($0) }
         }
+        try sonataFile?.append(spikes)
         totalSpikes += spikes.count
         let windowStart = Double(endStep) * dt - rasterWindow
         for s in spikes {
@@ -218,12 +224,14 @@ public actor Recorder {
     /// Commits the streamed files to their final names.
     package func finish() throws {
         try spikeFile?.commit()
+        try sonataFile?.commit()
         try metricsFile.commit()
     }
 
     /// Removes partial files after a failure.
     package func abandon() {
         spikeFile?.discard()
+        sonataFile?.discard()
         metricsFile.discard()
     }
 }

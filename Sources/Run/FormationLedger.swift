@@ -1,8 +1,8 @@
 // When each synapse formed: the time of its last creation during the run (ms of network
 // time on the fast clock, slow-clock hours with a slow clock), for synapses created by
 // structural plasticity or spine realisation; synapses present from the start have none.
-// Also the synapses a formation block prevented. `remove_spines` reads it; checkpoints
-// keep it. Kept beside the synapse table, not in it: only synapses created during a run
+// Also the synapses a formation block prevented. `remove_spines` and SONATA edge files
+// read it; checkpoints keep it. Kept beside the synapse table, not in it: only synapses created during a run
 // are listed, and delivery never reads it.
 
 import Network
@@ -10,8 +10,9 @@ import Plasticity
 import Recording
 
 struct FormationLedger: Sendable {
-    /// Whether formation times are kept: only a scenario with `remove_spines` reads them, so
-    /// every other run (weeks of spine turnover on the slow clock) keeps none.
+    /// Whether formation times are kept: only a scenario with `remove_spines` reads them, or
+    /// one writing SONATA edge files (their formation_time), so every other run (weeks of
+    /// spine turnover on the slow clock) keeps none.
     let keepsTimes: Bool
     private(set) var formed: [SynapseKey: Double] = [:]
     /// Creations prevented by each intervention's formation block so far.
@@ -28,6 +29,9 @@ struct FormationLedger: Sendable {
         guard keepsTimes, !formed.isEmpty else { return }
         for k in keys { formed.removeValue(forKey: k) }
     }
+
+    /// When `key` last formed, if during the run and times are kept.
+    func formationTime(of key: SynapseKey) -> Double? { formed[key] }
 
     /// Synapses that formed in [from, to), sorted.
     func formed(from: Double, to: Double) -> [SynapseKey] {

@@ -14,7 +14,13 @@ enum Manifest {
         for (name, s) in result.summary {
             summary[name] = ["rate_hz": s.rate, "cv_isi": s.cv as Any? ?? NSNull(), "synchrony": s.synchrony as Any? ?? NSNull()]
         }
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { !$0.hasSuffix(".partial") }.sorted() ?? []
+        // The run folder's files, and those of its `network/` folder (SONATA) as network/<name>.
+        func listing(_ sub: String) -> [String] {
+            let path = sub.isEmpty ? dir : dir + "/" + sub
+            return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasSuffix(".partial") }
+                .flatMap { name in name == "network" && sub.isEmpty ? listing("network") : [sub.isEmpty ? name : sub + "/" + name] }
+        }
+        let files = listing("").sorted()
         let m: [String: Any] = [
             "program": "neuroplast",
             "version": NeuroplastVersion.string,

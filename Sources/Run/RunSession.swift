@@ -121,7 +121,9 @@ public final class RunSession {
         } else {
             trialRecorder = nil
         }
-        ledger = FormationLedger(keepsTimes: sc.interventions.contains { if case .removeSpines = $0.action { true } else { false } })
+        // Formation times are read by remove_spines and written into SONATA edge files.
+        ledger = FormationLedger(keepsTimes: sc.interventions.contains { if case .removeSpines = $0.action { true } else { false } }
+                                 || (sc.record.sonata && !sc.record.connectome.isEmpty))
         interventionRecorder = sc.interventions.isEmpty ? nil
             : try InterventionRecorder(dir: dir, slow: sc.slow != nil, resumeAt: resume?.session.interventionBytes)
         progress = ProgressLine(total: sc.time.steps, enabled: options.progress)
@@ -254,6 +256,12 @@ public final class RunSession {
             slow = s
         case .connectome:
             try await ConnectomeDump.write(dir: dir, time: now, synapses: await simulation.synapses(between: allPairs))
+            if blueprint.scenario.record.sonata {
+                try SonataNetwork.writeNodes(dir: dir, blueprint: blueprint)
+                let ledger = self.ledger
+                try SonataNetwork.writeEdges(dir: dir, time: now, blueprint: blueprint, edges: await simulation.edges(),
+                                             formed: { ledger.formationTime(of: $0) }, formationUnit: slow == nil ? "ms" : "h")
+            }
         case .driveChange:
             await simulation.setCells(slow?.cells(at: now) ?? blueprint.cellModels(at: now))
         case .stimulus:

@@ -424,15 +424,22 @@ struct ScenarioDecoder {
     }
 
     /// `duration`: the run's network time [ms] (on the slow clock windows × window); a
-    /// connectome time after it would never be written, so it is refused.
+    /// connectome time after it would never be written, so it is refused. `end` in
+    /// `record.connectome` is that time.
     func decodeRecord(_ r: NodeReader, duration: Double? = nil, slow: Bool = false, pops: [Population] = [],
                       stimuli: [Stimulus] = [], time: TimeConfig? = nil, clock: SlowClockConfig? = nil,
                       doses: [DoseEvent] = [], sheet: Sheet? = nil) -> RecordConfig {
         guard let m = r.mapping(allowed: Self.recordKeys) else { return RecordConfig(spikes: true, rasterSample: 50) }
         var rc = RecordConfig(spikes: m["spikes"]?.bool() ?? true, rasterSample: m["raster_sample"]?.int(min: 0, max: 10_000) ?? 50)
+        rc.sonata = m["sonata"]?.bool() ?? true
         decodeLFPReadouts(m, into: &rc, sheet: sheet, pops: pops, time: time, slowWindow: clock.map { $0.window - $0.settle })
         if let c = m["connectome"], let items = c.sequence() {
             rc.connectome = items.compactMap { item -> Double? in
+                // `end`: the network as the run leaves it (its last step of network time).
+                if item.scalarText == "end" {
+                    guard let d = duration else { item.error("`end` needs the run's `time.duration`"); return nil }
+                    return d
+                }
                 guard let t = item.quantity(.time, min: 0) else { return nil }
                 if let d = duration, t > d + 1e-9 {
                     item.error("`record.connectome` time \(t) ms lies after the run's end at \(d) ms of network time"
@@ -445,7 +452,7 @@ struct ScenarioDecoder {
         return rc
     }
 
-    static let recordKeys = ["spikes", "raster_sample", "connectome", "bump", "overlap", "lfp", "bands"]
+    static let recordKeys = ["spikes", "sonata", "raster_sample", "connectome", "bump", "overlap", "lfp", "bands"]
 
     static let frameQuantities = ["rate", "v", "population", "calcium", "spines", "block", "bdnf"]
 

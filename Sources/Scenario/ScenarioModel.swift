@@ -244,6 +244,9 @@ public struct RecordConfig: Sendable, Equatable {
     /// Times [ms] at which to write the whole connectome as an edge list.
     public var connectome: [Double] = []
     public var spikes: Bool
+    /// Whether spikes.h5 (a SONATA spike report, beside spikes.bin) and the SONATA network
+    /// files of connectome dumps are written.
+    public var sonata: Bool = true
     /// The working-memory bump per cue presentation (`bump.csv`).
     public var bump: BumpReadout?
     /// Overlaps of population rate vectors (`overlap.csv`).

@@ -1,5 +1,6 @@
 // `neuroplast run` under SIGTERM: the run writes a checkpoint at its next segment boundary
-// and exits 3; `--resume` finishes it with the same files as a run never interrupted; a
+// and exits 3; `--resume` finishes it with the same files as a run never interrupted (byte
+// for byte, spikes.h5 rebuilt from spikes.bin and the SONATA network files included); a
 // damaged or foreign checkpoint is refused with its exit code and a message.
 
 import Foundation
@@ -31,7 +32,13 @@ import Glibc
     static func files(_ dir: String) -> [String: Data] {
         var out: [String: Data] = [:]
         for f in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where f != "manifest.json" && f != "checkpoints" {
-            out[f] = FileManager.default.contents(atPath: dir + "/" + f)
+            if f == "network" {  // the SONATA network files
+                for g in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/network")) ?? [] {
+                    out["network/" + g] = FileManager.default.contents(atPath: dir + "/network/" + g)
+                }
+            } else {
+                out[f] = FileManager.default.contents(atPath: dir + "/" + f)
+            }
         }
         return out
     }
@@ -74,7 +81,8 @@ import Glibc
         #expect(resumed.out.contains("resumed from the checkpoint at"), "\(resumed.out)")
         let a = Self.files(tmp + "/out/cli-ckpt/whole"), b = Self.files(dir)
         #expect(a.keys.sorted() == b.keys.sorted())
-        for f in ["spikes.bin", "metrics.csv", "summary.json", "connectome_500ms.csv", "neurons.csv"] { #expect(a[f] != nil, "\(f) missing") }
+        for f in ["spikes.bin", "spikes.h5", "metrics.csv", "summary.json", "connectome_500ms.csv", "neurons.csv",
+                  "network/nodes.h5", "network/edges_500ms.h5"] { #expect(a[f] != nil, "\(f) missing") }
         for (name, data) in a { #expect(b[name] == data, "\(name) differs after resume") }
 
         // A foreign scenario (another seed) is refused: exit 65.
