@@ -15,12 +15,7 @@ public enum SweepDecoder {
 
     /// Reads and decodes a sweep file; throws `ScenarioErrors` (usage if unreadable).
     public static func load(path: String) throws -> SweepSpec {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            let why = FileManager.default.fileExists(atPath: path) ? "cannot be read (permissions, or not UTF-8 text)" : "does not exist"
-            throw ScenarioErrors([Diagnostic(SourceLocation(file: path, line: 1, column: 1), "the sweep file \(why)")], isUsage: true)
-        }
-        return try decode(text: text, file: path)
+        try decode(text: ScenarioLoader.readText(path, what: "sweep"), file: path)
     }
 
     /// Decodes sweep file text; `file` names it in messages and anchors the base path.

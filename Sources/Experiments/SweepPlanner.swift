@@ -39,9 +39,9 @@ public enum SweepPlanner {
     /// Plans `spec`; throws `ScenarioErrors` with every fault found.
     public static func plan(_ spec: SweepSpec) throws -> SweepPlan {
         let baseText: String
-        do { baseText = try String(contentsOfFile: spec.basePath, encoding: .utf8) } catch {
-            let why = FileManager.default.fileExists(atPath: spec.basePath) ? "cannot be read" : "does not exist"
-            throw ScenarioErrors([Diagnostic(spec.baseLocation, "the base scenario \(spec.basePath) \(why); `base` is a path relative to the sweep file")], isUsage: true)
+        do { baseText = try ScenarioLoader.readText(spec.basePath, what: "base scenario") } catch let e as ScenarioErrors {
+            let why = e.diagnostics.first?.message ?? "cannot be read"
+            throw ScenarioErrors([Diagnostic(spec.baseLocation, "\(why); `base` is a path relative to the sweep file (\(spec.basePath))")], isUsage: true)
         }
         return try plan(spec, baseText: baseText)
     }

@@ -35,7 +35,9 @@ public struct CytokineGrid: Sendable, Equatable, Codable {
     /// a 1 × 1 grid so that the value can still be inspected.
     public init(width: Double, height: Double, cellSize: Double, boundary: CytokineBoundary = .closed) {
         self.width = width; self.height = height; self.cellSize = cellSize; self.boundary = boundary
+        // A grid finer than 10⁷ cells a side is invalid (`problems`), and its counts would overflow.
         let ok = width > 0 && height > 0 && cellSize > 0 && width.isFinite && height.isFinite
+            && width / cellSize <= 1e7 && height / cellSize <= 1e7
         columns = ok ? max(1, Int((width / cellSize - 1e-9).rounded(.up))) : 1
         rows = ok ? max(1, Int((height / cellSize - 1e-9).rounded(.up))) : 1
     }
@@ -53,7 +55,7 @@ public struct CytokineGrid: Sendable, Equatable, Codable {
         else if cellSize > max(width, height) {
             out.append("cytokine grid cell size \(cellSize) µm is larger than the sheet (\(width) × \(height) µm)")
         }
-        if columns * rows > 4_000_000 {
+        if !(width / cellSize <= 1e7 && height / cellSize <= 1e7) || columns * rows > 4_000_000 {
             out.append("cytokine grid of \(columns) × \(rows) cells is too fine; use a cell size of at least \(Int((sqrt(width * height / 4e6)).rounded(.up))) µm")
         }
         return out

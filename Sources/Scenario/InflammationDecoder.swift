@@ -13,6 +13,18 @@ extension ScenarioDecoder {
         c.tau = m["tau"]?.quantity(.time, min: 0, exclusiveMin: true).map { $0 / hour } ?? c.tau
         let width = sheet?.width ?? .infinity, height = sheet?.height ?? .infinity
         if c.cellSize > min(width, height) { m["grid"]?.error("the cytokine grid cell (\(c.cellSize) µm) is larger than the sheet") }
+        // The field's size and work, bounded before anything allocates or steps it (counted
+        // in Doubles: a fine grid's cell count overflows an Int).
+        let cells = (width / c.cellSize).rounded(.up) * (height / c.cellSize).rounded(.up)
+        if cells.isFinite, cells > 4e6 {
+            m["grid"]?.error("a cytokine grid of \(c.cellSize) µm cells over this sheet has \(cells.formattedCount) cells; at most 4·10⁶ — use a larger cell")
+        }
+        if let step = clock?.step {
+            let substeps = c.diffusion * step / (c.cellSize * c.cellSize) * 6
+            if substeps > 1e5 {
+                (m["diffusion"] ?? m["grid"] ?? r).error("the cytokine diffusion needs \(substeps.formattedCount) explicit sub-steps per slow step (D·step/h² · 6); at most 10⁵ — a larger `grid` cell, a smaller `diffusion` or a shorter `slow_clock.step`")
+            }
+        }
         func position(_ n: NodeReader?) -> (Double, Double)? {
             guard let n, let items = n.sequence() else { return nil }
             guard items.count == 2, let x = items[0].quantity(.length), let y = items[1].quantity(.length) else {
@@ -98,6 +110,7 @@ extension ScenarioDecoder {
             r.error("`\(r.path)` needs a unit of area per time (um2/h, um2/s, mm2/h, mm2/d)\(Suggest.hint(q.unit, Array(units.keys))); got \"\(s)\""); return nil
         }
         guard q.value >= 0 else { r.error("`\(r.path)` must not be negative; got \"\(s)\""); return nil }
+        guard q.value * f <= 1e9 else { r.error("`\(r.path)` is beyond the practical range of a diffusion coefficient (at most 1000 mm2/h); got \"\(s)\""); return nil }
         return q.value * f
     }
 }

@@ -127,7 +127,16 @@ public struct NodeReader {
         guard let q = Quantity.parse(s), q.unit.isEmpty else {
             error("`\(path)` must be a plain number (no unit); got \"\(s)\""); return nil
         }
+        guard practical(q.value, .dimensionless, original: s) else { return nil }
         return bounded(q.value, min: min, max: max, unitText: "")
+    }
+
+    /// Whether `v` (kernel units) is finite and within the dimension's practical range;
+    /// reports the value as written otherwise.
+    private func practical(_ v: Double, _ dim: Dimension, original: String) -> Bool {
+        guard !v.isFinite || v.magnitude > dim.practicalLimit else { return true }
+        error("`\(path)` is beyond the practical range of \(dim.noun) (at most \(dim.practicalLimitText) either way); got \"\(original)\"")
+        return false
     }
 
     /// A quantity of the given dimension, converted to the kernel unit.
@@ -151,6 +160,7 @@ public struct NodeReader {
             error("`\(path)` must be \(dim.noun), e.g. \(dim.example); got \"\(s)\", which is \(d.noun)"); return nil
         }
         let v = q.value * f
+        guard practical(v, dim, original: s) else { return nil }
         if exclusiveMin, let lo = min, v <= lo {
             error("`\(path)` must be greater than \(format(lo)) \(dim.kernelUnit); got \"\(s)\""); return nil
         }

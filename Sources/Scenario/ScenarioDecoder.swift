@@ -84,7 +84,7 @@ struct ScenarioDecoder {
                 let windows = clock.windowTimes().count
                 time?.duration = Double(windows) * clock.window
                 if Double(windows) * clock.window / t.dt >= Double(Int32.max) {
-                    top["slow_clock"]?.error("the slow clock's \(windows) windows of \(clock.window) ms are \(Int(Double(windows) * clock.window / t.dt)) network steps; at most \(Int32.max - 1) fit (fewer or shorter windows, or a larger dt)")
+                    top["slow_clock"]?.error("the slow clock's \(windows) windows of \(clock.window) ms are \((Double(windows) * clock.window / t.dt).formattedCount) network steps; at most \(Int32.max - 1) fit (fewer or shorter windows, or a larger dt)")
                 }
                 if t.recordInterval > clock.window || (clock.window / t.recordInterval).rounded() != clock.window / t.recordInterval {
                     top["time"]?.error("`time.record_interval` must divide the slow clock's window (\(clock.window) ms)")
@@ -143,7 +143,7 @@ struct ScenarioDecoder {
         if duration < dt { m["duration"]?.error("`time.duration` must be at least one time step (\(dt) ms)") }
         // Spike steps are stored as 32-bit integers (spike files, plasticity traces).
         if !slow, duration / dt >= Double(Int32.max) {
-            m["duration"]?.error("`time.duration` is \(Int(duration / dt)) steps of \(dt) ms; at most \(Int32.max - 1) steps fit (shorten it or use a larger dt)")
+            m["duration"]?.error("`time.duration` is \((duration / dt).formattedCount) steps of \(dt) ms; at most \(Int32.max - 1) steps fit (shorten it or use a larger dt)")
         }
         if interval < dt { m["record_interval"]?.error("`time.record_interval` must be at least one time step (\(dt) ms)") }
         if !slow, transient >= duration { m["transient"]?.error("`time.transient` must be shorter than `time.duration`") }
@@ -543,6 +543,12 @@ extension String {
 
 extension Double {
     var formattedCount: String {
+        if !isFinite { return String(self) }
+        if self >= 1e12 {
+            let e = Int(log10(self).rounded(.down))
+            let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+            return String(format1: self / pow(10, Double(e))) + "·10" + String(String(e).map { digits[Int(String($0))!] })
+        }
         if self >= 1e9 { return String(format1: self / 1e9) + "·10⁹" }
         if self >= 1e6 { return String(format1: self / 1e6) + "·10⁶" }
         return String(Int(self.rounded()))

@@ -5,6 +5,9 @@
 import Foundation
 
 extension ScenarioDecoder {
+    /// The most slow steps a run may plan (10 years at a 30 s step).
+    static let maxSlowSteps = 1e7
+
     static let routes = ["iv_bolus", "iv_infusion", "intramuscular", "intraperitoneal", "subcutaneous", "intranasal", "oral"]
 
     func decodeSlowClock(_ r: NodeReader, time: TimeConfig?) -> SlowClockConfig? {
@@ -39,6 +42,12 @@ extension ScenarioDecoder {
             m["structural_every"]?.error("`structural_every` must be a whole number of slow steps")
         }
         guard let step, let duration else { return nil }
+        // Planning visits every slow step (windows, doses, structure): bound their count
+        // before anything iterates over them.
+        if duration / step > Self.maxSlowSteps {
+            (m["step"] ?? r).error("`slow_clock` would plan \((duration / step).formattedCount) slow steps (duration / step); at most 10⁷ — make `step` larger or `duration` shorter")
+            return nil
+        }
         if cadence.isEmpty { cadence = [WindowPhase(until: duration, every: step)] }
         var c = SlowClockConfig(step: step, duration: duration, window: window, settle: settle, cadence: cadence,
                                 structuralEvery: max(step, structural))
@@ -207,6 +216,7 @@ extension ScenarioDecoder {
         let f: Double? = ["kg": 1, "g": 1e-3][q.unit]
         guard let f else { r.error("`\(r.path)` must be a body mass in kg or g, e.g. \"70 kg\"; got \"\(s)\""); return nil }
         guard q.value > 0 else { r.error("`\(r.path)` must be positive; got \"\(s)\""); return nil }
+        guard q.value * f <= 1000 else { r.error("`\(r.path)` is beyond the practical range of a body mass (at most 1000 kg); got \"\(s)\""); return nil }
         return q.value * f
     }
 
@@ -218,8 +228,15 @@ extension ScenarioDecoder {
         let perKg: [String: Double] = ["mg/kg": 1, "ug/kg": 1e-3, "µg/kg": 1e-3, "g/kg": 1e3]
         let absolute: [String: Double] = ["mg": 1, "ug": 1e-3, "µg": 1e-3, "g": 1e3]
         guard q.value > 0 else { r.error("`\(r.path)` must be a positive dose; got \"\(s)\""); return nil }
-        if let f = perKg[q.unit] { return q.value * f * weight }
-        if let f = absolute[q.unit] { return q.value * f }
+        // Practical ranges: 1 g/kg is beyond every lethal dose of the library's drugs.
+        if let f = perKg[q.unit] {
+            guard q.value * f <= 1000 else { r.error("`\(r.path)` is beyond the practical range of a dose (at most 1 g/kg); got \"\(s)\""); return nil }
+            return q.value * f * weight
+        }
+        if let f = absolute[q.unit] {
+            guard q.value * f <= 100_000 else { r.error("`\(r.path)` is beyond the practical range of a dose (at most 100 g); got \"\(s)\""); return nil }
+            return q.value * f
+        }
         r.error("`\(r.path)` needs a dose unit (mg/kg, ug/kg, mg, ug, g)\(Suggest.hint(q.unit, Array(perKg.keys) + Array(absolute.keys))), e.g. \"0.5 mg/kg\"; got \"\(s)\"")
         return nil
     }
@@ -230,10 +247,12 @@ extension ScenarioDecoder {
         let f: Double? = ["": 1, "ng/mL": 1, "ng/ml": 1, "ug/mL": 1000, "µg/mL": 1000, "mg/L": 1000][q.unit]
         guard let f else { r.error("`\(r.path)` must be in ng/mL (or µg/mL, mg/L); got \"\(s)\""); return nil }
         guard q.value >= 0 else { r.error("`\(r.path)` must not be negative; got \"\(s)\""); return nil }
+        guard q.value * f <= 1e7 else { r.error("`\(r.path)` is beyond the practical range of a plasma concentration (at most 10 mg/mL); got \"\(s)\""); return nil }
         return q.value * f
     }
 
     func fmtHours(_ h: Double) -> String {
+        guard h.magnitude < 1e12 else { return "\(h) h" }
         if h >= 48, (h / 24).rounded() == h / 24 { return "\(Int(h / 24)) d" }
         if h == h.rounded() { return "\(Int(h)) h" }
         return String(format: "%.2f h", h)

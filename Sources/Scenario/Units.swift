@@ -47,6 +47,45 @@ public enum Dimension: String, Sendable, CaseIterable {
         }
     }
 
+    /// The practical range of a value of this dimension, ± this many kernel units. Beyond it
+    /// no scenario describes anything physical, and sizes derived from it (steps, counts,
+    /// bytes) could overflow; `NodeReader` refuses it where the value is read, so every
+    /// number the decoder returns is finite and inside it. A decoder's own bounds narrow it.
+    public var practicalLimit: Double {
+        switch self {
+        case .time: 10 * 365 * 86_400_000  // 10 years [ms]
+        case .voltage: 1000  // 1 V [mV]
+        case .conductance: 1e6  // 1 mS [nS]
+        case .capacitance: 1e6  // 1 µF [pF]
+        case .current: 1e6  // 1 µA [pA]
+        case .length: 1e6  // 1 m [µm]
+        case .rate: 1000  // 1 MHz [1/ms]
+        case .concentration: 1e4  // 10 M [mM]
+        case .velocity: 1e6  // 1000 m/s [µm/ms]
+        case .areaDensity: 1  // 10⁶ /mm² [1/µm²]
+        case .angle: 1e4  // [deg]
+        case .dimensionless: 1e9
+        }
+    }
+
+    /// `practicalLimit` as a user would write it, for messages.
+    public var practicalLimitText: String {
+        switch self {
+        case .time: "10 years"
+        case .voltage: "1000 mV"
+        case .conductance: "1 mS"
+        case .capacitance: "1 µF"
+        case .current: "1 µA"
+        case .length: "1 m"
+        case .rate: "1 MHz"
+        case .concentration: "10 M"
+        case .velocity: "1000 m/s"
+        case .areaDensity: "10⁶ /mm2"
+        case .angle: "10⁴ deg"
+        case .dimensionless: "10⁹"
+        }
+    }
+
     /// A human name, for messages.
     public var noun: String {
         switch self {
