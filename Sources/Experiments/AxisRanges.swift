@@ -18,8 +18,12 @@ enum AxisRanges {
             m["step"]?.error("`\(r.path).step` goes away from `stop`: from \(text(start)) to \(text(stop)) needs a \(step > 0 ? "negative" : "positive") step; got \(text(step))")
             return nil
         }
-        let n = Int(((stop - start) / step + 1e-9).rounded(.down)) + 1
-        if n > maxValues { r.error("`\(r.path)` has \(n) values, more than \(maxValues); check `step`"); return nil }
+        // Counted in Double first: a span of 1e300 or a step of 1e-320 is far beyond an Int.
+        let count = ((stop - start) / step + 1e-9).rounded(.down) + 1
+        guard count <= Double(maxValues) else {
+            r.error("`\(r.path)` has \(text(count)) values, more than \(maxValues); check `step`"); return nil
+        }
+        let n = Int(count)
         return (0..<n).map { i in
             AxisValue(text: join(significant(start + Double(i) * step, digits: 12), unit), location: r.location)
         }

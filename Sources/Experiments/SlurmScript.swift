@@ -17,6 +17,26 @@ public struct SlurmOptions: Sendable {
     public var maxParallel: Int?
     public var pointsPerTask: Int = 1
     public init() {}
+
+    /// What is wrong with these options, one message per fault. Each text value goes into a
+    /// `#SBATCH` line of the script, so it is limited to the characters Slurm's own values
+    /// use: a newline, a quote or a `$` could otherwise become a line of shell.
+    public var problems: [String] {
+        var out: [String] = []
+        for (flag, value) in [("--partition", partition), ("--time", time), ("--mem", memory)] {
+            if let v = value, v.isEmpty || v.count > 128 || !v.allSatisfy(Self.allowed.contains) {
+                out.append("\(flag) must be 1–128 of the characters A–Z a–z 0–9 _ . , : + - (a Slurm value such as gpu, 01:30:00 or 2G); got \(String(reflecting: v))")
+            }
+        }
+        if !(1...4096).contains(cpus) { out.append("--cpus must be between 1 and 4096; got \(cpus)") }
+        if let k = maxParallel, !(1...1_000_000).contains(k) { out.append("--max-parallel must be between 1 and 10⁶; got \(k)") }
+        if !(1...SweepDecoder.maxPoints).contains(pointsPerTask) {
+            out.append("--points-per-task must be between 1 and \(SweepDecoder.maxPoints); got \(pointsPerTask)")
+        }
+        return out
+    }
+
+    static let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.,:+-")
 }
 
 public enum SlurmScript {
@@ -26,7 +46,10 @@ public enum SlurmScript {
 
     /// The points of array task `task`.
     public static func points(ofTask task: Int, pointsPerTask k: Int, in all: [SweepPoint]) -> [SweepPoint] {
-        let lo = task * k, hi = min(all.count, lo + k)
+        // A task index past the points (however large) has none: no overflow in task · k.
+        let (lo, overflow) = task.multipliedReportingOverflow(by: k)
+        guard !overflow, task >= 0, k >= 1, lo < all.count else { return [] }
+        let hi = min(all.count, lo + min(k, all.count))
         return lo < hi ? Array(all[lo..<hi]) : []
     }
 
@@ -80,6 +103,12 @@ public enum SlurmScript {
 
     /// Writes the script (executable) and returns its path.
     public static func write(manifest: SweepManifest, layout: SweepLayout, executable: String, options: SlurmOptions) throws -> String {
+        if let p = options.problems.first { throw SweepError.usage(p) }
+        // The folder, log path and name go into #SBATCH lines and comments: one line each.
+        for (what, v) in [("the sweep folder", layout.root), ("the sweep's name", manifest.name)]
+        where v.contains(where: { $0.isNewline || $0 == "\0" }) {
+            throw SweepError.usage("\(what) contains a line break or NUL, which a job script cannot hold: \(String(reflecting: v))")
+        }
         do {
             try FileManager.default.createDirectory(atPath: layout.slurmLogs, withIntermediateDirectories: true)
         } catch { throw SweepError.io("cannot create \(layout.slurmLogs): \(error.localizedDescription)") }

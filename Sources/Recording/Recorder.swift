@@ -169,6 +169,12 @@ public actor Recorder {
                 vs += means.v[i]; ga += means.gAMPA[i]; gn += means.gNMDA[i]; gg += means.gGABA[i]
             }
             let N = Double(r.count)
+            // A state that left the finite numbers never recovers and makes every later value
+            // meaningless: stop the run here, naming the population and the time.
+            for (what, sum) in [("membrane potential", vs), ("AMPA conductance", ga), ("NMDA conductance", gn), ("GABA_A conductance", gg)]
+            where !sum.isFinite {
+                throw RunError.invalid("the \(what) of population `\(pop.name)` became \(sum.isNaN ? "NaN" : "infinite") in the interval ending at \(fmt(tEnd, 3)) ms of network time: the scenario's parameters drive the model beyond the numbers it can represent (check conductances, reversal potentials, the AdEx slope factor and drive rates)")
+            }
             let rate = Double(spikesP) / N / seconds
             let cv = isiWindow.meanCV(members: r)
             let chi = syncInterval.chi(population: p, members: r)
@@ -238,8 +244,10 @@ public actor Recorder {
 
 func intervalStepsFor(_ sc: Scenario) -> Int { max(1, Int((sc.time.recordInterval / sc.time.dt).rounded())) }
 
-/// Fixed-point decimal text of a Double (locale-independent, deterministic).
+/// Fixed-point decimal text of a Double (locale-independent, deterministic). A non-finite
+/// value is written as `nan`, `inf` or `-inf` (which pandas and numpy read), never as an
+/// empty cell, which the files reserve for "no value" (a CV without ISIs).
 package func fmt(_ v: Double, _ digits: Int) -> String {
-    guard v.isFinite else { return "" }
+    guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
     return String(format: "%.\(digits)f", v)
 }

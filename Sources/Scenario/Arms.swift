@@ -23,8 +23,8 @@ extension ScenarioLoader {
         for item in items {
             guard let m = item.mapping(allowed: ["name", "set"]) else { continue }
             guard let name = m.required("name", in: item)?.string() else { continue }
-            if name.isEmpty || name.contains("/") || name.hasPrefix(".") {
-                m["name"]?.error("an arm's `name` must be a non-empty name without `/` or a leading dot; got \"\(name)\"")
+            if let why = FolderName.problem(name) {
+                m["name"]?.error("an arm's `name` names its output folder, so it \(why)")
                 continue
             }
             if !names.insert(name).inserted { m["name"]?.error("two arms are named `\(name)`") }
@@ -33,7 +33,12 @@ extension ScenarioLoader {
             if let s = m.required("set", in: item), case let .mapping(pairs) = s.node {
                 for (k, v) in pairs {
                     guard let key = k.string, !key.isEmpty else { s.error("`set` keys must be key paths"); continue }
-                    let origin = k.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? s.location
+                    if key == "arms" || key.hasPrefix("arms.") {
+                        sink.error(k.mark.map { SourceLocation(mark: $0, file: file) } ?? s.location,
+                                   "an arm cannot set `\(key)`: arms do not nest (each arm is one run of the scenario without `arms`)")
+                        continue
+                    }
+                    let origin = k.mark.map { SourceLocation(mark: $0, file: file) } ?? s.location
                     let text = v.scalar?.string ?? ((try? Yams.serialize(node: v)) ?? "")
                     overrides.append(Override(path: key.split(separator: ".").map(String.init), value: text, origin: origin))
                     marks.append(v.mark ?? k.mark)

@@ -65,10 +65,11 @@ extension ScenarioDecoder {
             let count = gm.required("count", in: g)?.int(min: 0) ?? 0
             c.complementTagging = gm["complement_tagging"]?.bool() ?? true
             if let sh = sheet {
-                let cells = Int((sh.width / c.cellSize).rounded(.up)) * Int((sh.height / c.cellSize).rounded(.up))
-                let maxCount = Int(sh.width * sh.height / 1e6 * 1000)
-                if count > cells || count > maxCount {
-                    gm["count"]?.error("\(count) microglia do not fit this sheet: at most \(min(cells, maxCount)) (one per cytokine cell and ≤ 1000 per mm²)")
+                // In Double: a fine grid's cell count overflows an Int (it is refused above).
+                let cells = (sh.width / c.cellSize).rounded(.up) * (sh.height / c.cellSize).rounded(.up)
+                let maxCount = (sh.width * sh.height / 1e6 * 1000).rounded(.down)
+                if Double(count) > min(cells, maxCount) {
+                    gm["count"]?.error("\(count) microglia do not fit this sheet: at most \(min(cells, maxCount).formattedCount) (one per cytokine cell and ≤ 1000 per mm²)")
                 }
             }
             c.microglia = count

@@ -27,8 +27,8 @@ struct ScenarioDecoder {
             }
         }
         let name = top.required("name", in: root)?.string()
-        if let n = name, n.isEmpty || n.contains("/") || n.hasPrefix(".") {
-            top["name"]?.error("`name` must be a non-empty name without `/` or a leading dot; got \"\(n)\"")
+        if let n = name, let why = FolderName.problem(n) {
+            top["name"]?.error("`name` names the output folder, so it \(why)")
         }
         let description = top["description"]?.string() ?? ""
         let seed = top["seed"]?.uint64() ?? 1

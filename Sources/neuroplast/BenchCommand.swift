@@ -33,7 +33,7 @@ struct BenchCommand: AsyncParsableCommand {
         if duration <= 0 || duration > 3600 { throw ValidationError("--duration must be in (0, 3600] s") }
         if !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
         if !(1...64).contains(shards) { throw ValidationError("--shards must be between 1 and 64") }
-        if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+        if !(1...1000).contains(repeats) { throw ValidationError("--repeats must be between 1 and 1000; got \(repeats)") }
         if rule != .stdp && benchCase != .stdp { throw ValidationError("--rule applies to the stdp case only") }
         if !(1...1000).contains(trials) { throw ValidationError("--trials must be between 1 and 1000") }
         if benchCase == .wm, neurons != nil { throw ValidationError("--neurons does not apply to the wm case (its size is the scenario's)") }

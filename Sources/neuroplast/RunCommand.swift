@@ -39,7 +39,8 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if let t = threads, !(1...256).contains(t) { throw ValidationError("--threads must be between 1 and 256; got \(t)") }
         guard (1...64).contains(shards) else { throw ValidationError("--shards must be between 1 and 64; got \(shards)") }
-        if let r = runId, r.isEmpty || r.contains("/") { throw ValidationError("--run-id must be a folder name without '/'") }
+        if let r = runId, let why = FolderName.problem(r) { throw ValidationError("--run-id \(why)") }
+        if let o = out, o.isEmpty || o.contains("\0") { throw ValidationError("--out must be a folder path (not empty, no NUL); got \(String(reflecting: o))") }
         if resume, runId == nil { throw ValidationError("--resume needs the --run-id of the run to resume") }
         if let c = checkpointEvery, Self.milliseconds(c) == nil {
             throw ValidationError("--checkpoint-every needs a positive time with a unit, e.g. \"10 s\" or \"500 ms\"; got \"\(c)\"")

@@ -20,8 +20,10 @@ struct SweepRunCommand: ParsableCommand {
     func validate() throws {
         if let j = jobs, !(1...1024).contains(j) { throw ValidationError("--jobs must be between 1 and 1024; got \(j)") }
         if index != nil && arrayTask { throw ValidationError("give --index or --array-task, not both") }
-        if let i = index, i < 0 { throw ValidationError("--index must be at least 0; got \(i)") }
-        if pointsPerTask < 1 { throw ValidationError("--points-per-task must be at least 1; got \(pointsPerTask)") }
+        if let i = index, !(0..<SweepDecoder.maxPoints).contains(i) { throw ValidationError("--index must be between 0 and \(SweepDecoder.maxPoints - 1); got \(i)") }
+        if !(1...SweepDecoder.maxPoints).contains(pointsPerTask) {
+            throw ValidationError("--points-per-task must be between 1 and \(SweepDecoder.maxPoints); got \(pointsPerTask)")
+        }
     }
 
     func run() throws {

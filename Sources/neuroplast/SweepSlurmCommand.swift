@@ -18,16 +18,19 @@ struct SweepSlurmCommand: ParsableCommand {
     @Flag(help: "Submit with sbatch and record the job id in slurm/jobs.txt.") var submit = false
 
     func validate() throws {
-        if cpus < 1 { throw ValidationError("--cpus must be at least 1") }
-        if let k = maxParallel, k < 1 { throw ValidationError("--max-parallel must be at least 1") }
-        if pointsPerTask < 1 { throw ValidationError("--points-per-task must be at least 1") }
+        if let p = options.problems.first { throw ValidationError(p) }
+    }
+
+    var options: SlurmOptions {
+        var o = SlurmOptions()
+        o.partition = partition; o.time = time; o.cpus = cpus; o.memory = mem
+        o.maxParallel = maxParallel; o.pointsPerTask = pointsPerTask
+        return o
     }
 
     func run() throws {
         let (m, layout) = try SweepCLI.manifest(sweepDirectory)
-        var o = SlurmOptions()
-        o.partition = partition; o.time = time; o.cpus = cpus; o.memory = mem
-        o.maxParallel = maxParallel; o.pointsPerTask = pointsPerTask
+        let o = options
         do {
             let root = layout.root.hasPrefix("/") ? layout : SweepLayout(root: FileManager.default.currentDirectoryPath + "/" + layout.root)
             let path = try SlurmScript.write(manifest: m, layout: root, executable: SweepCLI.executable, options: o)

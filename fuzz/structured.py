@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""A structured, black-box fuzzer for the `neuroplast` executable.
+
+Mutates the shipped scenario and sweep files the way a user's typos and a hostile file
+would (numbers pushed to extremes, units garbled, keys deleted, renamed, retyped or
+repeated, truncation, byte flips, invalid UTF-8, deep nesting, alias bombs, long strings),
+throws odd command-line flags at it, and crafts checkpoints whose checksum is recomputed
+after an edit of the payload, so that only the restore's own checks stand between the file
+and the run. Each case runs the real executable with a time limit and is classified:
+
+  refused   exit 64/65 (or 1 for a refused checkpoint) with a message
+  accepted  exit 0
+  crash     killed by a signal, a Swift runtime trap ("Fatal error"), or any other exit
+  hang      still running at the time limit
+  unlocated a scenario or sweep refusal whose message names no file:line:column
+
+Every crash and hang is written to OUT/<kind>-<n>.<ext> with its command line, so it can
+become a regression case (fuzz/corpus/). Standard library only; deterministic for a seed.
+
+  python3 fuzz/structured.py --bin .build/debug/neuroplast --mode scenario --cases 2000
+  python3 fuzz/structured.py --bin ... --mode all --cases 10000 --out /tmp/fuzz
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = sorted((ROOT / "Scenarios").glob("*.yaml"))
+SWEEPS = sorted((ROOT / "Scenarios" / "sweeps").glob("*.yaml"))
+
+EXTREMES = ["0", "-0", "1e308", "-1e308", "1e-320", "9e18", "9223372036854775807", "-9223372036854775808",
+            "4294967297", "1e20", "1e-9", "nan", ".inf", "-.inf", "1e15", "-1", "0.0000001", "65536",
+            "2147483648", "1e300", "18446744073709551616"]
+UNITS = ["ms", "s", "min", "h", "d", "us", "mV", "V", "nS", "mS", "pF", "pA", "nA", "um", "mm", "m", "Hz",
+         "kHz", "mM", "uM", "m/s", "/mm2", "/um2", "deg", "rad", "mg/kg", "mg", "g", "kg", "ng/mL", "um2/h",
+         "", "furlongs", "ms ms", "%", "µs"]
+KEYWORDS = ["schema", "name", "seed", "time", "dt", "duration", "sheet", "populations", "projections", "drive",
+            "record", "frames", "plasticity", "slow_clock", "pharmacology", "inflammation", "arms", "stimuli",
+            "interventions", "checkpoint", "count", "density", "connectivity", "rule", "p", "k", "ampa", "nmda",
+            "gaba_a", "delay", "weight", "rate", "window", "step", "every", "times", "at", "dose", "until"]
+NUMBER = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(\s*)([A-Za-zµ/°%][A-Za-z0-9µ/^°]*)?")
+LOCATED = re.compile(r":\d+:\d+: ")
+
+
+def mutate_text(rng: random.Random, text: str) -> bytes:
+    """One to three mutations of a YAML text."""
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 3)):
+        op = rng.randrange(16)
+        i = rng.randrange(len(lines)) if lines else 0
+        line = lines[i] if lines else ""
+        if op <= 4:  # a number pushed to an extreme, unit kept or changed
+            ms = list(NUMBER.finditer(line))
+            if ms:
+                m = rng.choice(ms)
+                unit = m.group(3) or ""
+                if rng.random() < 0.3:
+                    unit = rng.choice(UNITS)
+                lines[i] = line[:m.start()] + rng.choice(EXTREMES) + (" " + unit if unit else "") + line[m.end():]
+        elif op == 5:  # a garbled unit
+            ms = [m for m in NUMBER.finditer(line) if m.group(3)]
+            if ms:
+                m = rng.choice(ms)
+                lines[i] = line[:m.start(3)] + rng.choice(UNITS) + line[m.end(3):]
+        elif op == 6 and lines:  # a line deleted
+            del lines[i]
+        elif op == 7 and lines:  # a line repeated (duplicate key)
+            lines.insert(i, line)
+        elif op == 8:  # a key renamed
+            lines[i] = re.sub(r"\b([a-z_]+):", lambda m: rng.choice(KEYWORDS) + ":", line, count=1)
+        elif op == 9:  # a value retyped
+            lines[i] = re.sub(r":\s*[^{\[]\S*", ": " + rng.choice(["[]", "{}", "[1, 2]", "{a: 1}", "null", "~",
+                                                                     "true", "\"\"", "'x'"]), line, count=1)
+        elif op == 10:  # truncation
+            cut = rng.randrange(max(1, len(text)))
+            return text[:cut].encode()
+        elif op == 11:  # byte flips
+            b = bytearray("\n".join(lines).encode())
+            for _ in range(rng.randint(1, 8)):
+                if b:
+                    b[rng.randrange(len(b))] = rng.randrange(256)
+            return bytes(b)
+        elif op == 12:  # an alias bomb in a random place
+            bomb = ['x0: &x0 "lol"'] + [f"x{k}: &x{k} [" + ",".join([f"*x{k-1}"] * 9) + "]" for k in range(1, 10)]
+            lines = bomb + lines
+            if rng.random() < 0.5:
+                lines = [re.sub(r"^description:.*", "description: *x9", l) for l in lines]
+            else:
+                lines.append("populations: *x9")
+        elif op == 13:  # deep nesting
+            depth = rng.choice([100, 999, 1001, 5000])
+            lines.append("description: " + "[" * depth + "]" * depth)
+        elif op == 14:  # a long string or a NUL in a name
+            lines = [re.sub(r"^name:.*", "name: " + rng.choice(["a" * 300, "a\\0b", "../../x", "", "/", ".."]), l)
+                     for l in lines]
+        else:  # invalid UTF-8
+            return "\n".join(lines).encode() + b"\n# \xff\xfe\xc3\x28\n"
+    return "\n".join(lines).encode()
+
+
+def run(cmd: list[str], timeout: float, cwd: str | None = None) -> tuple[str, int | None, str]:
+    """Runs a case: (class, exit status or None, stderr tail)."""
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "hang", None, ""
+    err = p.stderr.decode(errors="replace")
+    if p.returncode < 0 or "Fatal error" in err or p.returncode not in (0, 1, 3, 64, 65):
+        return "crash", p.returncode, err[-2000:]
+    return ("accepted" if p.returncode == 0 else "refused"), p.returncode, err[-2000:]
+
+
+class Tally:
+    def __init__(self, out: Path):
+        self.out = out
+        self.counts: dict[str, int] = {}
+        self.start = time.time()
+
+    def add(self, mode: str, cls: str, data: bytes | None, cmd: list[str], err: str, ext: str = "yaml") -> None:
+        self.counts[f"{mode}:{cls}"] = self.counts.get(f"{mode}:{cls}", 0) + 1
+        if cls in ("crash", "hang", "unlocated"):
+            n = self.counts[f"{mode}:{cls}"]
+            base = self.out / f"{mode}-{cls}-{n}"
+            if data is not None:
+                base.with_suffix("." + ext).write_bytes(data)
+            base.with_suffix(".txt").write_text(" ".join(cmd) + "\n\n" + err)
+
+    def report(self) -> str:
+        total = sum(self.counts.values())
+        rows = [f"{k}: {v}" for k, v in sorted(self.counts.items())]
+        return f"{total} cases in {time.time() - self.start:.0f} s\n" + "\n".join(rows)
+
+
+def fuzz_scenarios(binary: str, rng: random.Random, n: int, tally: Tally, tmp: Path, timeout: float,
+                   sources: list[Path], mode: str = "scenario") -> None:
+    for k in range(n):
+        src = rng.choice(sources)
+        data = mutate_text(rng, src.read_text())
+        # sweep files name their base relative to themselves: keep them beside the originals
+        folder = tmp if mode == "scenario" else tmp / "sweeps"
+        folder.mkdir(exist_ok=True)
+        if mode == "sweep":
+            for f in src.parent.glob("*.yaml"):
+                target = folder / f.name
+                if not target.exists():
+                    shutil.copy(f, target)
+        path = folder / f"case-{k}.yaml"
+        path.write_bytes(data)
+        cmd = [binary, "validate", str(path)] if mode == "scenario" else \
+              [binary, "sweep", "plan", str(path), "--out", str(tmp / "sweep-out")]
+        cls, _, err = run(cmd, timeout)
+        if cls == "refused" and not LOCATED.search(err):
+            cls = "unlocated"
+        tally.add(mode, cls, data, cmd, err)
+        path.unlink()
+        shutil.rmtree(tmp / "sweep-out", ignore_errors=True)
+
+
+def fuzz_cli(binary: str, rng: random.Random, n: int, tally: Tally, tmp: Path, timeout: float) -> None:
+    base = str(ROOT / "Scenarios" / "baseline-pfc.yaml")
+    flags = {
+        "run": ["--threads", "--shards", "--seed", "--out", "--run-id", "--checkpoint-every", "--set"],
+        "validate": ["--set"], "describe": ["--set"],
+        "bench": ["--neurons", "--duration", "--trials", "--threads", "--shards", "--repeats"],
+        "sweep run": ["--jobs", "--index", "--points-per-task"],
+        "sweep slurm": ["--partition", "--time", "--cpus", "--mem", "--max-parallel", "--points-per-task"],
+    }
+    values = EXTREMES + ["", "..", "/", "a\nb", "$(id)", "`id`", "x;rm -rf /", "'", "\"", "-1", "abc",
+                         "time.duration=1e308 ms", "populations.0.count=-1", "=", "a.b.c=1", "1 s", "10 years"]
+    sweep_dir = tmp / "cli-sweep"
+    if not sweep_dir.exists():
+        subprocess.run([binary, "sweep", "plan", str(ROOT / "Scenarios" / "sweeps" / "dose-demo.yaml"), "--out",
+                        str(sweep_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    planned = next(sweep_dir.glob("*/sweep.json"), None)
+    for k in range(n):
+        sub = rng.choice(list(flags))
+        args = sub.split()
+        if sub in ("run", "validate", "describe"):
+            args.append(base)
+        elif sub.startswith("sweep"):
+            args.append(str(planned.parent) if planned else str(sweep_dir))
+        else:
+            args.append(rng.choice(["coba", "fixed", "stdp", "wm", "nope"]))
+        for _ in range(rng.randint(1, 3)):
+            args += [rng.choice(flags[sub]), rng.choice(values)]
+        if sub == "run":
+            args += ["--out", str(tmp / "cli-out"), "--no-frames", "--quiet"]
+            if "--set" not in args:  # keep accepted runs short
+                args += ["--set", "time.duration=50 ms", "--set", "populations.0.count=200",
+                         "--set", "populations.1.count=40", "--set", "populations.2.count=20"]
+        cmd = [binary] + args
+        cls, _, err = run(cmd, timeout)
+        tally.add("cli", cls, None, cmd, err)
+        shutil.rmtree(tmp / "cli-out", ignore_errors=True)
+
+
+HEADER = 96
+
+
+def fuzz_checkpoints(binary: str, rng: random.Random, n: int, tally: Tally, tmp: Path, timeout: float) -> None:
+    """Crafted checkpoints: a real one from a short run, its JSON payload edited and its
+    checksum recomputed, then `run --resume`."""
+    scenario = tmp / "ckpt.yaml"
+    scenario.write_text((ROOT / "Tests" / "CLITests" / "Fixtures" / "checkpoint-small.yaml").read_text()
+                        if (ROOT / "Tests" / "CLITests" / "Fixtures" / "checkpoint-small.yaml").exists()
+                        else small_scenario())
+    out = tmp / "ckpt-out"
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([binary, "run", str(scenario), "--out", str(out), "--run-id", "r", "--quiet", "--no-frames",
+                    "--checkpoint-every", "200 ms", "--set", "time.duration=400 ms"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The checkpoint of a finished run stays in its folder; keep a pristine copy of the folder.
+    run_dir = next(out.glob("*/r"))
+    pristine = tmp / "ckpt-pristine"
+    shutil.rmtree(pristine, ignore_errors=True)
+    shutil.copytree(run_dir, pristine)
+    ck = pristine / "checkpoints" / "checkpoint.npck"
+    raw = ck.read_bytes()
+    head, payload = raw[:HEADER], raw[HEADER:]
+    doc = json.loads(payload)
+    paths = list(walk(doc, ()))
+    for k in range(n):
+        d = json.loads(payload)
+        for _ in range(rng.randint(1, 3)):
+            path, value = rng.choice(paths)
+            set_path(d, path, mutate_value(rng, value))
+        body = json.dumps(d, separators=(",", ":")).encode()
+        new_head = head[:24] + struct.pack("<Q", len(body)) + head[32:64] + hashlib.sha256(body).digest()
+        shutil.rmtree(run_dir, ignore_errors=True)
+        shutil.copytree(pristine, run_dir)
+        for f in run_dir.iterdir():
+            if f.is_file() and f.suffix != ".partial" and f.name not in ("scenario.resolved.yaml",):
+                f.unlink()  # a run that stopped: only its partial files and the checkpoint
+        (run_dir / "checkpoints" / "checkpoint.npck").write_bytes(new_head + body)
+        cmd = [binary, "run", str(scenario), "--out", str(out), "--run-id", "r", "--resume", "--quiet", "--no-frames",
+               "--checkpoint-every", "200 ms", "--set", "time.duration=400 ms"]
+        cls, _, err = run(cmd, timeout)
+        tally.add("checkpoint", cls, new_head + body, cmd, err, ext="npck")
+
+
+def small_scenario() -> str:
+    return """schema: 1
+name: fuzz-ckpt
+seed: 5
+time: {dt: 0.1 ms, duration: 400 ms, record_interval: 50 ms, transient: 50 ms}
+sheet: {width: 300 um, height: 300 um}
+populations:
+  - {name: pyr, count: 160}
+  - {name: pv, class: pv, count: 40}
+projections:
+  - {from: pyr, to: pyr, ampa: 0.5 nS, nmda: 0.1 nS, connectivity: {rule: random, p: 0.1}, plasticity: {rule: stdp}}
+  - {from: pyr, to: pv, ampa: 1 nS, connectivity: {rule: random, p: 0.2}}
+  - {from: pv, to: pyr, gaba_a: 2 nS, connectivity: {rule: random, p: 0.3}}
+drive:
+  - {population: pyr, poisson: {rate: 2 kHz, weight: 3 nS}}
+  - {population: pv, poisson: {rate: 1 kHz, weight: 2 nS}}
+"""
+
+
+def walk(node, path):
+    yield path, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from walk(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node[:4]):
+            yield from walk(v, path + (i,))
+
+
+def set_path(doc, path, value):
+    if not path:
+        return
+    node = doc
+    for p in path[:-1]:
+        node = node[p]
+    node[path[-1]] = value
+
+
+def mutate_value(rng: random.Random, v):
+    import base64
+    if isinstance(v, bool):
+        return not v
+    if isinstance(v, int):
+        return rng.choice([0, -1, 1, v + 1, v - 1, 2 ** 31, 2 ** 63 - 1, -2 ** 63, v * 1000])
+    if isinstance(v, float):
+        return rng.choice([0.0, -1.0, 1e308, -1e308, v * 2])
+    if isinstance(v, str):
+        try:
+            raw = base64.b64decode(v, validate=True)
+        except Exception:
+            return rng.choice(["", "x", v + v])
+        cut = rng.choice([0, len(raw) // 2, max(0, len(raw) - 1), len(raw) + 8])
+        data = (raw + bytes(8))[:cut] if cut > len(raw) else raw[:cut]
+        if data and rng.random() < 0.5:
+            b = bytearray(data)
+            b[rng.randrange(len(b))] = 0xFF
+            data = bytes(b)
+        return base64.b64encode(data).decode()
+    if isinstance(v, list):
+        return rng.choice([[], v[:-1], v + v[-1:] if v else [0], v[::-1]])
+    if isinstance(v, dict):
+        d = dict(v)
+        if d:
+            del d[rng.choice(list(d))]
+        return rng.choice([d, {}, None])
+    return None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", default=str(ROOT / ".build" / "debug" / "neuroplast"))
+    ap.add_argument("--mode", choices=["scenario", "sweep", "cli", "checkpoint", "all"], default="all")
+    ap.add_argument("--cases", type=int, default=200, help="cases per mode")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=15)
+    ap.add_argument("--out", default=None, help="where crashes and hangs are written (default: a temp folder)")
+    a = ap.parse_args()
+    if not os.access(a.bin, os.X_OK):
+        print(f"error: {a.bin} is not an executable; build with `swift build` or pass --bin", file=sys.stderr)
+        return 64
+    out = Path(a.out or tempfile.mkdtemp(prefix="neuroplast-fuzz-"))
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(a.seed)
+    tally = Tally(out)
+    with tempfile.TemporaryDirectory(prefix="neuroplast-fuzz-work-") as t:
+        tmp = Path(t)
+        modes = ["scenario", "sweep", "cli", "checkpoint"] if a.mode == "all" else [a.mode]
+        for m in modes:
+            if m == "scenario":
+                fuzz_scenarios(a.bin, rng, a.cases, tally, tmp, a.timeout, SCENARIOS)
+            elif m == "sweep":
+                fuzz_scenarios(a.bin, rng, a.cases, tally, tmp, a.timeout, SWEEPS, mode="sweep")
+            elif m == "cli":
+                fuzz_cli(a.bin, rng, a.cases, tally, tmp, a.timeout)
+            else:
+                fuzz_checkpoints(a.bin, rng, a.cases, tally, tmp, a.timeout)
+    print(tally.report())
+    print(f"crashes and hangs, if any: {out}")
+    bad = sum(v for k, v in tally.counts.items() if k.endswith((":crash", ":hang")))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
