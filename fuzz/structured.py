@@ -210,45 +210,97 @@ def fuzz_cli(binary: str, rng: random.Random, n: int, tally: Tally, tmp: Path, t
 HEADER = 96
 
 
+CHECKPOINT_CASES = [
+    # (scenario, overrides): each covers other parts of a checkpoint's payload
+    (None, ["--set", "time.duration=400 ms"]),  # small_scenario(): kernel, STDP, recorder
+    ("ketamine-rodent.yaml", ["--set", "slow_clock.duration=2 h", "--set", "slow_clock.windows=[{until: 2 h, every: 1 h}]",
+                              "--set", "slow_clock.window=200 ms", "--set", "slow_clock.settle=50 ms",
+                              "--set", "populations.0.count=200", "--set", "populations.1.count=30",
+                              "--set", "populations.2.count=20"]),  # slow clock, drugs, spine realiser
+    ("lps-inflammation.yaml", ["--set", "slow_clock.duration=2 h", "--set", "slow_clock.windows=[{until: 2 h, every: 1 h}]",
+                               "--set", "slow_clock.window=200 ms", "--set", "slow_clock.settle=50 ms",
+                               "--set", "populations.0.count=200", "--set", "populations.1.count=30",
+                               "--set", "populations.2.count=20"]),  # cytokine field, microglia
+    ("structural-homeostasis.yaml", ["--set", "time.duration=600 ms", "--set", "time.transient=100 ms",
+                                     "--set", "populations.0.count=140", "--set", "populations.1.count=20",
+                                     "--set", "populations.2.count=40"]),  # structural plasticity
+    ("optogenetics-pfc.yaml", ["--set", "time.duration=400 ms", "--set", "time.transient=100 ms",
+                               "--set", "time.record_interval=100 ms", "--set", "record.bands.window=100 ms",
+                               "--set", "populations.0.count=200", "--set", "populations.1.count=30",
+                               "--set", "populations.2.count=20"]),  # stimuli, LFP, bands, overlap
+    ("working-memory-ring.yaml", ["--set", "time.duration=1200 ms", "--set", "stimuli.0.count=1",
+                                  "--set", "stimuli.1.count=1", "--set", "stimuli.1.start=1000 ms",
+                                  "--set", "record.bump.delay=300 ms", "--set", "record.bump.window=200 ms",
+                                  "--set", "populations.0.count=256", "--set", "populations.1.count=64"]),  # ring, saturation, bump
+]
+
+
 def fuzz_checkpoints(binary: str, rng: random.Random, n: int, tally: Tally, tmp: Path, timeout: float) -> None:
-    """Crafted checkpoints: a real one from a short run, its JSON payload edited and its
-    checksum recomputed, then `run --resume`."""
-    scenario = tmp / "ckpt.yaml"
-    scenario.write_text((ROOT / "Tests" / "CLITests" / "Fixtures" / "checkpoint-small.yaml").read_text()
-                        if (ROOT / "Tests" / "CLITests" / "Fixtures" / "checkpoint-small.yaml").exists()
-                        else small_scenario())
-    out = tmp / "ckpt-out"
-    shutil.rmtree(out, ignore_errors=True)
-    subprocess.run([binary, "run", str(scenario), "--out", str(out), "--run-id", "r", "--quiet", "--no-frames",
-                    "--checkpoint-every", "200 ms", "--set", "time.duration=400 ms"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # The checkpoint of a finished run stays in its folder; keep a pristine copy of the folder.
-    run_dir = next(out.glob("*/r"))
-    pristine = tmp / "ckpt-pristine"
-    shutil.rmtree(pristine, ignore_errors=True)
-    shutil.copytree(run_dir, pristine)
-    ck = pristine / "checkpoints" / "checkpoint.npck"
-    raw = ck.read_bytes()
-    head, payload = raw[:HEADER], raw[HEADER:]
-    doc = json.loads(payload)
-    paths = list(walk(doc, ()))
+    """Crafted checkpoints: a real one from a short run of each of CHECKPOINT_CASES, its JSON
+    payload edited and its checksum recomputed, then `run --resume`."""
+    prepared = []
+    for k, (name, extra) in enumerate(CHECKPOINT_CASES):
+        scenario = tmp / f"ckpt-{k}.yaml"
+        scenario.write_text(small_scenario() if name is None else (ROOT / "Scenarios" / name).read_text())
+        out = tmp / f"ckpt-out-{k}"
+        shutil.rmtree(out, ignore_errors=True)
+        args = ["--out", str(out), "--run-id", "r", "--quiet", "--no-frames", "--checkpoint-every", "100 ms"] + extra
+        subprocess.run([binary, "run", str(scenario)] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        run_dir = next(out.glob("*/r"), None)
+        if run_dir is None or not (run_dir / "checkpoints" / "checkpoint.npck").exists():
+            print(f"warning: {name or 'small scenario'} left no checkpoint; skipped", file=sys.stderr)
+            continue
+        # The checkpoint of a finished run stays in its folder; keep a pristine copy of the folder.
+        pristine = tmp / f"ckpt-pristine-{k}"
+        shutil.rmtree(pristine, ignore_errors=True)
+        shutil.copytree(run_dir, pristine)
+        raw = (pristine / "checkpoints" / "checkpoint.npck").read_bytes()
+        payload = raw[HEADER:]
+        prepared.append((scenario, args, run_dir, pristine, raw[:HEADER], payload, list(walk(json.loads(payload), ()))))
     for k in range(n):
+        scenario, args, run_dir, pristine, head, payload, paths = prepared[k % len(prepared)]
         d = json.loads(payload)
         for _ in range(rng.randint(1, 3)):
             path, value = rng.choice(paths)
-            set_path(d, path, mutate_value(rng, value))
+            try:
+                set_path(d, path, mutate_value(rng, value))
+            except (KeyError, IndexError, TypeError):
+                pass  # an earlier edit removed this path
         body = json.dumps(d, separators=(",", ":")).encode()
         new_head = head[:24] + struct.pack("<Q", len(body)) + head[32:64] + hashlib.sha256(body).digest()
         shutil.rmtree(run_dir, ignore_errors=True)
         shutil.copytree(pristine, run_dir)
-        for f in run_dir.iterdir():
-            if f.is_file() and f.suffix != ".partial" and f.name not in ("scenario.resolved.yaml",):
-                f.unlink()  # a run that stopped: only its partial files and the checkpoint
+        (run_dir / "manifest.json").unlink(missing_ok=True)  # written last: without it the run is unfinished
         (run_dir / "checkpoints" / "checkpoint.npck").write_bytes(new_head + body)
-        cmd = [binary, "run", str(scenario), "--out", str(out), "--run-id", "r", "--resume", "--quiet", "--no-frames",
-               "--checkpoint-every", "200 ms", "--set", "time.duration=400 ms"]
+        cmd = [binary, "run", str(scenario), "--resume"] + args
         cls, _, err = run(cmd, timeout)
         tally.add("checkpoint", cls, new_head + body, cmd, err, ext="npck")
+
+
+def replay_checkpoints(binary: str, folder: Path, tmp: Path, timeout: float) -> None:
+    """Runs each crafted checkpoint of a fuzz run's OUT folder again and prints how it ends
+    (the Swift trap's message and the project's frames for a crash)."""
+    for case in sorted(folder.glob("checkpoint-*.npck")):
+        cmd = (case.with_suffix(".txt")).read_text().split("\n")[0].split(" ")
+        k = int(re.search(r"ckpt-(\d+)\.yaml", " ".join(cmd)).group(1))
+        name, extra = CHECKPOINT_CASES[k]
+        scenario = tmp / f"ckpt-{k}.yaml"
+        scenario.write_text(small_scenario() if name is None else (ROOT / "Scenarios" / name).read_text())
+        out = tmp / f"replay-{k}"
+        shutil.rmtree(out, ignore_errors=True)
+        args = ["--out", str(out), "--run-id", "r", "--quiet", "--no-frames", "--checkpoint-every", "100 ms"] + extra
+        subprocess.run([binary, "run", str(scenario)] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        run_dir = next(out.glob("*/r"))
+        (run_dir / "manifest.json").unlink(missing_ok=True)
+        shutil.copy(case, run_dir / "checkpoints" / "checkpoint.npck")
+        try:
+            p = subprocess.run([binary, "run", str(scenario), "--resume"] + args, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, timeout=timeout)
+            err = p.stderr.decode(errors="replace").split("\n")
+            lines = [l for l in err if "Fatal error" in l or ("in neuroplast at " + str(ROOT)) in l or l.startswith("error")]
+            print(f"{case.name}: exit {p.returncode}\n  " + "\n  ".join(lines[:4]))
+        except subprocess.TimeoutExpired:
+            print(f"{case.name}: still running after {timeout} s")
 
 
 def small_scenario() -> str:
@@ -327,10 +379,15 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=15)
     ap.add_argument("--out", default=None, help="where crashes and hangs are written (default: a temp folder)")
+    ap.add_argument("--replay", default=None, help="replay the crafted checkpoints of this OUT folder and stop")
     a = ap.parse_args()
     if not os.access(a.bin, os.X_OK):
         print(f"error: {a.bin} is not an executable; build with `swift build` or pass --bin", file=sys.stderr)
         return 64
+    if a.replay:
+        with tempfile.TemporaryDirectory(prefix="neuroplast-replay-") as t:
+            replay_checkpoints(a.bin, Path(a.replay), Path(t), a.timeout)
+        return 0
     out = Path(a.out or tempfile.mkdtemp(prefix="neuroplast-fuzz-"))
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(a.seed)

@@ -74,3 +74,27 @@ public struct CellModel: Sendable, Codable {
         }
     }
 }
+
+extension CellModel {
+    /// What makes `self` (read from a checkpoint) unusable in place of `current`, the model
+    /// the scenario builds for the same population, or nil. A run changes a population's
+    /// drive, current, tonic conductances and block, never its kind or refractory period;
+    /// every number must be finite, the drive's channel an index of the three receptors and
+    /// its per-step mean one the Poisson table can draw (its `pZero` must be exp(−mean)).
+    public func problem(against current: CellModel) -> String? {
+        if kind != current.kind || refractorySteps != current.refractorySteps {
+            return "kind or refractory period differs from the scenario's"
+        }
+        let numbers = [C, gL, EL, Vth, Vreset, self.current, a, b, deltaT, VT, wDecay, drive.meanPerStep, drive.pZero,
+                       drive.weight, tonicAMPA, tonicNMDA, tonicGABA, nmdaUnblocked]
+        if numbers.contains(where: { !$0.isFinite }) { return "a parameter is not a finite number" }
+        guard C > 0, gL >= 0, deltaT > 0, wDecay >= 0, wDecay <= 1, (0...1).contains(nmdaUnblocked) else {
+            return "a parameter lies outside its range (C > 0, gL ≥ 0, ΔT > 0, 0 ≤ w decay ≤ 1, 0 ≤ unblocked ≤ 1)"
+        }
+        guard (0...2).contains(drive.channel), drive.meanPerStep >= 0, drive.meanPerStep <= 1000,
+              drive.pZero == exp(-drive.meanPerStep) else {
+            return "the Poisson drive (channel \(drive.channel), \(drive.meanPerStep) inputs a step) is not one the kernel can draw"
+        }
+        return nil
+    }
+}

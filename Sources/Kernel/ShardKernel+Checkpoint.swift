@@ -52,6 +52,14 @@ extension ShardKernel {
         try fill(ringA, s.ringA, "ringA"); try fill(ringN, s.ringN, "ringN"); try fill(ringG, s.ringG, "ringG")
         try fill(vSum, s.vSum, "vSum"); try fill(gASum, s.gASum, "gASum"); try fill(gNSum, s.gNSum, "gNSum")
         try fill(gGSum, s.gGSum, "gGSum")
+        guard s.statSamples >= 0 else { throw KernelStateMismatch(description: "statSamples \(s.statSamples) is negative") }
+        for (p, (mine, theirs)) in zip(layout.cells, s.cells).enumerated() {
+            if let problem = theirs.problem(against: mine) { throw KernelStateMismatch(description: "population \(p)'s cell model: \(problem)") }
+        }
+        let maxRefractory = Float(layout.cells.map(\.refractorySteps).max() ?? 0)
+        if let r = s.refractory.values.first(where: { !($0 >= 0 && $0 <= maxRefractory) }) {
+            throw KernelStateMismatch(description: "a refractory counter of \(r) steps lies outside 0…\(Int(maxRefractory))")
+        }
         statSamples = s.statSamples
         layout.cells = s.cells
         switch (saturation, s.saturation) {
@@ -59,6 +67,6 @@ extension ShardKernel {
         case (nil, nil): break
         default: throw KernelStateMismatch(description: "the checkpoint \(s.saturation == nil ? "has no" : "has") NMDA saturation traces; this scenario \(saturation == nil ? "has no" : "has") NMDA saturation")
         }
-        if let problem = synapses.restore(s.synapses) { throw KernelStateMismatch(description: problem) }
+        if let problem = synapses.restore(s.synapses, localNeurons: n, maxRingDelay: ringDepth - 1) { throw KernelStateMismatch(description: problem) }
     }
 }

@@ -190,11 +190,32 @@ extension SynapseTable {
 
     /// Replaces every row with `rows` (packed, each with 2 slots of room, as `compact`
     /// leaves them). Returns a description of the mismatch instead when `rows` does not fit.
-    public func restore(_ rows: Rows) -> String? {
+    /// Every index and count in `rows` is checked before use (a checkpoint may come from
+    /// anywhere): targets below `localNeurons` and ascending within a row (delivery's binary
+    /// search relies on it), delays within 1 … `maxRingDelay` and within the rows' own bounds.
+    public func restore(_ rows: Rows, localNeurons: Int, maxRingDelay: Int) -> String? {
         let len = rows.length.values, n = rows.target.values.count
         guard len.count == globalNeurons else { return "synapse rows for \(len.count) sources, table has \(globalNeurons)" }
         guard rows.weight.values.count == n, rows.delay.values.count == n,
               len.reduce(0, { $0 + Int($1) }) == n else { return "synapse rows of inconsistent lengths" }
+        guard n == 0 || (1 <= rows.minDelay && rows.minDelay <= rows.maxDelay && rows.maxDelay <= maxRingDelay) else {
+            return "synapse delays \(rows.minDelay)…\(rows.maxDelay) steps outside 1…\(maxRingDelay)"
+        }
+        var first = 0
+        for m in len {
+            var previous: UInt32? = nil
+            for j in first..<(first + Int(m)) {
+                let t = rows.target.values[j], d = Int(rows.delay.values[j])
+                guard Int(t) < localNeurons, previous.map({ $0 <= t }) ?? true else {
+                    return "synapse row with target \(t) out of order or beyond the shard's \(localNeurons) neurons"
+                }
+                guard d >= rows.minDelay, d <= rows.maxDelay, rows.weight.values[j].isFinite else {
+                    return "synapse with delay \(d) steps outside \(rows.minDelay)…\(rows.maxDelay) or a non-finite weight"
+                }
+                previous = t
+            }
+            first += Int(m)
+        }
         let slots = max(n + 2 * globalNeurons, 1)
         let t = KernelBuffer<UInt32>(count: slots, initial: 0), w = KernelBuffer<Float>(count: slots, initial: 0)
         let d = KernelBuffer<UInt16>(count: slots, initial: 0)

@@ -253,11 +253,24 @@ extension Simulation {
         return SimulationState(step: step, pending: SpikeList(pending), shards: states, lfp: lfpSampler)
     }
 
-    package func restore(_ s: SimulationState) async throws {
+    /// Restores the state a checkpoint at `atStep` holds. Every index and count is checked
+    /// before use (a checkpoint may come from anywhere): the step, and the pending spikes'
+    /// sources (neuron ids) and steps (emitted, not yet delivered: at most one epoch back).
+    package func restore(_ s: SimulationState, atStep: Int) async throws {
         guard s.shards.count == shards.count else {
             throw CheckpointError.shards(checkpoint: s.shards.count, run: shards.count)
         }
-        for (shard, st) in zip(shards, s.shards) { try await shard.restore(st) }
+        guard s.step == atStep, s.step >= 0, s.step <= blueprint.scenario.time.steps else {
+            throw CheckpointError.corrupt("the simulation's step \(s.step) is not the checkpoint's (\(atStep)) within the run's \(blueprint.scenario.time.steps) steps")
+        }
+        let p = s.pending
+        guard p.steps.values.count == p.sources.values.count,
+              p.sources.values.allSatisfy({ $0 >= 0 && Int($0) < blueprint.neuronCount }),
+              p.steps.values.allSatisfy({ $0 <= s.step && $0 >= s.step - epochSteps }),
+              zip(p.spikes, p.spikes.dropFirst()).allSatisfy({ ($0.step, $0.source) <= ($1.step, $1.source) }) else {
+            throw CheckpointError.corrupt("pending spikes with neuron ids beyond the network's \(blueprint.neuronCount), steps outside the last epoch, or out of order")
+        }
+        for (shard, st) in zip(shards, s.shards) { try await shard.restore(st, step: s.step) }
         if (s.lfp == nil) != (lfpSampler == nil) { throw CheckpointError.corrupt("LFP state missing or unexpected") }
         step = s.step
         pending = s.pending.spikes

@@ -67,9 +67,11 @@ public struct CytokineGrid: Sendable, Equatable, Codable {
     public func contains(x: Double, y: Double) -> Bool { x >= 0 && x <= width && y >= 0 && y <= height }
 
     /// Column of an x position (clamped to the grid).
-    public func column(of x: Double) -> Int { min(columns - 1, max(0, Int((x / cellSize).rounded(.down)))) }
+    /// The column holding x, clamped to the grid (a non-finite x, which no model state should
+    /// reach, gives column 0 rather than a trap).
+    public func column(of x: Double) -> Int { x.isFinite ? min(columns - 1, max(0, Int((min(x, width) / cellSize).rounded(.down)))) : 0 }
     /// Row of a y position (clamped to the grid).
-    public func row(of y: Double) -> Int { min(rows - 1, max(0, Int((y / cellSize).rounded(.down)))) }
+    public func row(of y: Double) -> Int { y.isFinite ? min(rows - 1, max(0, Int((min(y, height) / cellSize).rounded(.down)))) : 0 }
     /// Cell index of a position (clamped to the grid).
     public func cell(x: Double, y: Double) -> Int { index(column: column(of: x), row: row(of: y)) }
 

@@ -289,3 +289,18 @@ func closestName(_ word: String, _ candidates: [String]) -> String? {
     return candidates.map { ($0, distance(w, Array($0.lowercased()))) }
         .filter { $0.1 <= limit }.min { $0.1 < $1.1 }?.0
 }
+
+extension PKSystem {
+    /// `self` (built from the scenario) advanced to the time, state and losses of `saved`, a
+    /// copy read from a checkpoint; nil when `saved` is not this system at another time.
+    /// Everything the scenario determines (models, offsets, doses) stays `self`'s, so a
+    /// crafted checkpoint can change amounts, never indices.
+    public func restoring(_ saved: PKSystem) -> PKSystem? {
+        guard saved.state.count == state.count, saved.offsets == offsets, saved.eventTimes == eventTimes,
+              saved.time.isFinite, saved.time >= 0, (0...eventTimes.count).contains(saved.nextEvent),
+              saved.state.allSatisfy({ $0.isFinite }), saved.notAbsorbed.values.allSatisfy({ $0.isFinite }) else { return nil }
+        var out = self
+        out.time = saved.time; out.nextEvent = saved.nextEvent; out.state = saved.state; out.notAbsorbed = saved.notAbsorbed
+        return out
+    }
+}

@@ -83,6 +83,12 @@ public struct SignallingState: Sendable, Equatable, Codable {
 
     public var count: Int { bdnf.count }
 
+    /// Whether every array holds one value per neuron of `count` (a checkpoint's state may
+    /// come from anywhere).
+    public var isConsistent: Bool {
+        [eEF2, mtor, proteins, lag, lag2, drive].allSatisfy { $0.count == bdnf.count }
+    }
+
     /// One neuron's state (eEF2, BDNF, mTOR, proteins, lag, lag2, drive).
     public func state(of i: Int) -> SIMD8<Double> {
         SIMD8(eEF2[i], bdnf[i], mtor[i], proteins[i], lag[i], lag2[i], drive[i], 0)

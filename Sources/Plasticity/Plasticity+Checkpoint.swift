@@ -36,8 +36,15 @@ extension PlasticDelivery {
 
     /// Restores the histories and traces; returns a description of the mismatch instead when
     /// `s` was made for another network or rule set.
-    public func restore(_ s: PlasticState) -> String? {
+    public func restore(_ s: PlasticState, step: Int) -> String? {
         let n = traces.lastSpike.count
+        // Spike times index decay tables and ring slots: each must lie before the resumed step.
+        let before = { (t: Int) in t < step }
+        guard s.lastPre.values.allSatisfy(before), s.logSteps.values.allSatisfy({ $0 >= 0 && Int($0) < step }),
+              s.openSteps.values.allSatisfy({ Int($0) < step }), s.historySteps.values.allSatisfy({ Int($0) < step }),
+              s.historyHead.values.allSatisfy({ Int($0) < max(1, s.depth) }) else {
+            return "plasticity state with spike times at or after the checkpoint's step \(step), or history positions beyond its depth"
+        }
         guard s.depth == history.depth, s.historySteps.values.count == history.steps.count,
               s.historyHead.values.count == history.head.count, s.lastPre.values.count == n,
               s.flushed.values.count == n, s.openSteps.values.count == s.openNeurons.values.count,

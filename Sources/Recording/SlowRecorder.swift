@@ -26,6 +26,11 @@ package final class SlowRecorder {
         self.inflammation = inflammation
         if let r = resume {
             file = try StreamFile(path: dir + "/slow.csv", resumeAt: r.bytes)
+            // A checkpoint may come from anywhere: one series per name, times and values paired.
+            guard r.order.count == r.series.count, Set(r.order).count == r.order.count,
+                  r.series.allSatisfy({ $0.times.count == $0.values.count && ($0.population.map { populations.indices.contains($0) } ?? true) }) else {
+                throw RunError.invalid("cannot resume: the checkpoint's slow-clock series are inconsistent (names and series of unequal counts, or times and values of unequal lengths)")
+            }
             order = r.order
             for (k, s) in zip(r.order, r.series) { series[k] = s }
             return

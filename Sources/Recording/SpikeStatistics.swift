@@ -33,6 +33,19 @@ struct SynchronyWindow: Codable {
         curCount = [Int32](repeating: 0, count: neurons)
     }
 
+    /// Whether `self` (from a checkpoint) has the shape of `fresh`, the window the recorder
+    /// builds for the same run and start: every later index into it is then in bounds.
+    func fits(_ fresh: SynchronyWindow) -> Bool {
+        start == fresh.start && binSteps == fresh.binSteps && bins == fresh.bins
+            && popBins.count == fresh.popBins.count && popBins.allSatisfy { $0.count == bins }
+            && count.count == fresh.count.count && sumSq.count == count.count && curBin.count == count.count
+            && curCount.count == count.count && curBin.allSatisfy { $0 >= -1 && $0 < bins }
+            // counts far from overflowing as the run adds to them (a run has < 2³¹ steps)
+            && popBins.allSatisfy { $0.allSatisfy { (0...(1 << 30)).contains($0) } }
+            && count.allSatisfy { (0...(1 << 30)).contains($0) } && curCount.allSatisfy { (0...(1 << 30)).contains($0) }
+            && sumSq.allSatisfy { (0...(1 << 60)).contains($0) }
+    }
+
     mutating func add(step: Int, neuron i: Int, population p: Int) {
         let k = (step - start) / binSteps
         guard k >= 0, k < bins else { return }

@@ -21,7 +21,7 @@ extension CairoCanvas {
         let units = series.first.map { $0.unit } ?? ""
         let title = units.isEmpty ? name : "\(name) (\(units))"
         let legend = series.map { s in
-            LegendEntry(label: s.population.map { $0 < populations.count ? populations[$0].name : "pop \($0)" } ?? "network",
+            LegendEntry(label: s.population.map { populations.indices.contains($0) ? populations[$0].name : "pop \($0)" } ?? "network",
                         colour: palette.population(s.population))
         }
         let axes = drawAxes(in: r, spec: AxesSpec(title: title, legend: legend, xTicks: xTicks,

@@ -92,7 +92,7 @@ public final class RunSession {
         allPairs = Set(sc.projections.map { [$0.source, $0.target] })
         recorder = try Recorder(dir: dir, blueprint: bp, totalSteps: sc.time.steps,
                                 rasterWindow: max(500, sc.time.recordInterval), resume: resume?.recorder)
-        if let r = resume?.recorder { await recorder.restore(r) }
+        if let r = resume?.recorder, let step = resume?.step { try await recorder.restore(r, step: step) }
         lfpRecorder = try sc.record.lfp.map { _ in try LFPRecorder(dir: dir, scenario: sc, resume: resume?.lfp) }
         if let fc = frames {
             let fw = try FrameWriter(dir: dir + "/frames", config: fc, scenarioName: sc.name, seed: sc.seed, blueprint: bp)
@@ -128,6 +128,19 @@ public final class RunSession {
             : try InterventionRecorder(dir: dir, slow: sc.slow != nil, resumeAt: resume?.session.interventionBytes)
         progress = ProgressLine(total: sc.time.steps, enabled: options.progress)
         if let r = resume {
+            // A checkpoint may come from anywhere: its ids, counts and schedule position are
+            // checked before they index anything.
+            let s = r.session, n = bp.neuronCount
+            let inNetwork = { (i: Int32) in i >= 0 && Int(i) < n }
+            let scheduled = schedule.events.filter { $0.kind != .checkpoint }.count
+            guard (0...scheduled).contains(s.cursor), s.framesWritten >= 0,
+                  s.segmentSpikes.steps.values.count == s.segmentSpikes.sources.values.count,
+                  s.segmentSpikes.sources.values.allSatisfy(inNetwork), s.segmentSpikes.steps.values.allSatisfy({ $0 >= 0 && $0 <= r.step }),
+                  s.synapseSamplePre.count == s.synapseSamplePost.count,
+                  (s.synapseSamplePre + s.synapseSamplePost + (s.killed ?? [])).allSatisfy(inNetwork),
+                  s.spinesPerNeuron.isEmpty || s.spinesPerNeuron.count == n else {
+                throw CheckpointError.corrupt("the session state (schedule position \(s.cursor) of \(scheduled), spikes, sampled synapses, spine counts or killed neurons) does not fit this run")
+            }
             t = r.step
             cursor = r.session.cursor
             executed = r.session.executed

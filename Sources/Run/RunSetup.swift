@@ -21,7 +21,7 @@ enum RunSetup {
         }
         let bp = Blueprint(scenario: scenario)
         let sim = await Simulation(blueprint: bp, options: options)
-        if let r = resume { try await sim.restore(r.simulation) }
+        if let r = resume { try await sim.restore(r.simulation, atStep: r.step) }
         let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed,
                                           exact: options.runDirectory)
         if resume == nil { try? FileManager.default.removeItem(atPath: CheckpointFile.folder(dir)) }  // stale ones

@@ -75,18 +75,39 @@ extension SlowBiologyDriver {
                         })
     }
 
+    /// Restores the slow biology of a checkpoint. Every length and index is checked against
+    /// the driver built from the scenario (a checkpoint may come from anywhere); what the
+    /// scenario fixes — PK models and doses, the cytokine grid and strips, microglia
+    /// parameters — is kept from that driver, and only the state that evolves is taken.
     mutating func restore(_ s: SlowDriverState) throws {
-        guard s.block.count == block.count, s.signalling.count == signalling.count, s.pools.new.count == pools.new.count,
-              s.pendingFormation.values.count == pendingFormation.count else {
-            throw CheckpointError.corrupt("the slow-clock state of the checkpoint does not fit this network")
+        func bad(_ what: String) -> CheckpointError { .corrupt("the slow-clock state of the checkpoint \(what)") }
+        let n = neuronActivity.count
+        guard s.block.count == block.count, s.signalling.count == signalling.count, s.signalling.isConsistent, s.pools.new.count == pools.new.count,
+              s.pools.stable.count == pools.stable.count, s.pools.initial.count == pools.initial.count,
+              s.pendingFormation.values.count == pendingFormation.count, s.pendingElimination.values.count == pendingElimination.count,
+              s.activity.count == activity.count, s.setPointRatio.count == setPointRatio.count, s.lastRate.count == lastRate.count,
+              s.referenceRate.map({ $0.count == activity.count }) ?? true, s.initialRate.map({ $0.count == lastRate.count }) ?? true,
+              s.neuronActivity.values.count == n, s.neuronBaseline.map({ $0.values.count == n }) ?? true,
+              s.inflammationLevel.values.count == inflammationLevel.count, s.time.isFinite else {
+            throw bad("does not fit this network")
         }
-        pk = s.pk; stress = s.stress; block = s.block; effects = s.effects; drugEffects = s.drugEffects
+        if let mine = pk {
+            guard let saved = s.pk, let restored = mine.restoring(saved) else { throw bad("holds the pharmacokinetics of another regimen") }
+            pk = restored
+        } else if s.pk != nil {
+            throw bad("holds pharmacokinetics this scenario does not have")
+        }
+        stress = s.stress; block = s.block; effects = s.effects; drugEffects = s.drugEffects
         signalling = s.signalling; pools = s.pools; activity = s.activity; referenceRate = s.referenceRate
         setPointRatio = s.setPointRatio; initialRate = s.initialRate; lastWindowTime = s.lastWindowTime; lastRate = s.lastRate
         pendingFormation = s.pendingFormation.values; pendingElimination = s.pendingElimination.values; time = s.time
         neuronActivity = s.neuronActivity.values; neuronBaseline = s.neuronBaseline?.values; inflammationLevel = s.inflammationLevel.values
         if let st = s.inflammation, var i = inflammation {
-            i.tiles = st.tiles; i.microglia = st.microglia; i.damage = st.damage; i.release = st.release.values
+            try Self.check(st, against: i, neurons: n)
+            for k in i.tiles.indices { i.tiles[k].values = st.tiles[k].values }
+            for k in i.microglia.indices { i.microglia[k].agents = st.microglia[k].agents }
+            if let d = st.damage { i.damage?.damage = d.damage; i.damage?.deathTime = d.deathTime }
+            i.release = st.release.values
             i.engulfed = Set(zip(st.engulfedPre, st.engulfedPost).map { SynapseKey(pre: $0, post: $1) })
             i.eiApplied = st.eiApplied.values
             i.engulfedSinceRecord = st.engulfedSinceRecord; i.newlyDead = st.newlyDead; i.dead = Set(st.dead); i.steps = st.steps
@@ -105,6 +126,42 @@ extension SlowBiologyDriver {
 }
 
 extension SlowBiologyDriver {
+    /// Every length, index and position of a checkpoint's inflammation state against the
+    /// driver built from the scenario: the field's strips, the microglia (on the sheet and in
+    /// their strip), excitotoxic damage, neuron ids and the candidate synapses.
+    static func check(_ st: InflammationState, against i: InflammationDriver, neurons n: Int) throws {
+        func bad(_ what: String) -> CheckpointError { .corrupt("the inflammation state of the checkpoint \(what)") }
+        guard st.tiles.count == i.tiles.count,
+              zip(st.tiles, i.tiles).allSatisfy({ $0.values.count == $1.values.count && $0.values.allSatisfy { $0 >= 0 && $0 <= 1e12 } }) else {
+            throw bad("holds a cytokine field of another shape, or values outside 0…10¹² reference units")
+        }
+        guard st.microglia.count == i.microglia.count else { throw bad("holds another number of microglia strips") }
+        for (saved, mine) in zip(st.microglia, i.microglia) {
+            for a in saved.agents {
+                guard a.x.isFinite, a.y.isFinite, a.activation.isFinite, mine.grid.contains(x: a.x, y: a.y),
+                      mine.columns.contains(mine.grid.column(of: a.x)) else {
+                    throw bad("places a microglion at (\(a.x), \(a.y)) µm, off the sheet or outside its strip")
+                }
+            }
+        }
+        if (st.damage == nil) != (i.damage == nil) { throw bad("has excitotoxic damage where the scenario has none, or none where it has") }
+        if let d = st.damage, let m = i.damage {
+            guard d.damage.count == m.damage.count, d.deathTime.count == m.deathTime.count, d.damage.allSatisfy({ $0.isFinite }) else {
+                throw bad("holds damage for another number of neurons")
+            }
+        }
+        let ids = st.engulfedPre + st.engulfedPost + st.newlyDead + st.dead
+        guard st.release.values.count == i.release.count, st.eiApplied.values.count == i.eiApplied.count,
+              st.engulfedPre.count == st.engulfedPost.count, ids.allSatisfy({ $0 >= 0 && Int($0) < n }) else {
+            throw bad("holds arrays of another size or neuron ids beyond the network's \(n)")
+        }
+        let c = st.candidateIds.values
+        guard st.candidateWeights.values.count == c.count, st.candidateActivity.values.count == c.count,
+              c.allSatisfy({ Int($0 & 0xFFFF_FFFF) < i.positions.count && Int($0 >> 32) < n }) else {
+            throw bad("holds candidate synapses of unequal lengths or beyond the network")
+        }
+    }
+
     /// The synapses microglia engulfed since the last realisation (and forgets them).
     mutating func takeEngulfed() -> Set<SynapseKey> {
         let e = inflammation?.engulfed ?? []

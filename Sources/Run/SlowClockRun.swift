@@ -40,6 +40,14 @@ struct SlowClockRun {
         self.slow = slow
         blueprint = bp
         pairs = Set(sc.projections.filter(\.structural).map { [$0.source, $0.target] })
+        if let c = resume {
+            let w = c.rewiring, n = bp.neuronCount
+            guard c.spines.values.count == n, c.spines.values.allSatisfy({ $0 >= 0 }), w.lostPre.count == w.lostPost.count,
+                  w.lostTime.count == w.lostPre.count, w.weakPre.count == w.weakPost.count, w.weakSince.count == w.weakPre.count,
+                  (w.lostPre + w.lostPost + w.weakPre + w.weakPost).allSatisfy({ $0 >= 0 && Int($0) < n }) else {
+                throw CheckpointError.corrupt("the slow clock's spine counts or site memory do not fit this network of \(n) neurons")
+            }
+        }
         spines = resume?.spines.values ?? Self.counts(synapses, neurons: bp.neuronCount)
         driver = try SlowBiologyDriver(scenario: sc, blueprint: bp, slow: slow, spines: spines,
                                        start: Double(firstStep) * slow.clock.step, strips: strips)
