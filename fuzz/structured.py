@@ -226,6 +226,10 @@ CHECKPOINT_CASES = [
                                      "--set", "populations.2.count=40"]),  # structural plasticity
     ("optogenetics-pfc.yaml", ["--set", "time.duration=400 ms", "--set", "time.transient=100 ms",
                                "--set", "time.record_interval=100 ms", "--set", "record.bands.window=100 ms",
+                               "--set", "stimuli.0.start=50 ms", "--set", "stimuli.0.stop=150 ms",
+                               "--set", "stimuli.1.start=150 ms", "--set", "stimuli.1.stop=250 ms",
+                               "--set", "record.overlap.0.a={from: 0 ms, to: 100 ms}",
+                               "--set", "record.overlap.0.b={from: 150 ms, to: 250 ms}",
                                "--set", "populations.0.count=200", "--set", "populations.1.count=30",
                                "--set", "populations.2.count=20"]),  # stimuli, LFP, bands, overlap
     ("working-memory-ring.yaml", ["--set", "time.duration=1200 ms", "--set", "stimuli.0.count=1",

@@ -289,8 +289,8 @@ extension Shard {
     func captureState() -> ShardState { ShardState(kernel: kernel.captureState(), plastic: plastic?.captureState()) }
 
     func restore(_ s: ShardState, step: Int) throws {
-        do { try kernel.restore(s.kernel) } catch { throw CheckpointError.corrupt("shard \(index): \(error)") }
-        if (s.plastic == nil) != (plastic == nil) { throw CheckpointError.corrupt("shard \(index): weight plasticity state missing or unexpected") }
-        if let p = plastic, let st = s.plastic, let problem = p.restore(st, step: step) { throw CheckpointError.corrupt("shard \(index): \(problem)") }
+        do { try kernel.restore(s.kernel) } catch { throw CheckpointError.corrupt("the checkpoint's shard \(index): \(error)") }
+        if (s.plastic == nil) != (plastic == nil) { throw CheckpointError.corrupt("the checkpoint's shard \(index): weight plasticity state missing or unexpected") }
+        if let p = plastic, let st = s.plastic, let problem = p.restore(st, step: step) { throw CheckpointError.corrupt("the checkpoint's shard \(index): \(problem)") }
     }
 }

@@ -257,6 +257,7 @@ extension Simulation {
     /// before use (a checkpoint may come from anywhere): the step, and the pending spikes'
     /// sources (neuron ids) and steps (emitted, not yet delivered: at most one epoch back).
     package func restore(_ s: SimulationState, atStep: Int) async throws {
+        guard (1...64).contains(s.shards.count) else { throw CheckpointError.corrupt("the checkpoint holds \(s.shards.count) shards; a run has 1 to 64") }
         guard s.shards.count == shards.count else {
             throw CheckpointError.shards(checkpoint: s.shards.count, run: shards.count)
         }

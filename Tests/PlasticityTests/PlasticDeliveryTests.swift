@@ -120,12 +120,12 @@ import Plasticity
         deliver(first, spikes.filter { $0.step < cut })
         let saved = try JSONDecoder().decode(PlasticState.self, from: try JSONEncoder().encode(first.captureState()))
         let second = PlasticDelivery(neurons: 2, populations: 2, rules: [nil, rule, nil, nil], dt: dt)
-        #expect(second.restore(saved) == nil)
+        #expect(second.restore(saved, step: cut) == nil)
         deliver(second, spikes.filter { $0.step >= cut })
         #expect(k.synapses.weight[0] == straight, "resumed \(k.synapses.weight[0]), straight \(straight)")
         // A state made for other rules is refused with a reason.
         let pair = PlasticDelivery(neurons: 2, populations: 2, rules: [nil, .stdp(PairSTDP(tauPlus: 20, tauMinus: 20, aPlus: 0.01, aMinus: -0.01, wMax: 2)), nil, nil], dt: dt)
-        #expect(pair.restore(saved) != nil)
+        #expect(pair.restore(saved, step: cut) != nil)
     }
 
     /// Pre and post steps over 3 s: Poisson-like trains with pre silences and a post burst

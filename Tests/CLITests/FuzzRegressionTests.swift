@@ -1,0 +1,202 @@
+// What fuzzing broke, kept broken-proof: every file of fuzz/corpus (scenarios and sweep
+// files that once trapped or hung) is refused with a located message and no trap; the
+// extreme values of issue 21 are refused by `validate` with their location in well under a
+// second; and checkpoints edited the way fuzz/structured.py crafts them (checksum
+// recomputed, so only the restore's own checks stand in the way) end the resume with a
+// refusal naming what is wrong — never a signal, never a run that goes on with them.
+
+import Foundation
+import NeuroplastCore
+import TestSupport
+import Testing
+
+@Suite struct FuzzRegressionTests {
+    /// A refusal: exit 64 or 65 (1 for checkpoints), no Swift trap, and a message.
+    static func expectRefused(_ r: CLI.Result, _ what: String, status: Set<Int32> = [64, 65], located: Bool = true) {
+        #expect(status.contains(r.status), "\(what): exit \(r.status)\n\(r.err.prefix(1500))")
+        #expect(!r.err.contains("Fatal error") && !r.err.contains("Backtracing"), "\(what) trapped:\n\(r.err.prefix(1500))")
+        if located { #expect(r.err.range(of: #":\d+:\d+: "#, options: .regularExpression) != nil, "\(what): no file:line:column in\n\(r.err)") }
+    }
+
+    @Test func corpusScenariosAndSweepsAreRefusedWithALocation() throws {
+        let corpus = CLI.root + "/fuzz/corpus"
+        let scenarios = try FileManager.default.contentsOfDirectory(atPath: corpus + "/scenarios").filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(scenarios.count >= 6)
+        for f in scenarios {
+            let started = Date()
+            Self.expectRefused(try CLI.run(["validate", corpus + "/scenarios/" + f]), f)
+            #expect(Date().timeIntervalSince(started) < 10, "\(f) took \(Date().timeIntervalSince(started)) s")
+        }
+        let tmp = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        for f in ["range-stop-1e300.yaml"] {
+            Self.expectRefused(try CLI.run(["sweep", "plan", corpus + "/sweeps/" + f, "--out", tmp]), f)
+        }
+    }
+
+    /// The examples of issue 21: each trapped, hung or allocated gigabytes in `validate`.
+    @Test(arguments: [
+        ("baseline-pfc", "time.duration=1e308 ms"), ("baseline-pfc", "time.duration=9e18 ms"),
+        ("baseline-pfc", "receptors.nmda.E=9.2e18 mV"), ("baseline-pfc", "projections.0.ampa=1e308 nS"),
+        ("baseline-pfc", "populations.0={name: pyr, density: 1e15 /um2}"), ("baseline-pfc", "name=.."),
+        ("baseline-pfc", "drive.0.poisson.rate=1e20 Hz"),
+        ("ketamine-rodent", "slow_clock.duration=1e20 d"), ("ketamine-rodent", "slow_clock.window=1e300 ms"),
+        ("ketamine-rodent", "pharmacology.doses.0.at=1e300 h"), ("ketamine-rodent", "slow_clock.step=1e-9 min"),
+        ("ketamine-rodent", "slow_clock.duration=4294967297 d"), ("ketamine-rodent", "pharmacology.doses.0.dose=1e308 mg"),
+        ("ketamine-rodent", "pharmacology.doses.0.repeat={every: 9223372036854775807 d, times: 2}"),
+        ("lps-inflammation", "inflammation.grid=1e-6 um"), ("lps-inflammation", "inflammation.diffusion=1e300 um2/h"),
+        ("ketamine-vs-ssri", "arms.0.set={arms: []}"),
+    ])
+    func extremeValuesAreRefusedFast(scenario: String, set: String) throws {
+        let started = Date()
+        let r = try CLI.run(["validate", CLI.root + "/Scenarios/\(scenario).yaml", "--set", set])
+        Self.expectRefused(r, "\(scenario) --set \(set)")
+        #expect(Date().timeIntervalSince(started) < 5, "took \(Date().timeIntervalSince(started)) s")
+    }
+
+    /// Command-line values that trapped, ran for ever or reached a job script as shell.
+    @Test func oddFlagsAreRefusedByName() throws {
+        let tmp = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let sweep = CLI.root + "/Scenarios/sweeps/dose-demo.yaml"
+        #expect(try CLI.run(["sweep", "plan", sweep, "--out", tmp]).status == 0)
+        let dir = tmp + "/dose-demo"
+        let cases: [([String], String)] = [
+            (["run", CLI.root + "/Scenarios/baseline-pfc.yaml", "--run-id", ".."], "--run-id"),
+            (["run", CLI.root + "/Scenarios/baseline-pfc.yaml", "--out", ""], "--out"),
+            (["bench", "coba", "--repeats", "1000000000"], "--repeats"),
+            (["sweep", "run", dir, "--index", "9223372036854775807"], "--index"),
+            (["sweep", "run", dir, "--index", "1", "--points-per-task", "4611686018427387904"], "--points-per-task"),
+            (["sweep", "slurm", dir, "--partition", "a\nrm -rf /"], "--partition"),
+            (["sweep", "slurm", dir, "--mem", "2G; id"], "--mem"),
+        ]
+        for (args, flag) in cases {
+            let r = try CLI.run(args)
+            Self.expectRefused(r, args.joined(separator: " "), status: [64], located: false)
+            #expect(r.err.contains(flag), "\(args): the message names no \(flag): \(r.err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/slurm/sweep.sbatch"), "a refused option still wrote the job script")
+    }
+
+    // MARK: crafted checkpoints
+
+    static let scenario = """
+    schema: 1
+    name: crafted
+    seed: 5
+    time: {dt: 0.1 ms, duration: 400 ms, record_interval: 50 ms, transient: 50 ms}
+    sheet: {width: 300 um, height: 300 um}
+    populations:
+      - {name: pyr, count: 160}
+      - {name: pv, class: pv, count: 40}
+    projections:
+      - {from: pyr, to: pyr, ampa: 0.5 nS, nmda: 0.1 nS, connectivity: {rule: random, p: 0.1}, plasticity: {rule: stdp}}
+      - {from: pyr, to: pv, ampa: 1 nS, connectivity: {rule: random, p: 0.2}}
+      - {from: pv, to: pyr, gaba_a: 2 nS, connectivity: {rule: random, p: 0.3}}
+    drive:
+      - {population: pyr, poisson: {rate: 2 kHz, weight: 3 nS}}
+      - {population: pv, poisson: {rate: 1 kHz, weight: 2 nS}}
+    """
+
+    /// One edit of the payload: a JSON value at a path, or the first 8 bytes of a base64
+    /// array (a `PackedArray`) set to a little-endian Int64, or such an array cut in half.
+    enum Edit: CustomStringConvertible, Sendable {
+        case set([String], any Sendable)
+        case poke([String], Int64)
+        case halve([String])
+        var description: String {
+            switch self {
+            case let .set(p, v): "\(p.joined(separator: "/")) = \(v)"
+            case let .poke(p, v): "\(p.joined(separator: "/"))[0] = \(v)"
+            case let .halve(p): "\(p.joined(separator: "/")) cut in half"
+            }
+        }
+    }
+
+    static let edits: [Edit] = [
+        .set(["recorder", "syncRun", "sumSq", "2"], Int64.max),          // overflowed an accumulator
+        .set(["recorder", "recentHead"], 999_999_999),
+        .set(["recorder", "intervalStart"], -1),
+        .halve(["recorder", "lastSpike"]),
+        .halve(["recorder", "recentStep"]),
+        .set(["simulation", "step"], -7),                                  // a negative ring slot
+        .set(["simulation", "shards", "0", "kernel", "cells", "0", "drive", "channel"], 7),
+        .set(["simulation", "shards", "0", "kernel", "cells", "0", "refractorySteps"], -3),
+        .set(["simulation", "shards", "0", "kernel", "synapses", "maxDelay"], 60_000),
+        .poke(["simulation", "shards", "0", "kernel", "synapses", "target"], 0x7FFF_FFFF),
+        .poke(["simulation", "shards", "0", "plastic", "lastPre"], Int64.max),  // a future STDP spike
+        .poke(["recorder", "recentNeuron"], 0x7FFF_FFFF_7FFF_FFFF),  // neuron ids beyond the network
+        .set(["session", "cursor"], -1),
+        .set(["session", "synapseSamplePre"], [Int32.max]),
+    ]
+
+    @Test func craftedCheckpointsAreRefused() throws {
+        let tmp = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let file = tmp + "/s.yaml"
+        try Self.scenario.write(toFile: file, atomically: true, encoding: .utf8)
+        let args = ["run", file, "--out", tmp + "/out", "--run-id", "r", "--quiet", "--no-frames", "--checkpoint-every", "200 ms"]
+        #expect(try CLI.run(args).status == 0)
+        let dir = tmp + "/out/crafted/r"
+        let pristine = try #require(FileManager.default.contents(atPath: dir + "/checkpoints/checkpoint.npck"))
+        // The untouched checkpoint resumes (so each refusal below is the edit's doing).
+        try? FileManager.default.removeItem(atPath: dir + "/manifest.json")
+        #expect(try CLI.run(args + ["--resume"]).status == 0)
+        for edit in Self.edits {
+            try? FileManager.default.removeItem(atPath: dir + "/manifest.json")
+            try Self.craft(pristine, edit).write(to: URL(fileURLWithPath: dir + "/checkpoints/checkpoint.npck"))
+            let r = try CLI.run(args + ["--resume"])
+            Self.expectRefused(r, "\(edit)", status: [1], located: false)
+            #expect(r.err.contains("checkpoint") || r.err.contains("state"), "\(edit): \(r.err)")
+        }
+    }
+
+    /// The checkpoint with `edit` applied to its JSON payload and the header's payload
+    /// length and SHA-256 recomputed (layout: CheckpointFile.swift).
+    static func craft(_ file: Data, _ edit: Edit) throws -> Data {
+        let header = 96
+        var json = try need(try JSONSerialization.jsonObject(with: file.subdata(in: header..<file.count)) as? [String: Any])
+        func update(_ node: Any, _ path: ArraySlice<String>, _ f: (Any) throws -> Any) throws -> Any {
+            guard let key = path.first else { return try f(node) }
+            if var d = node as? [String: Any] {
+                d[key] = try update(try need(d[key], "no \(key)"), path.dropFirst(), f); return d
+            }
+            var a = try need(node as? [Any], "\(key) is not in a list")
+            let i = try need(Int(key))
+            a[i] = try update(a[i], path.dropFirst(), f); return a
+        }
+        switch edit {
+        case let .set(path, value):
+            json = try need(try update(json, path[...]) { _ in value } as? [String: Any])
+        case let .poke(path, value):
+            json = try need(try update(json, path[...]) { old in
+                var bytes = [UInt8](try need(Data(base64Encoded: try need(old as? String))))
+                guard bytes.count >= 8 else { throw CraftError("\(path) holds fewer than 8 bytes") }
+                withUnsafeBytes(of: value.littleEndian) { for k in 0..<8 { bytes[k] = $0[k] } }
+                return Data(bytes).base64EncodedString()
+            } as? [String: Any])
+        case let .halve(path):
+            json = try need(try update(json, path[...]) { old in
+                let bytes = try need(Data(base64Encoded: try need(old as? String)))
+                return bytes.prefix(bytes.count / 2 / 8 * 8).base64EncodedString()
+            } as? [String: Any])
+        }
+        let payload = try JSONSerialization.data(withJSONObject: json)
+        var digest = SHA256()
+        digest.update([UInt8](payload))
+        var out = Data(file.prefix(24))
+        withUnsafeBytes(of: UInt64(payload.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(file.subdata(in: 32..<64))
+        out.append(contentsOf: digest.finalize())
+        out.append(payload)
+        return out
+    }
+
+    struct CraftError: Error, CustomStringConvertible { var description: String; init(_ d: String) { description = d } }
+
+    /// `value`, or an error naming what was missing (#require cannot nest in closures).
+    static func need<T>(_ value: T?, _ what: String = "a value of the expected type") throws -> T {
+        guard let value else { throw CraftError("the checkpoint has no \(what)") }
+        return value
+    }
+}
