@@ -52,7 +52,7 @@ extension ShardKernel {
         try fill(ringA, s.ringA, "ringA"); try fill(ringN, s.ringN, "ringN"); try fill(ringG, s.ringG, "ringG")
         try fill(vSum, s.vSum, "vSum"); try fill(gASum, s.gASum, "gASum"); try fill(gNSum, s.gNSum, "gNSum")
         try fill(gGSum, s.gGSum, "gGSum")
-        guard s.statSamples >= 0 else { throw KernelStateMismatch(description: "statSamples \(s.statSamples) is negative") }
+        guard (0...Int(Int32.max)).contains(s.statSamples) else { throw KernelStateMismatch(description: "statSamples \(s.statSamples) lies outside 0…2³¹ − 1 (a run has fewer steps)") }
         for (p, (mine, theirs)) in zip(layout.cells, s.cells).enumerated() {
             if let problem = theirs.problem(against: mine) { throw KernelStateMismatch(description: "population \(p)'s cell model: \(problem)") }
         }

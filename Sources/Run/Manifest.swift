@@ -23,6 +23,10 @@ enum Manifest {
         let files = listing("").sorted()
         let m: [String: Any] = [
             "program": "neuroplast",
+            // The run folder's layout (the files and their columns), for readers such as
+            // python/: raised when a file a reader relies on changes incompatibly.
+            "format": "neuroplast-run",
+            "format_version": 1,
             "version": NeuroplastVersion.string,
             "git_commit": ProcessInfo.processInfo.environment["NEUROPLAST_GIT_COMMIT"] ?? NSNull(),
             "scenario": [

@@ -30,6 +30,9 @@ public struct RunEvent: Sendable, Equatable {
         case record
         /// A frame rendered.
         case frame
+        /// The whole connectome as the run leaves it (`record.connectome: [end]`): after
+        /// every other update of the last step, where `connectome` at that time comes before.
+        case connectomeEnd = "connectome_end"
         /// A window ends: its rates go to the slow biology.
         case windowEnd = "window_end"
         /// Slow clock: PK, block, stress, cascade, pools, inflammation advanced one slow step;

@@ -101,6 +101,9 @@ public enum RunPlanner {
         if !sc.record.connectome.isEmpty {
             parts.append(TimedComponent(kind: .connectome, steps: sc.record.connectome.map { Int(($0 / dt).rounded()) }, inside: false))
         }
+        if sc.record.connectomeAtEnd {
+            parts.append(TimedComponent(kind: .connectomeEnd, steps: [total], inside: false))
+        }
         let switches = sc.switchTimes.map { Int(($0 / dt).rounded()) }
         if !switches.isEmpty { parts.append(TimedComponent(kind: .driveChange, steps: switches, inside: true)) }
         let every = checkpointEvery.map(steps)

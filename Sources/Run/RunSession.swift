@@ -123,7 +123,7 @@ public final class RunSession {
         }
         // Formation times are read by remove_spines and written into SONATA edge files.
         ledger = FormationLedger(keepsTimes: sc.interventions.contains { if case .removeSpines = $0.action { true } else { false } }
-                                 || (sc.record.sonata && !sc.record.connectome.isEmpty))
+                                 || (sc.record.sonata && (!sc.record.connectome.isEmpty || sc.record.connectomeAtEnd)))
         interventionRecorder = sc.interventions.isEmpty ? nil
             : try InterventionRecorder(dir: dir, slow: sc.slow != nil, resumeAt: resume?.session.interventionBytes)
         progress = ProgressLine(total: sc.time.steps, enabled: options.progress)
@@ -267,7 +267,7 @@ public final class RunSession {
             }
             await simulation.setCells(s.cells(at: now))
             slow = s
-        case .connectome:
+        case .connectome, .connectomeEnd:
             try await ConnectomeDump.write(dir: dir, time: now, synapses: await simulation.synapses(between: allPairs))
             if blueprint.scenario.record.sonata {
                 try SonataNetwork.writeNodes(dir: dir, blueprint: blueprint)

@@ -435,10 +435,11 @@ struct ScenarioDecoder {
         decodeLFPReadouts(m, into: &rc, sheet: sheet, pops: pops, time: time, slowWindow: clock.map { $0.window - $0.settle })
         if let c = m["connectome"], let items = c.sequence() {
             rc.connectome = items.compactMap { item -> Double? in
-                // `end`: the network as the run leaves it (its last step of network time).
+                // `end`: the network as the run leaves it, after its last step's updates.
                 if item.scalarText == "end" {
-                    guard let d = duration else { item.error("`end` needs the run's `time.duration`"); return nil }
-                    return d
+                    if rc.connectomeAtEnd { item.error("`end` is listed twice in `record.connectome`") }
+                    rc.connectomeAtEnd = true
+                    return nil
                 }
                 guard let t = item.quantity(.time, min: 0) else { return nil }
                 if let d = duration, t > d + 1e-9 {
@@ -447,6 +448,9 @@ struct ScenarioDecoder {
                 }
                 return t
             }.sorted()
+            if rc.connectomeAtEnd, let d = duration, rc.connectome.contains(where: { abs($0 - d) < 1e-9 }) {
+                c.error("`record.connectome` names the run's end twice (`end` and \(d) ms), and both would write connectome_\(Int(d.rounded()))ms.csv; keep `end`, which comes after the last step's updates")
+            }
         }
         decodeReadouts(m, pops: pops, stimuli: stimuli, time: time, slow: clock, doses: doses, into: &rc)
         return rc

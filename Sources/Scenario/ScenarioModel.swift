@@ -243,6 +243,9 @@ public struct Region: Sendable, Equatable {
 public struct RecordConfig: Sendable, Equatable {
     /// Times [ms] at which to write the whole connectome as an edge list.
     public var connectome: [Double] = []
+    /// `end` in `record.connectome`: the connectome as the run leaves it, after every update
+    /// scheduled at its last step (a dump at a time T shows the network before T's updates).
+    public var connectomeAtEnd = false
     public var spikes: Bool
     /// Whether spikes.h5 (a SONATA spike report, beside spikes.bin) and the SONATA network
     /// files of connectome dumps are written.

@@ -171,4 +171,27 @@ import Testing
         #expect(t.length == records.count)
         #expect(try t.read(0..<t.length, as: Double.self) == records.map { Double($0.0) * dt })
     }
+
+    /// `end` is the network as the run leaves it: after the structural update of the last
+    /// step, so its synapses are the ones structure.csv counts at that time (a dump at a
+    /// time T shows the network before T's updates).
+    @Test func endDumpFollowsTheLastStructuralUpdate() throws {
+        let tmp = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let r = try CLI.run(["run", CLI.root + "/Scenarios/structural-homeostasis.yaml", "--out", tmp, "--run-id", "e", "--quiet", "--no-frames",
+                             "--set", "time.duration=600 ms", "--set", "time.transient=100 ms", "--set", "drive.1.stop=300 ms",
+                             "--set", "populations.0.count=140", "--set", "populations.1.count=20", "--set", "populations.2.count=40",
+                             "--set", "record.connectome=[300 ms, end]"])
+        #expect(r.status == 0, "\(r.err)")
+        let dir = tmp + "/structural-homeostasis/e"
+        let rows = try String(contentsOfFile: dir + "/structure.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let last = rows.filter { $0[0] == "600.000" && $0[1] == "projection" }.map { Int($0[3])! }.reduce(0, +)
+        let dumped = try String(contentsOfFile: dir + "/connectome_600ms.csv", encoding: .utf8).split(separator: "\n").count - 1
+        #expect(last > 0 && dumped == last, "structure.csv counts \(last) synapses at 600 ms, the end dump holds \(dumped)")
+        #expect(try HDF5File.open(dir + "/network/edges_600ms.h5").openGroup("edges/network_to_network").openDataset("source_node_id").length == dumped)
+        // `end` and the end's time together would write one file twice: refused, located
+        let both = try CLI.run(["validate", CLI.root + "/Scenarios/structural-homeostasis.yaml", "--set", "time.duration=600 ms",
+                                "--set", "record.connectome=[600 ms, end]"])
+        #expect(both.status == 65 && both.err.contains("names the run's end twice"), "\(both.err)")
+    }
 }

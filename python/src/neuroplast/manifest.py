@@ -1,11 +1,11 @@
 """manifest.json: reading it and checking that this package knows its format.
 
-A run's manifest names the program (``"program": "neuroplast"``) and its version; the
-manifest has no separate format number, so the program version stands for the format.
-This package reads runs of neuroplast 0.x (the versions whose files it documents); a
-manifest of another program, another major version, or without the keys the readers rely
-on is a :class:`NeuroplastFormatError`. A ``format`` or ``format_version`` key, should a
-later simulator add one, is checked too.
+A run's manifest names the program (``"program": "neuroplast"``), its version and the run
+folder's layout (``"format": "neuroplast-run"``, ``"format_version": 1``; folders of
+earlier simulators have no format keys, and their program version stands for it). This
+package reads runs of neuroplast 0.x in format 1; a manifest of another program, another
+major version or format, or without the keys the readers rely on is a
+:class:`NeuroplastFormatError`.
 """
 
 from __future__ import annotations
