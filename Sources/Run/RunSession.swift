@@ -205,6 +205,14 @@ public final class RunSession {
                 slow?.recorder.file.discard()
                 trialRecorder?.discard()
                 interventionRecorder?.discard()
+                // Without a checkpoint nothing in the folder can be resumed: remove it whole, so
+                // that a failed run (a full disk, a model gone non-finite) leaves no folder that
+                // looks like a run. With one, the folder stays for `--resume`.
+                try? await frameWriter?.finish()
+                try? FileManager.default.removeItem(atPath: dir)
+                if let e = error as? RunError { throw RunError.io("\(e.description); the run folder \(dir) was removed (no checkpoint to resume from)") }
+            } else if let e = error as? RunError {
+                throw RunError.io("\(e.description); the run folder \(dir) keeps its last checkpoint: resume with --resume once the cause is fixed")
             }
             throw error
         }

@@ -3,6 +3,9 @@
 // folder (clearing stale checkpoints of a fresh run) and write the resolved scenario.
 
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Network
 import Recording
 
@@ -10,6 +13,9 @@ enum RunSetup {
     static func prepare(_ scenario: Scenario, options: RunOptions) async throws
         -> (resume: CheckpointPayload?, blueprint: Blueprint, simulation: Simulation, directory: String) {
         let root = options.outputRoot ?? scenario.output.directory
+        // The folder the run folder goes in, made (or found unusable) before the network is
+        // built: an output path that cannot be written is bad input, not a late failure.
+        try RunDirectory.makeFolders(options.runDirectory.map { ($0 as NSString).deletingLastPathComponent } ?? root + "/" + scenario.name)
         var resume: CheckpointPayload?
         if options.resume {
             guard let id = options.runID ?? options.runDirectory else { throw RunError.invalid("resuming needs the run's --run-id") }
@@ -36,9 +42,7 @@ enum RunDirectory {
     static func create(root: String, scenario: String, runID: String?, seed: UInt64, exact: String? = nil) throws -> String {
         let fm = FileManager.default
         if let exact {
-            do { try fm.createDirectory(atPath: exact, withIntermediateDirectories: true) } catch {
-                throw RunError.io("cannot create the run folder \(exact): \(error.localizedDescription)")
-            }
+            try makeFolders(exact)
             return exact
         }
         let base = root + "/" + scenario
@@ -54,11 +58,30 @@ enum RunDirectory {
             while fm.fileExists(atPath: base + "/" + id) { id = "\(stem)-\(k)"; k += 1 }
         }
         let dir = base + "/" + id
-        do {
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw RunError.io("cannot create the run folder \(dir): \(error.localizedDescription)")
-        }
+        try makeFolders(dir)
         return dir
+    }
+
+    /// Creates `path` and its missing parents, or throws naming the first component that
+    /// cannot be made or used, with the system's reason (a file in the way, no permission,
+    /// a read-only or full filesystem) and whether it is writable.
+    static func makeFolders(_ path: String) throws {
+        var partial = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            partial += "/" + component
+            var info = stat()
+            if stat(partial, &info) == 0 {
+                guard info.st_mode & S_IFMT == S_IFDIR else {
+                    throw RunError.io("cannot create the run folder \(path): \(partial) is a file, not a folder")
+                }
+                continue
+            }
+            if mkdir(partial, 0o755) != 0, errno != EEXIST {
+                throw RunError.io("cannot create the run folder \(path): \(partial): \(String(cString: strerror(errno)))")
+            }
+        }
+        if access(path, W_OK | X_OK) != 0 {
+            throw RunError.io("cannot write into the output folder \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }

@@ -21,7 +21,10 @@ public enum CLI {
         return url.path
     }()
 
-    public struct Result: Sendable { public var status: Int32; public var out: String; public var err: String }
+    public struct Result: Sendable {
+        public var status: Int32; public var out: String; public var err: String
+        public init(status: Int32, out: String, err: String) { self.status = status; self.out = out; self.err = err }
+    }
 
     public static func run(_ args: [String], cwd: String? = nil, env: [String: String] = [:]) throws -> Result {
         let p = Process()
