@@ -69,6 +69,9 @@ let package = Package(
             "NeuroplastCore", "Scenario", "Kernel", "Network", "Recording", "Run", "Validation", "Rendering", "PNGCodec", "Experiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The libFuzzer target over the loader (built with -sanitize=fuzzer,address -DFUZZING by
+        // fuzz/campaign.sh), and otherwise a replayer of its corpus: fuzz/Target/FuzzTarget.swift.
+        .executableTarget(name: "neuroplast-fuzz", dependencies: ["Scenario", "Experiments"], path: "fuzz/Target"),
         .testTarget(name: "CoreTests", dependencies: ["NeuroplastCore"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "NeuroplastCore"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "NeuroplastCore"]),
