@@ -38,6 +38,17 @@ package struct LFPSampler: Codable, Sendable {
         done = LFPSamples(first: 0, electrodes: E, values: [])
     }
 
+    /// Whether `self` (from a checkpoint at `step`) is the state of `fresh`, the sampler the
+    /// scenario builds, at that step: the same electrodes, sampling and delay, arrays of their
+    /// lengths, and an open sample (if any) that is the one containing `step`.
+    func fits(_ fresh: LFPSampler, step: Int) -> Bool {
+        let E = fresh.electrodes, m = fresh.stepsPerSample
+        return electrodes == E && stepsPerSample == m && delay == fresh.delay
+            && ring.values.count == delay * E && open.values.count == 2 * E
+            && (openSample == -1 || (openSample >= 0 && openSample * m < step && (openSample + 1) * m > step))
+            && done.electrodes == E && done.first >= 0 && (E == 0 || done.values.count % E == 0)
+    }
+
     /// Adds the merged sums of a segment that ended at network step `end` (exclusive);
     /// every sample whose steps all lie before `end` is completed.
     mutating func add(_ s: LFPSums, end: Int) {

@@ -272,7 +272,10 @@ extension Simulation {
             throw CheckpointError.corrupt("pending spikes with neuron ids beyond the network's \(blueprint.neuronCount), steps outside the last epoch, or out of order")
         }
         for (shard, st) in zip(shards, s.shards) { try await shard.restore(st, step: s.step) }
-        if (s.lfp == nil) != (lfpSampler == nil) { throw CheckpointError.corrupt("LFP state missing or unexpected") }
+        if (s.lfp == nil) != (lfpSampler == nil) { throw CheckpointError.corrupt("the checkpoint's LFP state is missing or unexpected") }
+        if let saved = s.lfp, let mine = lfpSampler, !saved.fits(mine, step: s.step) {
+            throw CheckpointError.corrupt("the checkpoint's LFP state has other electrodes, sampling or delay, arrays of other lengths, or an open sample outside step \(s.step)")
+        }
         step = s.step
         pending = s.pending.spikes
         lfpSampler = s.lfp

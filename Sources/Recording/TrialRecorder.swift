@@ -105,7 +105,10 @@ package final class TrialRecorder {
             bumpFile = try r.bumpBytes.map { try StreamFile(path: dir + "/bump.csv", resumeAt: $0) }
             overlapFile = try r.overlapBytes.map { try StreamFile(path: dir + "/overlap.csv", resumeAt: $0) }
             guard r.counts1.count == counts1.count, r.counts2.count == counts2.count, r.overlapCounts.count == overlapCounts.count,
-                  zip(r.overlapCounts, overlapCounts).allSatisfy({ $0.count == $1.count }), r.next >= 0, r.next <= trials.count else {
+                  zip(r.overlapCounts, overlapCounts).allSatisfy({ $0.count == $1.count }), r.next >= 0, r.next <= trials.count,
+                  // counts far from overflowing as spikes are added to them
+                  (r.counts1 + r.counts2 + r.overlapCounts.flatMap { $0 }).allSatisfy({ (0...(1 << 30)).contains($0) }),
+                  (0...(1 << 50)).contains(r.inhibitory) else {
                 throw RunError.invalid("the checkpoint's trial readouts do not match this scenario")
             }
             next = r.next; counts1 = r.counts1; counts2 = r.counts2; inhibitory = r.inhibitory
