@@ -76,7 +76,7 @@ enum AxisRanges {
 
     static func significant(_ v: Double, digits: Int) -> String {
         let rounded = Double(String(format: "%.\(digits)g", v)) ?? v
-        if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int64(rounded)) }
+        if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int64(saturating: rounded)) }
         return "\(rounded)"
     }
 

@@ -27,7 +27,7 @@ public enum CostModel {
         // spikes.bin holds 8 bytes a spike; spikes.h5 (record.sonata) 16 more (a float64 time, a uint64 id).
         let perSpike = bytesPerSpike * (sc.record.sonata ? 3 : 1)
         let spikes = sc.record.spikes ? assumedRateHz * Double(n) * seconds * perSpike : 0
-        let rows = Int(sc.time.duration / max(sc.time.recordInterval, sc.time.dt)) * sc.populations.count
+        let rows = Int(saturating: sc.time.duration / max(sc.time.recordInterval, sc.time.dt)) * sc.populations.count
         return PointEstimate(neurons: n, steps: steps, coreSeconds: core,
                              diskBytes: spikes + otherBytes(neurons: n, recordRows: rows))
     }

@@ -19,7 +19,7 @@ public struct LFPConfig: Sendable, Equatable {
     }
 
     /// Kernel steps per sample: 1/(rate·dt) with dt in ms, rate in Hz.
-    public func stepsPerSample(dt: Double) -> Int { max(1, Int((1000 / (rate * dt)).rounded())) }
+    public func stepsPerSample(dt: Double) -> Int { max(1, Int(saturating: (1000 / (rate * dt)).rounded())) }
 
     /// The grid's evenly spaced centres: nx × ny cells over a `width` × `height` sheet,
     /// electrode j·nx + i at ((i + ½)·width/nx, (j + ½)·height/ny).
@@ -46,5 +46,5 @@ public struct BandsConfig: Sendable, Equatable {
     public init(window: Double) { self.window = window }
 
     /// Samples per segment at `rate` [Hz].
-    public func segmentSamples(rate: Double) -> Int { Int((window * rate / 1000).rounded()) }
+    public func segmentSamples(rate: Double) -> Int { Int(saturating: (window * rate / 1000).rounded()) }
 }

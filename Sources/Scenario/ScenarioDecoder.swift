@@ -221,7 +221,7 @@ struct ScenarioDecoder {
             case let (c?, nil): count = c.int(min: 1, max: 50_000_000)
             case let (nil, d?):
                 if let dens = d.quantity(.areaDensity, min: 0, exclusiveMin: true), let s = sheet {
-                    let c = Int((dens * s.width * s.height).rounded())
+                    let c = Int(saturating: (dens * s.width * s.height).rounded())
                     if c < 1 { d.error("`density` gives fewer than one neuron on this sheet") } else { count = c }
                 }
             case (_?, _?): item.error("give either `count` or `density` for population `\(name ?? "?")`, not both")
@@ -449,7 +449,7 @@ struct ScenarioDecoder {
                 return t
             }.sorted()
             if rc.connectomeAtEnd, let d = duration, rc.connectome.contains(where: { abs($0 - d) < 1e-9 }) {
-                c.error("`record.connectome` names the run's end twice (`end` and \(d) ms), and both would write connectome_\(Int(d.rounded()))ms.csv; keep `end`, which comes after the last step's updates")
+                c.error("`record.connectome` names the run's end twice (`end` and \(d) ms), and both would write connectome_\(Int(saturating: d.rounded()))ms.csv; keep `end`, which comes after the last step's updates")
             }
         }
         decodeReadouts(m, pops: pops, stimuli: stimuli, time: time, slow: clock, doses: doses, into: &rc)
@@ -549,12 +549,12 @@ extension Double {
     var formattedCount: String {
         if !isFinite { return String(self) }
         if self >= 1e12 {
-            let e = Int(log10(self).rounded(.down))
+            let e = Int(saturating: log10(self).rounded(.down))
             let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
             return String(format1: self / pow(10, Double(e))) + "·10" + String(String(e).map { digits[Int(String($0))!] })
         }
         if self >= 1e9 { return String(format1: self / 1e9) + "·10⁹" }
         if self >= 1e6 { return String(format1: self / 1e6) + "·10⁶" }
-        return String(Int(self.rounded()))
+        return String(Int(saturating: self.rounded()))
     }
 }

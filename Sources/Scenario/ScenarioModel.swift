@@ -72,7 +72,7 @@ public struct TimeConfig: Sendable, Equatable {
     public init(dt: Double, duration: Double, recordInterval: Double, transient: Double) {
         self.dt = dt; self.duration = duration; self.recordInterval = recordInterval; self.transient = transient
     }
-    public var steps: Int { Int((duration / dt).rounded()) }
+    public var steps: Int { Int(saturating: (duration / dt).rounded()) }
 }
 
 public struct Sheet: Sendable, Equatable {
@@ -137,7 +137,7 @@ public struct Projection: Sendable, Equatable {
 
     /// `delay(distance:)` in whole steps of `dt` [ms]: rounded, at least 1, at most UInt16.max.
     public func delaySteps(distance: Double, dt: Double) -> UInt16 {
-        UInt16(min(max(1, Int((delay(distance: distance) / dt).rounded())), Int(UInt16.max)))
+        UInt16(min(max(1, Int(saturating: (delay(distance: distance) / dt).rounded())), Int(UInt16.max)))
     }
     public init(source: Int, target: Int, ampa: Double, nmda: Double, gabaA: Double, rule: ConnectivityRule,
                 autapses: Bool, synapticDelay: Double, velocity: Double) {

@@ -100,7 +100,7 @@ public struct SlowBiology: Sendable, Equatable {
 
 extension SlowClockConfig {
     /// Slow steps of the run: 0, step, 2·step, … < duration [h].
-    public var stepCount: Int { Int((duration / step - 1e-9).rounded(.up)) }
+    public var stepCount: Int { Int(saturating: (duration / step - 1e-9).rounded(.up)) }
 
     /// Biological times [h] at which a fast window runs: the first at 0, then one every
     /// `windowEvery(at:)` after the previous, on the slow-step grid.

@@ -253,7 +253,7 @@ extension ScenarioDecoder {
 
     func fmtHours(_ h: Double) -> String {
         guard h.magnitude < 1e12 else { return "\(h) h" }
-        if h >= 48, (h / 24).rounded() == h / 24 { return "\(Int(h / 24)) d" }
+        if h >= 48, (h / 24).rounded() == h / 24 { return "\(Int(saturating: h / 24)) d" }
         if h == h.rounded() { return "\(Int(h)) h" }
         return String(format: "%.2f h", h)
     }
