@@ -34,17 +34,30 @@ public struct ScenarioErrors: Error, Sendable, CustomStringConvertible {
 /// Collects diagnostics during one load. Used on one thread only.
 public final class DiagnosticSink {
     public private(set) var diagnostics: [Diagnostic] = []
+    /// The same diagnostics, for the duplicate check: a file with tens of thousands of faults
+    /// made a linear search per fault take minutes.
+    private var seen: Set<Diagnostic> = []
     public init() {}
+    /// The most diagnostics kept: past them a file is not a scenario with typos but data or
+    /// noise, and listing (and suggesting for) every fault would only take time.
+    public static let limit = 1000
+    /// Faults found beyond `limit`, counted but not kept.
+    public private(set) var dropped = 0
+    public var isFull: Bool { diagnostics.count >= Self.limit }
     public func error(_ location: SourceLocation, _ message: String) {
+        if isFull { dropped += 1; return }
         let d = Diagnostic(location, message)
-        if !diagnostics.contains(d) { diagnostics.append(d) }
+        if seen.insert(d).inserted { diagnostics.append(d) }
     }
     public var isEmpty: Bool { diagnostics.isEmpty }
     /// Throws everything collected, sorted by position.
     public func throwIfAny(isUsage: Bool = false) throws {
         guard !diagnostics.isEmpty else { return }
-        let sorted = diagnostics.sorted {
+        var sorted = diagnostics.sorted {
             ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column)
+        }
+        if dropped > 0, let last = sorted.last {
+            sorted.append(Diagnostic(last.location, "and \(dropped) more problems not listed (the first \(Self.limit) are above)"))
         }
         throw ScenarioErrors(sorted, isUsage: isUsage)
     }

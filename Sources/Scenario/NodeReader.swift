@@ -42,6 +42,7 @@ public struct NodeReader {
             let keyLoc = k.mark.map { SourceLocation(mark: $0, file: file) } ?? location
             guard let key = k.string else { sink.error(keyLoc, "keys must be plain names"); continue }
             if !allowed.contains(key) {
+                if sink.isFull { sink.error(keyLoc, ""); continue }  // counted; no suggestion to compute
                 sink.error(keyLoc, "unknown key `\(key)` in \(path.isEmpty ? "the document" : "`\(path)`")\(Suggest.hint(key, allowed)); expected one of: \(allowed.joined(separator: ", "))")
                 continue
             }
