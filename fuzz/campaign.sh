@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz campaigns against Neuroplast's inputs.
 #
-#   bash fuzz/campaign.sh smoke        # CI: a short libFuzzer run and 200 structured cases per input kind (a few minutes)
+#   bash fuzz/campaign.sh smoke        # CI: a short libFuzzer run, 200 structured cases per input kind and 20 runs
 #   bash fuzz/campaign.sh long [RUNS] [CASES]   # maintainers: RUNS libFuzzer executions (default 10⁶),
 #                                               # CASES structured cases per kind (default 2500)
 #

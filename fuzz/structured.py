@@ -13,6 +13,8 @@ and the run. Each case runs the real executable with a time limit and is classif
   crash     killed by a signal, a Swift runtime trap ("Fatal error"), or any other exit
   hang      still running at the time limit
   unlocated a scenario or sweep refusal whose message names no file:line:column
+  nonfinite a run that exited 0 with nan or inf in its metrics (runs of accepted mutants)
+  leftover  a failed run that left .partial files, or its folder without a checkpoint
 
 Every crash and hang is written to OUT/<kind>-<n>.<ext> with its command line, so it can
 become a regression case (fuzz/corpus/). Standard library only; deterministic for a seed.
@@ -131,7 +133,7 @@ class Tally:
 
     def add(self, mode: str, cls: str, data: bytes | None, cmd: list[str], err: str, ext: str = "yaml") -> None:
         self.counts[f"{mode}:{cls}"] = self.counts.get(f"{mode}:{cls}", 0) + 1
-        if cls in ("crash", "hang", "unlocated"):
+        if cls in ("crash", "hang", "unlocated", "nonfinite", "leftover"):
             n = self.counts[f"{mode}:{cls}"]
             base = self.out / f"{mode}-{cls}-{n}"
             if data is not None:
@@ -205,6 +207,46 @@ def fuzz_cli(binary: str, rng: random.Random, n: int, tally: Tally, tmp: Path, t
         cls, _, err = run(cmd, timeout)
         tally.add("cli", cls, None, cmd, err)
         shutil.rmtree(tmp / "cli-out", ignore_errors=True)
+
+
+RUN_CASES = [
+    # shipped scenarios shortened (the overrides of CLITests/RunHashTests): accepted mutants run
+    ("baseline-pfc.yaml", ["--set", "time.duration=200 ms", "--set", "time.transient=50 ms", "--set", "populations.0.count=300",
+                           "--set", "populations.1.count=50", "--set", "populations.2.count=30"]),
+    ("structural-homeostasis.yaml", ["--set", "time.duration=400 ms", "--set", "time.transient=100 ms",
+                                     "--set", "populations.0.count=140", "--set", "populations.1.count=20", "--set", "populations.2.count=40"]),
+    ("ketamine-rodent.yaml", ["--set", "slow_clock.duration=2 h", "--set", "slow_clock.windows=[{until: 2 h, every: 1 h}]",
+                              "--set", "slow_clock.window=200 ms", "--set", "slow_clock.settle=50 ms", "--set", "populations.0.count=200",
+                              "--set", "populations.1.count=30", "--set", "populations.2.count=20"]),
+    ("lps-inflammation.yaml", ["--set", "slow_clock.duration=2 h", "--set", "slow_clock.windows=[{until: 2 h, every: 1 h}]",
+                               "--set", "slow_clock.window=200 ms", "--set", "slow_clock.settle=50 ms", "--set", "populations.0.count=200",
+                               "--set", "populations.1.count=30", "--set", "populations.2.count=20"]),
+]
+
+
+def fuzz_runs(binary: str, rng: random.Random, n: int, tally: Tally, tmp: Path, timeout: float) -> None:
+    """Mutated shipped scenarios, shortened, run for real (`run` validates first): a crash, a
+    hang, a run that exits 0 with a non-finite number in its metrics, or a failed run that
+    leaves a `.partial` file or its folder behind is a finding."""
+    for k in range(n):
+        name, extra = RUN_CASES[k % len(RUN_CASES)]
+        data = mutate_text(rng, (ROOT / "Scenarios" / name).read_text())
+        path = tmp / f"run-{k}.yaml"
+        path.write_bytes(data)
+        out = tmp / "run-out"
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [binary, "run", str(path), "--out", str(out), "--run-id", "r", "--quiet", "--no-frames", "--threads", "1"] + extra
+        cls, status, err = run(cmd, timeout)
+        folders = list(out.glob("*/r"))
+        if cls == "accepted":
+            metrics = folders[0] / "metrics.csv" if folders else None
+            if metrics and metrics.exists() and re.search(r"(^|,)(nan|-?inf)(,|$)", metrics.read_text(), re.M):
+                cls = "nonfinite"
+        elif cls == "refused" and status == 1 and folders and (any(folders[0].rglob("*.partial")) or not any(folders[0].glob("checkpoints/*"))):
+            cls = "leftover"  # a failed run without a checkpoint must remove its folder
+        tally.add("run", cls, data, cmd, err)
+        path.unlink()
+    shutil.rmtree(tmp / "run-out", ignore_errors=True)
 
 
 HEADER = 96
@@ -378,7 +420,7 @@ def mutate_value(rng: random.Random, v):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=str(ROOT / ".build" / "debug" / "neuroplast"))
-    ap.add_argument("--mode", choices=["scenario", "sweep", "cli", "checkpoint", "all"], default="all")
+    ap.add_argument("--mode", choices=["scenario", "sweep", "cli", "checkpoint", "run", "all"], default="all")
     ap.add_argument("--cases", type=int, default=200, help="cases per mode")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=15)
@@ -398,7 +440,7 @@ def main() -> int:
     tally = Tally(out)
     with tempfile.TemporaryDirectory(prefix="neuroplast-fuzz-work-") as t:
         tmp = Path(t)
-        modes = ["scenario", "sweep", "cli", "checkpoint"] if a.mode == "all" else [a.mode]
+        modes = ["scenario", "sweep", "cli", "checkpoint", "run"] if a.mode == "all" else [a.mode]
         for m in modes:
             if m == "scenario":
                 fuzz_scenarios(a.bin, rng, a.cases, tally, tmp, a.timeout, SCENARIOS)
@@ -406,11 +448,13 @@ def main() -> int:
                 fuzz_scenarios(a.bin, rng, a.cases, tally, tmp, a.timeout, SWEEPS, mode="sweep")
             elif m == "cli":
                 fuzz_cli(a.bin, rng, a.cases, tally, tmp, a.timeout)
+            elif m == "run":
+                fuzz_runs(a.bin, rng, max(1, a.cases // 10), tally, tmp, max(a.timeout, 60))
             else:
                 fuzz_checkpoints(a.bin, rng, a.cases, tally, tmp, a.timeout)
     print(tally.report())
     print(f"crashes and hangs, if any: {out}")
-    bad = sum(v for k, v in tally.counts.items() if k.endswith((":crash", ":hang")))
+    bad = sum(v for k, v in tally.counts.items() if k.endswith((":crash", ":hang", ":nonfinite", ":leftover")))
     return 1 if bad else 0
 
 
