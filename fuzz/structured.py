@@ -281,20 +281,27 @@ CHECKPOINT_CASES = [
 ]
 
 
+def checkpointed_run(binary: str, tmp: Path, k: int, folder: str):
+    """Runs CHECKPOINT_CASES[k] with a checkpoint every 100 ms into tmp/folder: (scenario
+    file, the run's arguments, its run folder or None)."""
+    name, extra = CHECKPOINT_CASES[k]
+    scenario = tmp / f"ckpt-{k}.yaml"
+    scenario.write_text(small_scenario() if name is None else (ROOT / "Scenarios" / name).read_text())
+    out = tmp / folder
+    shutil.rmtree(out, ignore_errors=True)
+    args = ["--out", str(out), "--run-id", "r", "--quiet", "--no-frames", "--checkpoint-every", "100 ms"] + extra
+    subprocess.run([binary, "run", str(scenario)] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return scenario, args, next(out.glob("*/r"), None)
+
+
 def fuzz_checkpoints(binary: str, rng: random.Random, n: int, tally: Tally, tmp: Path, timeout: float) -> None:
     """Crafted checkpoints: a real one from a short run of each of CHECKPOINT_CASES, its JSON
     payload edited and its checksum recomputed, then `run --resume`."""
     prepared = []
-    for k, (name, extra) in enumerate(CHECKPOINT_CASES):
-        scenario = tmp / f"ckpt-{k}.yaml"
-        scenario.write_text(small_scenario() if name is None else (ROOT / "Scenarios" / name).read_text())
-        out = tmp / f"ckpt-out-{k}"
-        shutil.rmtree(out, ignore_errors=True)
-        args = ["--out", str(out), "--run-id", "r", "--quiet", "--no-frames", "--checkpoint-every", "100 ms"] + extra
-        subprocess.run([binary, "run", str(scenario)] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        run_dir = next(out.glob("*/r"), None)
+    for k in range(len(CHECKPOINT_CASES)):
+        scenario, args, run_dir = checkpointed_run(binary, tmp, k, f"ckpt-out-{k}")
         if run_dir is None or not (run_dir / "checkpoints" / "checkpoint.npck").exists():
-            print(f"warning: {name or 'small scenario'} left no checkpoint; skipped", file=sys.stderr)
+            print(f"warning: {CHECKPOINT_CASES[k][0] or 'small scenario'} left no checkpoint; skipped", file=sys.stderr)
             continue
         # The checkpoint of a finished run stays in its folder; keep a pristine copy of the folder.
         pristine = tmp / f"ckpt-pristine-{k}"
@@ -329,14 +336,7 @@ def replay_checkpoints(binary: str, folder: Path, tmp: Path, timeout: float) -> 
     for case in sorted(folder.glob("checkpoint-*.npck")):
         cmd = (case.with_suffix(".txt")).read_text().split("\n")[0].split(" ")
         k = int(re.search(r"ckpt-(\d+)\.yaml", " ".join(cmd)).group(1))
-        name, extra = CHECKPOINT_CASES[k]
-        scenario = tmp / f"ckpt-{k}.yaml"
-        scenario.write_text(small_scenario() if name is None else (ROOT / "Scenarios" / name).read_text())
-        out = tmp / f"replay-{k}"
-        shutil.rmtree(out, ignore_errors=True)
-        args = ["--out", str(out), "--run-id", "r", "--quiet", "--no-frames", "--checkpoint-every", "100 ms"] + extra
-        subprocess.run([binary, "run", str(scenario)] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        run_dir = next(out.glob("*/r"))
+        scenario, args, run_dir = checkpointed_run(binary, tmp, k, f"replay-{k}")
         (run_dir / "manifest.json").unlink(missing_ok=True)
         shutil.copy(case, run_dir / "checkpoints" / "checkpoint.npck")
         try:
@@ -350,22 +350,7 @@ def replay_checkpoints(binary: str, folder: Path, tmp: Path, timeout: float) -> 
 
 
 def small_scenario() -> str:
-    return """schema: 1
-name: fuzz-ckpt
-seed: 5
-time: {dt: 0.1 ms, duration: 400 ms, record_interval: 50 ms, transient: 50 ms}
-sheet: {width: 300 um, height: 300 um}
-populations:
-  - {name: pyr, count: 160}
-  - {name: pv, class: pv, count: 40}
-projections:
-  - {from: pyr, to: pyr, ampa: 0.5 nS, nmda: 0.1 nS, connectivity: {rule: random, p: 0.1}, plasticity: {rule: stdp}}
-  - {from: pyr, to: pv, ampa: 1 nS, connectivity: {rule: random, p: 0.2}}
-  - {from: pv, to: pyr, gaba_a: 2 nS, connectivity: {rule: random, p: 0.3}}
-drive:
-  - {population: pyr, poisson: {rate: 2 kHz, weight: 3 nS}}
-  - {population: pv, poisson: {rate: 1 kHz, weight: 2 nS}}
-"""
+    return (ROOT / "fuzz" / "small-stdp.yaml").read_text()
 
 
 def walk(node, path):

@@ -37,6 +37,16 @@ import Glibc
         return out
     }
 
+    /// Writes the scenario into `tmp`, runs it uninterrupted as `whole` and returns the run
+    /// arguments (checkpoints every 100 ms) without a run id.
+    static func referenceRun(in tmp: String) throws -> [String] {
+        let file = tmp + "/s.yaml"
+        try scenario.write(toFile: file, atomically: true, encoding: .utf8)
+        let common = ["run", file, "--out", tmp + "/out", "--quiet", "--no-frames", "--checkpoint-every", "100 ms"]
+        #expect(try CLI.run(common + ["--run-id", "whole"]).status == 0)
+        return common
+    }
+
     @Test func fullDiskBeforeAnyCheckpointRemovesTheRunFolder() throws {
         let tmp = CLI.tempDir()
         defer { try? FileManager.default.removeItem(atPath: tmp) }
@@ -52,10 +62,7 @@ import Glibc
     @Test func fullDiskAfterACheckpointResumesToTheSameBytes() throws {
         let tmp = CLI.tempDir()
         defer { try? FileManager.default.removeItem(atPath: tmp) }
-        let file = tmp + "/s.yaml"
-        try Self.scenario.write(toFile: file, atomically: true, encoding: .utf8)
-        let common = ["run", file, "--out", tmp + "/out", "--quiet", "--no-frames", "--checkpoint-every", "100 ms"]
-        #expect(try CLI.run(common + ["--run-id", "whole"]).status == 0)
+        let common = try Self.referenceRun(in: tmp)
         // spikes.h5 grows by 256 KiB chunks: its second chunk (after 16 Ki spikes, about 2 s)
         // passes a 400 KiB limit that the checkpoints (≈ 260 KB) stay under.
         let r = try Self.runLimited(common + ["--run-id", "cut"], kilobytes: 400)
@@ -71,10 +78,7 @@ import Glibc
     @Test func sigkillAtAnyMomentLeavesACheckpointToResumeFrom() async throws {
         let tmp = CLI.tempDir()
         defer { try? FileManager.default.removeItem(atPath: tmp) }
-        let file = tmp + "/s.yaml"
-        try Self.scenario.write(toFile: file, atomically: true, encoding: .utf8)
-        let common = ["run", file, "--out", tmp + "/out", "--quiet", "--no-frames", "--checkpoint-every", "100 ms"]
-        #expect(try CLI.run(common + ["--run-id", "whole"]).status == 0)
+        let common = try Self.referenceRun(in: tmp)
         // Killed three times while checkpoints are written every 100 ms of network time
         // (several a second of wall time), so a kill may land inside a write (which goes to
         // checkpoint.npck.partial and is renamed when whole): each resume continues from the

@@ -80,23 +80,12 @@ import Testing
 
     // MARK: crafted checkpoints
 
-    static let scenario = """
-    schema: 1
-    name: crafted
-    seed: 5
-    time: {dt: 0.1 ms, duration: 400 ms, record_interval: 50 ms, transient: 50 ms}
-    sheet: {width: 300 um, height: 300 um}
-    populations:
-      - {name: pyr, count: 160}
-      - {name: pv, class: pv, count: 40}
-    projections:
-      - {from: pyr, to: pyr, ampa: 0.5 nS, nmda: 0.1 nS, connectivity: {rule: random, p: 0.1}, plasticity: {rule: stdp}}
-      - {from: pyr, to: pv, ampa: 1 nS, connectivity: {rule: random, p: 0.2}}
-      - {from: pv, to: pyr, gaba_a: 2 nS, connectivity: {rule: random, p: 0.3}}
-    drive:
-      - {population: pyr, poisson: {rate: 2 kHz, weight: 3 nS}}
-      - {population: pv, poisson: {rate: 1 kHz, weight: 2 nS}}
-    """
+    /// A small network with pair STDP (fuzz/small-stdp.yaml, shared with the fuzzer); its
+    /// `name` is `crafted`, so runs land in `<out>/crafted/<run-id>`.
+    static let scenario: String = {
+        let text = (try? String(contentsOfFile: CLI.root + "/fuzz/small-stdp.yaml", encoding: .utf8)) ?? ""
+        return text.replacingOccurrences(of: "name: fuzz-ckpt", with: "name: crafted")
+    }()
 
     /// One edit of the payload: a JSON value at a path, or the first 8 bytes of a base64
     /// array (a `PackedArray`) set to a little-endian Int64, or such an array cut in half.
