@@ -195,9 +195,14 @@ def fuzz_cli(binary: str, rng: random.Random, n: int, tally: Tally, tmp: Path, t
         elif sub.startswith("sweep"):
             args.append(str(planned.parent) if planned else str(sweep_dir))
         else:
-            args.append(rng.choice(["coba", "fixed", "stdp", "wm", "nope"]))
+            # benchmarks kept short (a legitimate benchmark of 64k neurons runs for minutes)
+            args += [rng.choice(["coba", "fixed", "stdp", "wm", "nope"]), "--duration", "0.05", "--trials", "1"]
         for _ in range(rng.randint(1, 3)):
-            args += [rng.choice(flags[sub]), rng.choice(values)]
+            flag = rng.choice(flags[sub])
+            value = rng.choice(values)
+            if sub == "bench" and flag in ("--neurons", "--duration", "--trials") and value not in EXTREMES[:3]:
+                value = rng.choice(["0", "-1", "1e308", "nan", "abc", ""])  # invalid only: valid sizes are long runs
+            args += [flag, value]
         if sub == "run":
             args += ["--out", str(tmp / "cli-out"), "--no-frames", "--quiet"]
             if "--set" not in args:  # keep accepted runs short
@@ -344,7 +349,7 @@ def replay_checkpoints(binary: str, folder: Path, tmp: Path, timeout: float) -> 
                                stderr=subprocess.PIPE, timeout=timeout)
             err = p.stderr.decode(errors="replace").split("\n")
             lines = [l for l in err if "Fatal error" in l or ("in neuroplast at " + str(ROOT)) in l or l.startswith("error")]
-            print(f"{case.name}: exit {p.returncode}\n  " + "\n  ".join(lines[:4]))
+            print(f"{case.name}: exit {p.returncode}\n  " + "\n  ".join(lines[:8]))
         except subprocess.TimeoutExpired:
             print(f"{case.name}: still running after {timeout} s")
 

@@ -68,7 +68,9 @@ public struct LinearFlow: Sendable, Equatable, Codable {
             norm = max(norm, s)
         }
         var squarings = 0
-        if norm > 0.5 { squarings = Int(ceil(log2(norm / 0.5))) }
+        // A non-finite or huge matrix (a time step no valid state produces) saturates rather
+        // than trapping; its result is then non-finite, and the run stops on it.
+        if norm > 0.5 { squarings = min(1024, Int(saturating: ceil(log2(norm / 0.5)))) }
         let scale = pow(2.0, -Double(squarings))
         let s = mat.map { $0 * scale }
         // Taylor: Σ_{k=0}^{18} S^k / k!, Horner form I + S(I + S/2(I + S/3(…))).

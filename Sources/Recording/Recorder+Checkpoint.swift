@@ -62,7 +62,7 @@ extension Recorder {
             throw bad("metric series of another run, or with unequal times and values")
         }
         guard s.rasterTimes.values.count == s.rasterRows.values.count,
-              s.rasterRows.values.allSatisfy({ $0 >= 0 && Int($0) < rasterRow.count }), s.totalSpikes >= 0 else {
+              s.rasterRows.values.allSatisfy({ $0 >= 0 && Int($0) < rasterRow.count }), (0...(1 << 50)).contains(s.totalSpikes) else {
             throw bad("raster of unequal lengths or rows beyond its \(rasterRow.count) sampled neurons")
         }
         intervalStart = s.intervalStart

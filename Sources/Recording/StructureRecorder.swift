@@ -19,6 +19,12 @@ package final class StructureRecorder {
     package init(dir: String, blueprint bp: Blueprint, resume: StructureRecorderState? = nil) throws {
         blueprint = bp
         if let r = resume {
+            // A checkpoint may come from anywhere: one series per population, times and values paired.
+            let P = bp.scenario.populations.count
+            guard r.calciumSeries.count == P, r.spineSeries.count == P,
+                  (r.calciumSeries + r.spineSeries).allSatisfy({ $0.times.count == $0.values.count && ($0.population.map { (0..<P).contains($0) } ?? true) }) else {
+                throw CheckpointError.corrupt("the checkpoint's structure series do not fit this scenario's \(P) populations")
+            }
             file = try StreamFile(path: dir + "/structure.csv", resumeAt: r.bytes)
             calciumSeries = r.calciumSeries
             spineSeries = r.spineSeries

@@ -13,7 +13,7 @@ public enum ClockFormat {
     /// The duration without the `t = ` prefix, e.g. `1.250 s`.
     public static func duration(milliseconds: Double) -> String {
         guard milliseconds.isFinite else { return "–" }
-        let total = Int64(abs(milliseconds).rounded())
+        let total = Int64(saturating: abs(milliseconds).rounded())
         let sign = milliseconds < 0 && total > 0 ? "\u{2212}" : ""
         let second: Int64 = 1000, minute = 60 * second, hour = 60 * minute, day = 24 * hour
         switch total {

@@ -88,11 +88,15 @@ extension SlowBiologyDriver {
               s.activity.count == activity.count, s.setPointRatio.count == setPointRatio.count, s.lastRate.count == lastRate.count,
               s.referenceRate.map({ $0.count == activity.count }) ?? true, s.initialRate.map({ $0.count == lastRate.count }) ?? true,
               s.neuronActivity.values.count == n, s.neuronBaseline.map({ $0.values.count == n }) ?? true,
-              s.inflammationLevel.values.count == inflammationLevel.count, s.time.isFinite else {
+              s.inflammationLevel.values.count == inflammationLevel.count,
+              // the slow clock's time: after the run's start, within its duration
+              s.time.isFinite, s.time >= time, s.time <= time + 24 * 365 * 10 else {
             throw bad("does not fit this network")
         }
         if let mine = pk {
-            guard let saved = s.pk, let restored = mine.restoring(saved) else { throw bad("holds the pharmacokinetics of another regimen") }
+            guard let saved = s.pk, abs(saved.time - s.time) <= 1e-6 * max(1, abs(s.time)), let restored = mine.restoring(saved) else {
+                throw bad("holds the pharmacokinetics of another regimen, or of another time than its slow clock")
+            }
             pk = restored
         } else if s.pk != nil {
             throw bad("holds pharmacokinetics this scenario does not have")

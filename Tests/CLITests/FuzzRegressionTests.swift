@@ -105,6 +105,7 @@ import Testing
     static let edits: [Edit] = [
         .set(["recorder", "syncRun", "sumSq", "2"], Int64.max),          // overflowed an accumulator
         .set(["recorder", "recentHead"], 999_999_999),
+        .set(["recorder", "totalSpikes"], Int64.max),                     // overflowed on the next interval
         .set(["recorder", "intervalStart"], -1),
         .halve(["recorder", "lastSpike"]),
         .halve(["recorder", "recentStep"]),
