@@ -16,7 +16,9 @@ cd "$(dirname "$0")/.."
 mode="${1:-smoke}"
 runs="${2:-1000000}"
 cases="${3:-2500}"
-if [ "$mode" = smoke ]; then runs=5000; cases=200; fi
+seed="${FUZZ_SEED:-$RANDOM}"
+# The smoke run is CI's: fixed seeds, so that a finding there is one a developer can reproduce.
+if [ "$mode" = smoke ]; then runs=5000; cases=200; seed="${FUZZ_SEED:-1}"; fi
 findings=fuzz/findings
 mkdir -p "$findings"
 
@@ -31,7 +33,7 @@ for f in Scenarios/sweeps/*.yaml fuzz/corpus/scenarios/*.yaml fuzz/corpus/sweeps
 # Foundation keeps some process-lifetime allocations that LeakSanitizer would report at exit,
 # and allocation stack traces only slow the loop: both off (out-of-bounds access is still caught).
 ASAN_OPTIONS="detect_leaks=0:malloc_context_size=0" \
-.build-fuzz/release/neuroplast-fuzz -runs="$runs" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
+.build-fuzz/release/neuroplast-fuzz -seed="$seed" -runs="$runs" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
     -dict=fuzz/scenario.dict -artifact_prefix="$findings/" -print_final_stats=1 "$work" 2>&1 \
     | grep -E "^#[0-9]+ +(DONE|INITED)|stat::number_of_executed_units|stat::average_exec_per_sec|ERROR|SUMMARY|Test unit written" || true
 if ls "$findings"/crash-* "$findings"/timeout-* "$findings"/oom-* >/dev/null 2>&1; then
@@ -43,5 +45,5 @@ echo "== structured fuzzer: $cases cases each of scenarios, sweep files, flags a
 swift build --product neuroplast 2>&1 | tail -1
 bin=$(mktemp -d)
 cp .build/debug/neuroplast "$bin"/ && cp -r .build/debug/*.resources "$bin"/
-python3 fuzz/structured.py --bin "$bin/neuroplast" --mode all --cases "$cases" --seed "${FUZZ_SEED:-$RANDOM}" --out "$findings"
+python3 fuzz/structured.py --bin "$bin/neuroplast" --mode all --cases "$cases" --seed "$seed" --out "$findings"
 rm -rf "$bin"
