@@ -138,8 +138,10 @@ public final class RunSession {
                   s.segmentSpikes.sources.values.allSatisfy(inNetwork), s.segmentSpikes.steps.values.allSatisfy({ $0 >= 0 && $0 <= r.step }),
                   s.synapseSamplePre.count == s.synapseSamplePost.count,
                   (s.synapseSamplePre + s.synapseSamplePost + (s.killed ?? [])).allSatisfy(inNetwork),
-                  s.spinesPerNeuron.isEmpty || s.spinesPerNeuron.count == n else {
-                throw CheckpointError.corrupt("the session state (schedule position \(s.cursor) of \(scheduled), spikes, sampled synapses, spine counts or killed neurons) does not fit this run")
+                  s.spinesPerNeuron.isEmpty || s.spinesPerNeuron.count == n,
+                  s.executed.entries.values.allSatisfy({ (0...(1 << 40)).contains($0.count)
+                      && $0.firstMs.count <= ScheduleTally.firstFew && $0.firstHours.count <= ScheduleTally.firstFew }) else {
+                throw CheckpointError.corrupt("the session state (schedule position \(s.cursor) of \(scheduled), events executed, spikes, sampled synapses, spine counts or killed neurons) does not fit this run")
             }
             t = r.step
             cursor = r.session.cursor

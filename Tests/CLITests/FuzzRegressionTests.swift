@@ -117,6 +117,7 @@ import Testing
         .poke(["simulation", "shards", "0", "plastic", "lastPre"], Int64.max),  // a future STDP spike
         .poke(["recorder", "recentNeuron"], 0x7FFF_FFFF_7FFF_FFFF),  // neuron ids beyond the network
         .set(["session", "cursor"], -1),
+        .set(["session", "executed", "entries", "1", "count"], Int64.max),  // overflowed the next event's tally
         .set(["session", "synapseSamplePre"], [Int32.max]),
     ]
 
