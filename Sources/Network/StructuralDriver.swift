@@ -177,7 +177,9 @@ extension StructuralDriver {
     package mutating func restore(_ s: StructuralState) throws {
         let n = blueprint.neuronCount
         guard [s.axonal, s.dendriticExc, s.dendriticInh, s.calcium, s.calciumTime].allSatisfy({ $0.values.count == n }),
-              s.formed.count == formed.count, s.eliminated.count == eliminated.count else {
+              s.formed.count == formed.count, s.eliminated.count == eliminated.count, s.rewiring.fits(neurons: n),
+              (s.formed + s.eliminated + [s.prunedWeak]).allSatisfy({ (0...(1 << 40)).contains($0) }),
+              s.formationScale.map({ $0.values.count == n }) ?? true, s.retractionScale.map({ $0.values.count == n }) ?? true else {
             throw CheckpointError.corrupt("structural plasticity state does not fit this network")
         }
         elements.axonal = s.axonal.values; elements.dendriticExc = s.dendriticExc.values; elements.dendriticInh = s.dendriticInh.values

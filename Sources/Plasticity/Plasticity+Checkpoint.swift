@@ -74,6 +74,15 @@ public struct RewiringState: Codable, Sendable {
     public var weakPre: [Int32], weakPost: [Int32], weakSince: [Double]
 }
 
+extension RewiringState {
+    /// Whether every list is paired and every id names one of `n` neurons (a checkpoint's
+    /// state may come from anywhere).
+    public func fits(neurons n: Int) -> Bool {
+        lostPre.count == lostPost.count && lostTime.count == lostPre.count && weakPre.count == weakPost.count
+            && weakSince.count == weakPre.count && (lostPre + lostPost + weakPre + weakPost).allSatisfy { $0 >= 0 && Int($0) < n }
+    }
+}
+
 extension Rewiring {
     public var state: RewiringState {
         let weak = weakSince.sorted { $0.key < $1.key }

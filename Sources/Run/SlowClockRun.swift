@@ -41,10 +41,8 @@ struct SlowClockRun {
         blueprint = bp
         pairs = Set(sc.projections.filter(\.structural).map { [$0.source, $0.target] })
         if let c = resume {
-            let w = c.rewiring, n = bp.neuronCount
-            guard c.spines.values.count == n, c.spines.values.allSatisfy({ $0 >= 0 }), w.lostPre.count == w.lostPost.count,
-                  w.lostTime.count == w.lostPre.count, w.weakPre.count == w.weakPost.count, w.weakSince.count == w.weakPre.count,
-                  (w.lostPre + w.lostPost + w.weakPre + w.weakPost).allSatisfy({ $0 >= 0 && Int($0) < n }) else {
+            let n = bp.neuronCount
+            guard c.spines.values.count == n, c.spines.values.allSatisfy({ $0 >= 0 }), c.rewiring.fits(neurons: n) else {
                 throw CheckpointError.corrupt("the slow clock's spine counts or site memory do not fit this network of \(n) neurons")
             }
         }
