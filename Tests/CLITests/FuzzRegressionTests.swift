@@ -46,6 +46,7 @@ import Testing
         ("ketamine-rodent", "pharmacology.doses.0.repeat={every: 9223372036854775807 d, times: 2}"),
         ("lps-inflammation", "inflammation.grid=1e-6 um"), ("lps-inflammation", "inflammation.diffusion=1e300 um2/h"),
         ("ketamine-vs-ssri", "arms.0.set={arms: []}"),
+        ("baseline-pfc", "record.sonata=maybe"), ("baseline-pfc", "record.connectome=[end, end]"),
     ])
     func extremeValuesAreRefusedFast(scenario: String, set: String) throws {
         let started = Date()
