@@ -86,11 +86,8 @@ def _double_quoted(body: str) -> str:
                 continue
             raise ValueError(f"unknown escape \\{nxt} in a double-quoted scalar")
         if ch == "\n":
-            line_parts.append(current.rstrip(" \t"))
+            i = _line_break(body, i, current, line_parts)
             current = ""
-            i += 1
-            while i < len(body) and body[i] in " \t":
-                i += 1
             continue
         current += ch
         i += 1
@@ -98,6 +95,16 @@ def _double_quoted(body: str) -> str:
         raise ValueError("unterminated double-quoted scalar")
     out.append(_fold(line_parts))
     return "".join(out)
+
+
+def _line_break(body: str, i: int, current: str, parts: List[str]) -> int:
+    """A line break inside a quoted scalar at ``body[i]``: ends the current line (trailing
+    blanks dropped) and returns the index after the next line's leading blanks."""
+    parts.append(current.rstrip(" \t"))
+    i += 1
+    while i < len(body) and body[i] in " \t":
+        i += 1
+    return i
 
 
 def _single_quoted(body: str) -> str:
@@ -114,11 +121,8 @@ def _single_quoted(body: str) -> str:
             parts.append(current)
             return _fold(parts)
         if ch == "\n":
-            parts.append(current.rstrip(" \t"))
+            i = _line_break(body, i, current, parts)
             current = ""
-            i += 1
-            while i < len(body) and body[i] in " \t":
-                i += 1
             continue
         current += ch
         i += 1
