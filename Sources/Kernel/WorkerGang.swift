@@ -79,7 +79,10 @@ public final class WorkerGang: Sendable {
     /// Incremented (releasing) each time a phase is published or the segment ends.
     let generation = Atomic<Int>(0)
     let finished = Atomic<Bool>(false)
-    let current = Mutex<Phase?>(nil)
+    /// The phase being run and the generation that published it.
+    let current = Mutex<(phase: Phase, generation: Int)?>(nil)
+    /// Members whose iteration has ended (each adds 1, releasing, as its last act).
+    let left = Atomic<Int>(0)
 
     init(threads: Int) { self.threads = threads }
 
@@ -107,7 +110,15 @@ public final class WorkerGang: Sendable {
             } else {
                 gang.follow(member: member % threads)
             }
+            gang.left.wrappingAdd(1, ordering: .releasing)
         }
+        // The join, made explicit: `concurrentPerform` has returned, so every member has left
+        // and this loop does not wait; its acquiring load orders every member's last use of the
+        // gang, its phases and `result` before this thread reads `result` and frees the gang
+        // (ThreadSanitizer does not see Dispatch's own join, nor the PI-futex hand-off of a
+        // contended `Mutex`, and reported a follower's read of a phase as racing its free).
+        var spins = 0
+        while gang.left.load(ordering: .acquiring) < threads { Self.pause(&spins) }
         return result!
     }
 
@@ -119,8 +130,9 @@ public final class WorkerGang: Sendable {
             return
         }
         let phase = Phase(count: chunks, lanes: threads, body: body)
-        current.withLock { $0 = phase }
-        generation.wrappingAdd(1, ordering: .releasing)
+        let g = generation.load(ordering: .relaxed) + 1   // only the leader changes it
+        current.withLock { $0 = (phase, g) }
+        generation.store(g, ordering: .releasing)
         phase.work(member: 0)
         var spins = 0
         while phase.done.load(ordering: .acquiring) < chunks { Self.pause(&spins) }
@@ -129,7 +141,7 @@ public final class WorkerGang: Sendable {
     /// A follower: takes part in every phase until the segment ends.
     func follow(member: Int) {
         var seen = generation.load(ordering: .acquiring)
-        var phase = current.withLock { $0 }
+        var phase = published()
         while true {
             phase?.work(member: member)
             var spins = 0
@@ -139,8 +151,18 @@ public final class WorkerGang: Sendable {
             }
             if finished.load(ordering: .acquiring) { return }
             seen = generation.load(ordering: .acquiring)
-            phase = current.withLock { $0 }
+            phase = published()
         }
+    }
+
+    /// The current phase, once `generation` shows it published: the acquiring load of the
+    /// generation that published it orders the leader's writes to the phase before the
+    /// follower's reads, whatever the mutex's hand-off does (see `run`).
+    private func published() -> Phase? {
+        guard let (phase, g) = current.withLock({ $0 }) else { return nil }
+        var spins = 0
+        while generation.load(ordering: .acquiring) < g { Self.pause(&spins) }
+        return phase
     }
 
     /// Busy-waits briefly (the next phase usually comes within microseconds), then yields the
