@@ -22,7 +22,9 @@ TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" ASAN_OPTIONS="detect_leaks=0 ${
     swift test --skip-build --sanitize="$kind" --scratch-path "$dir" --filter "$filter" > "$log" 2>&1 || status=$?
 grep -E "Test run with|Executed [0-9]+ tests|✘|WARNING: ThreadSanitizer|ERROR: AddressSanitizer|SUMMARY" "$log" | tail -8
 if grep -qE "WARNING: ThreadSanitizer|ERROR: AddressSanitizer" "$log"; then
-    echo "$kind sanitizer reported a problem (full log above)" >&2
+    # The first report in full: both stacks and where the memory came from.
+    sed -n '/WARNING: ThreadSanitizer\|ERROR: AddressSanitizer/,/^SUMMARY/p' "$log" | head -120 >&2
+    echo "$kind sanitizer reported a problem (its first report above)" >&2
     status=1
 fi
 exit "$status"
