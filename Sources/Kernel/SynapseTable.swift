@@ -15,6 +15,18 @@ public struct SynapseSpec: Sendable, Equatable {
     }
 }
 
+/// Why a synapse table cannot be built.
+public enum SynapseTableError: Error, Sendable, CustomStringConvertible {
+    /// More synapses than one shard's 32-bit row offsets address.
+    case tooManySynapses(Int, limit: Int)
+    public var description: String {
+        switch self {
+        case let .tooManySynapses(n, limit):
+            return "a shard would hold \(n) synapses, more than the \(limit) its 32-bit row offsets address; run with more shards (--shards)"
+        }
+    }
+}
+
 /// Rows keyed by global source id, each sorted by target (local index, which is global-id
 /// order); synapses to the same target keep their insertion order. Because generation lists
 /// synapses by (target, draw order) and deletion shifts rather than swaps, the order in which
@@ -39,29 +51,99 @@ public final class SynapseTable {
     public private(set) var maxDelay: Int
     public private(set) var minDelay: Int
 
-    public init(globalNeurons: Int, synapses: [SynapseSpec]) {
+    /// A table of `synapses` as listed (tests and small tables).
+    public convenience init(globalNeurons: Int, synapses: [SynapseSpec]) throws(SynapseTableError) {
+        try self.init(globalNeurons: globalNeurons, targets: 1, threads: 1) { _, _, emit in synapses.forEach(emit) }
+    }
+
+    /// Builds the table without ever holding the synapses twice, in two passes over the
+    /// targets 0..<`targets`, cut into blocks of contiguous targets run in parallel:
+    ///
+    ///   1. count: `generate(block, false, emit)` lists the block's synapses (weights and
+    ///      delays may be left out) and each block counts its synapses per row (source);
+    ///   2. the row starts follow by prefix sums, row by row, each row's slots split between
+    ///      the blocks in block order — so a row lists its synapses in target order with
+    ///      equal targets in generation order, exactly as one serial pass would; the total is
+    ///      checked against `maxSlots` before any synapse storage is allocated;
+    ///   3. fill: `generate(block, true, emit)` lists the same synapses again, each block
+    ///      writing only its own slots of every row.
+    ///
+    /// `generate` must list the same synapses in the same order every time it is called for
+    /// a block (connectivity is drawn from counter-keyed random streams, so it does). The
+    /// table is bit-identical for any thread count. Transient memory: one UInt32 per row
+    /// per block (blocks = 1 on one thread, 4 per thread otherwise).
+    public init(globalNeurons: Int, targets: Int, threads: Int, maxSlots: Int = Int(UInt32.max),
+                generate: @escaping @Sendable (_ block: Range<Int>, _ values: Bool, _ emit: (SynapseSpec) -> Void) -> Void) throws(SynapseTableError) {
         self.globalNeurons = globalNeurons
-        count = synapses.count
-        var starts = [UInt32](repeating: 0, count: globalNeurons + 1)
-        for s in synapses { starts[Int(s.source) + 1] += 1 }
-        for i in 0..<globalNeurons { starts[i + 1] += starts[i] }
-        var next = starts
-        let tgt = KernelBuffer<UInt32>(count: count, initial: 0)
-        let w = KernelBuffer<Float>(count: count, initial: 0)
-        let d = KernelBuffer<UInt16>(count: count, initial: 0)
-        var lo = Int.max, hi = 0
-        for s in synapses {
-            let k = Int(next[Int(s.source)]); next[Int(s.source)] += 1
-            tgt[k] = UInt32(s.target); w[k] = s.weight; d[k] = s.delay
-            lo = min(lo, Int(s.delay)); hi = max(hi, Int(s.delay))
+        let N = globalNeurons
+        let blocks = threads <= 1 ? 1 : max(1, min(4 * threads, targets))
+        @Sendable func block(_ b: Int) -> Range<Int> { (b * targets / blocks)..<((b + 1) * targets / blocks) }
+        // Pass 1: per-block row counts (block b's counts at cursor[b·N ..< (b+1)·N]).
+        let cursor = KernelBuffer<UInt32>(count: blocks * N, initial: 0)
+        let counts = cursor.shared
+        let blockTotals = KernelBuffer<Int>(count: blocks, initial: 0)
+        let bt = blockTotals.shared
+        // SAFETY: block b writes only cursor[b·N ..< (b+1)·N] and blockTotals[b]; the buffers
+        // outlive the loop.
+        ChunkedLoop.run(chunks: blocks, threads: threads) { b in
+            let mine = SharedPointer(counts.base + b * N)
+            var n = 0
+            generate(block(b), false) { s in mine[Int(s.source)] &+= 1; n += 1 }
+            bt[b] = n
         }
-        rowStart = KernelBuffer(Array(starts.dropLast()), empty: 0)
-        rowEnd = KernelBuffer(Array(starts.dropFirst()), empty: 0)
-        rowCapacity = KernelBuffer(zip(starts.dropFirst(), starts).map { $0 - $1 }, empty: 0)
+        // A block with 2³² synapses in one row would wrap its count; the Int totals would not.
+        let listed = (0..<blocks).reduce(0) { $0 + blockTotals[$1] }
+        // Pass 2: row starts, and each block's write cursor within each row.
+        let starts = KernelBuffer<UInt32>(count: N + 1, initial: 0)
+        var total = 0
+        for r in 0..<N {
+            starts[r] = UInt32(truncatingIfNeeded: min(total, maxSlots))
+            for b in 0..<blocks {
+                let c = Int(cursor[b * N + r])
+                cursor[b * N + r] = UInt32(truncatingIfNeeded: min(total, maxSlots))
+                total += c
+            }
+        }
+        guard total <= maxSlots, listed == total else { throw SynapseTableError.tooManySynapses(max(total, listed), limit: maxSlots) }
+        starts[N] = UInt32(total)
+        // Pass 3: fill.
+        count = total
+        let tgt = KernelBuffer<UInt32>(count: total, initial: 0)
+        let w = KernelBuffer<Float>(count: total, initial: 0)
+        let d = KernelBuffer<UInt16>(count: total, initial: 0)
+        let (tp, wp, dp) = (tgt.shared, w.shared, d.shared)
+        let delays = KernelBuffer<UInt32>(count: 2 * blocks, initial: 0)   // per block: min, max
+        let dl = delays.shared
+        // SAFETY: block b advances only its own cursors cursor[b·N ..< (b+1)·N], which pass 2
+        // set to disjoint slot ranges of each row (block b's share of row r, as long as the
+        // block's count in pass 1), so no two blocks write the same slot and none writes past
+        // `total` — given the contract that `generate` lists the same synapses both times. It
+        // writes only delays[2b], delays[2b+1]. Every buffer outlives the loop.
+        ChunkedLoop.run(chunks: blocks, threads: threads) { b in
+            let mine = SharedPointer(counts.base + b * N)
+            var lo = UInt32.max, hi: UInt32 = 0
+            generate(block(b), true) { s in
+                let k = Int(mine[Int(s.source)])
+                mine[Int(s.source)] = UInt32(k + 1)
+                tp[k] = UInt32(bitPattern: s.target); wp[k] = s.weight; dp[k] = s.delay
+                lo = min(lo, UInt32(s.delay)); hi = max(hi, UInt32(s.delay))
+            }
+            dl[2 * b] = lo; dl[2 * b + 1] = hi
+        }
+        var lo = Int.max, hi = 0
+        for b in 0..<blocks where delays[2 * b] <= delays[2 * b + 1] {
+            lo = min(lo, Int(delays[2 * b])); hi = max(hi, Int(delays[2 * b + 1]))
+        }
+        rowStart = KernelBuffer(count: N, initial: 0)
+        rowEnd = KernelBuffer(count: N, initial: 0)
+        rowCapacity = KernelBuffer(count: N, initial: 0)
+        for r in 0..<N {
+            rowStart[r] = starts[r]; rowEnd[r] = starts[r + 1]; rowCapacity[r] = starts[r + 1] - starts[r]
+        }
         target = tgt; weight = w; delay = d
-        used = count
-        maxDelay = count == 0 ? 0 : hi
-        minDelay = count == 0 ? 0 : lo
+        used = total
+        maxDelay = total == 0 ? 0 : hi
+        minDelay = total == 0 ? 0 : lo
     }
 
     /// Bytes used per synapse (excluding the row index).

@@ -35,7 +35,7 @@ public actor Shard {
 
     /// Builds the shard for `targets` (ascending global ids) of a blueprint.
     static func build(index: Int, targets: [Int32], blueprint bp: Blueprint, threads: Int,
-                      chunkSize: Int, statEvery: Int, lfp: LFPGeometry? = nil) -> Shard {
+                      chunkSize: Int, statEvery: Int, lfp: LFPGeometry? = nil) throws(SynapseTableError) -> Shard {
         let sc = bp.scenario
         let mixes = bp.receptorMixes()
         let initV: [Double] = targets.map { g in
@@ -46,7 +46,7 @@ public actor Shard {
         let layout = ShardLayout(globalIds: targets, population: targets.map { bp.populationOf[Int($0)] },
                                  cells: bp.cellModels(), sourcePopulation: bp.populationOf,
                                  mixAMPA: mixes.ampa, mixNMDA: mixes.nmda, mixGABA: mixes.gaba, initialV: initV)
-        let table = SynapseTable(globalNeurons: bp.neuronCount, synapses: Connectivity.synapses(onto: targets, blueprint: bp))
+        let table = try Connectivity(blueprint: bp).table(onto: targets, threads: threads)
         // Rings deep enough for any delay a projection can produce, so synapses created by
         // structural plasticity fit too.
         let w = sc.sheet.periodic ? sc.sheet.width / 2 : sc.sheet.width

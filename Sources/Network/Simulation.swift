@@ -20,8 +20,9 @@ public actor Simulation {
     /// The LFP proxy's merger (`record.lfp`); nil = no LFP.
     var lfpSampler: LFPSampler?
 
-    /// Builds the network: positions, then every shard's synapses in parallel.
-    public init(blueprint: Blueprint, options: RunOptions) async {
+    /// Builds the network: positions, then every shard's synapses in parallel. Throws
+    /// `SynapseTableError` when a shard would hold more synapses than it can address.
+    public init(blueprint: Blueprint, options: RunOptions) async throws {
         self.blueprint = blueprint
         self.options = options
         let S = max(1, options.shards)
@@ -29,15 +30,15 @@ public actor Simulation {
         let perShard = max(1, options.threads / S)
         let statEvery = max(1, Int((1.0 / blueprint.scenario.time.dt).rounded()) / 1)
         let lfp = blueprint.scenario.record.lfp.map { LFPGeometry(blueprint: blueprint, config: $0) }
-        let built = await withTaskGroup(of: (Int, Shard).self) { group in
+        let built = try await withThrowingTaskGroup(of: (Int, Shard).self) { group in
             for (i, targets) in parts.enumerated() {
                 group.addTask {
-                    (i, Shard.build(index: i, targets: targets, blueprint: blueprint, threads: perShard,
-                                    chunkSize: options.chunkSize, statEvery: statEvery, lfp: lfp))
+                    (i, try Shard.build(index: i, targets: targets, blueprint: blueprint, threads: perShard,
+                                        chunkSize: options.chunkSize, statEvery: statEvery, lfp: lfp))
                 }
             }
             var out = [(Int, Shard)]()
-            for await r in group { out.append(r) }
+            for try await r in group { out.append(r) }
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
         shards = built

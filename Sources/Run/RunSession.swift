@@ -174,6 +174,9 @@ public final class RunSession {
                 executed.add(e, dt: scenario.time.dt)
                 i += 1
                 if e.mayStop, options.stop?.isRequested(now: Double(t) * scenario.time.dt) ?? false {
+                    guard RunSetup.checkpointFits(scenario, shards: options.shards) else {
+                        throw RunError.io("stopped at \(Double(t) * scenario.time.dt) ms by a signal without a checkpoint: a checkpoint of this network would need more memory than this process may use (see `neuroplast describe`), so the run cannot be resumed")
+                    }
                     // A checkpoint planned at this point serves the stop too.
                     var path: String?
                     while i < events.count, events[i].kind == .checkpoint {

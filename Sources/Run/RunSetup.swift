@@ -16,6 +16,7 @@ enum RunSetup {
         // The folder the run folder goes in, made (or found unusable) before the network is
         // built: an output path that cannot be written is bad input, not a late failure.
         try RunDirectory.makeFolders(options.runDirectory.map { ($0 as NSString).deletingLastPathComponent } ?? root + "/" + scenario.name)
+        try checkMemory(scenario, options: options)
         var resume: CheckpointPayload?
         if options.resume {
             guard let id = options.runID ?? options.runDirectory else { throw RunError.invalid("resuming needs the run's --run-id") }
@@ -26,13 +27,44 @@ enum RunSetup {
             }
         }
         let bp = Blueprint(scenario: scenario)
-        let sim = await Simulation(blueprint: bp, options: options)
+        let sim: Simulation
+        do { sim = try await Simulation(blueprint: bp, options: options) } catch { throw RunError.invalid("cannot build the network of `\(scenario.name)`: \(error)") }
         if let r = resume { try await sim.restore(r.simulation, atStep: r.step) }
         let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed,
                                           exact: options.runDirectory)
         if resume == nil { try? FileManager.default.removeItem(atPath: CheckpointFile.folder(dir)) }  // stale ones
         try writeAtomically(Data(scenario.resolvedYAML.utf8), to: dir + "/scenario.resolved.yaml")
         return (resume, bp, sim, dir)
+    }
+}
+
+extension RunSetup {
+    /// Refuses, before anything is read or built, a run whose peak memory exceeds what the
+    /// process may use (`MemoryBudget`): the network while it is built with these shards and
+    /// threads, and the transient of a checkpoint the run will write (`--checkpoint-every`, the
+    /// scenario's `checkpoint`) or read (`--resume`). A run without periodic checkpoints whose
+    /// checkpoint would not fit is allowed; a stop signal then ends it without one
+    /// (`RunSession.checkpoint`).
+    static func checkMemory(_ sc: Scenario, options: RunOptions,
+                            budget: (bytes: Double, source: String) = MemoryBudget.usable()) throws {
+        let est = SizeEstimate(scenario: sc)
+        let file = options.scenarioPath ?? sc.name
+        let steady = est.steady(shards: options.shards)
+        let build = steady + est.construction(shards: options.shards, threads: options.threads)
+        let usable = "\(formatBytes(budget.bytes)) usable (\(budget.source))"
+        if build > budget.bytes {
+            throw RunError.invalid("\(file): the network is too large for this machine: about \(est.synapses.formattedCount) synapses and \(est.neurons.formattedCount) neurons need ≈ \(formatBytes(build)) while being built with \(options.shards) shard(s) and \(options.threads) thread(s), but only \(usable); reduce the network or --shards, or ask Slurm for more --mem")
+        }
+        let writes = options.checkpointEvery != nil ? "--checkpoint-every" : sc.checkpoint != nil ? "the scenario's `checkpoint`" : nil
+        if let why = options.resume ? "--resume" : writes, steady + est.checkpoint > budget.bytes {
+            throw RunError.invalid("\(file): \(why) needs ≈ \(formatBytes(steady + est.checkpoint)) while a checkpoint of this network (about \(est.synapses.formattedCount) synapses) is \(why == "--resume" ? "read" : "written"), but only \(usable); the run without checkpoints needs ≈ \(formatBytes(build))")
+        }
+    }
+
+    /// Whether a checkpoint of this run fits in memory (see `checkMemory`).
+    static func checkpointFits(_ sc: Scenario, shards: Int, budget: Double = MemoryBudget.usable().bytes) -> Bool {
+        let est = SizeEstimate(scenario: sc)
+        return est.steady(shards: shards) + est.checkpoint <= budget
     }
 }
 

@@ -112,7 +112,7 @@ struct ScenarioDecoder {
         let checkpoint = top["checkpoint"].flatMap { decodeCheckpoint($0, time: time) }
 
         if let pr = top["populations"], pops.isEmpty, sink.isEmpty { pr.error("`populations` must list at least one population") }
-        checkSize(pops: pops, projections: projections, sheet: sheet, top: top)
+        checkSize(pops: pops, projections: projections, sheet: sheet, top: top, checkpoint: checkpoint)
 
         guard sink.isEmpty, let name, let time, let sheet, let receptors else { return nil }
         var sc = Scenario(name: name, description: description, seed: seed, time: time, sheet: sheet,
@@ -489,64 +489,31 @@ struct ScenarioDecoder {
 
     // MARK: size
 
-    /// Refuses networks whose estimated memory exceeds the machine, with the estimate.
-    func checkSize(pops: [Population], projections: [Projection], sheet: Sheet?, top: [String: NodeReader]) {
+    /// Refuses networks whose estimated peak memory exceeds what the process may use, with
+    /// the estimate: the steady size plus construction (one shard, every core), and the
+    /// checkpoint's transient when the scenario asks for periodic checkpoints. The run checks
+    /// again with its own shards, threads and flags (`RunSetup`).
+    func checkSize(pops: [Population], projections: [Projection], sheet: Sheet?, top: [String: NodeReader], checkpoint: CheckpointConfig?) {
         let est = SizeEstimate(populations: pops, projections: projections, sheet: sheet)
-        if est.bytes > memoryLimit {
+        let build = est.steady(shards: 1) + est.construction(shards: 1, threads: MemoryBudget.cores)
+        if build > memoryLimit {
             (top["populations"] ?? root).error(
-                "the network is too large for this machine: about \(est.synapses.formattedCount) synapses and \(est.neurons.formattedCount) neurons need ≈ \(formatBytes(est.bytes)), but only \(formatBytes(memoryLimit)) of memory is usable; reduce `count`/`density` or connection probabilities")
+                "the network is too large for this machine: about \(est.synapses.formattedCount) synapses and \(est.neurons.formattedCount) neurons need ≈ \(formatBytes(build)) while being built, but only \(formatBytes(memoryLimit)) of memory is usable; reduce `count`/`density` or connection probabilities")
+        } else if checkpoint != nil, est.steady(shards: 1) + est.checkpoint > memoryLimit {
+            (top["checkpoint"] ?? root).error(
+                "a checkpoint of this network (about \(est.synapses.formattedCount) synapses) needs ≈ \(formatBytes(est.steady(shards: 1) + est.checkpoint)) while it is written or read, but only \(formatBytes(memoryLimit)) of memory is usable; remove `checkpoint` (the run itself needs ≈ \(formatBytes(build)))")
         }
     }
 }
 
 public enum NeuroplastSchema { public static let version = 1 }
 
-/// An estimate of a network's size before it is built.
-public struct SizeEstimate: Sendable {
-    public var neurons: Double
-    public var synapses: Double
-    /// Bytes per synapse in the kernel's storage (target, weight, delay).
-    public static let bytesPerSynapse = 10.0
-    /// Bytes per neuron: state, delay rings (≈ 3 channels × ring depth × 4 B) and recording.
-    public static let bytesPerNeuron = 1200.0
-
-    /// Gaussian projections are estimated from the sheet's density as pMax·2πσ²·ρ_pre
-    /// sources per target (capped at the source count); without a sheet, pMax·N_pre.
-    public init(populations: [Population], projections: [Projection], sheet: Sheet?) {
-        neurons = Double(populations.reduce(0) { $0 + $1.count })
-        var s = 0.0
-        for p in projections {
-            let nPre = Double(populations[p.source].count), nPost = Double(populations[p.target].count)
-            switch p.rule {
-            case let .random(prob): s += prob * nPre * nPost
-            case let .fixedInDegree(k): s += Double(k) * nPost
-            case let .gaussian(pMax, sigma):
-                let perTarget = sheet.map { pMax * 2 * Double.pi * sigma * sigma * nPre / ($0.width * $0.height) } ?? pMax * nPre
-                s += min(nPre, perTarget) * nPost
-            }
-        }
-        synapses = s
-    }
-
-    public init(scenario: Scenario) {
-        self.init(populations: scenario.populations, projections: scenario.projections, sheet: scenario.sheet)
-    }
-
-    public var bytes: Double { synapses * Self.bytesPerSynapse + neurons * Self.bytesPerNeuron }
-}
-
-func formatBytes(_ b: Double) -> String {
-    if b >= 1_073_741_824 { return String(format1: b / 1_073_741_824) + " GiB" }
-    if b >= 1_048_576 { return String(format1: b / 1_048_576) + " MiB" }
-    return String(format1: b / 1024) + " KiB"
-}
-
 extension String {
     init(format1 v: Double) { self = String((v * 10).rounded() / 10) }
 }
 
 extension Double {
-    var formattedCount: String {
+    public var formattedCount: String {
         if !isFinite { return String(self) }
         if self >= 1e12 {
             let e = Int(saturating: log10(self).rounded(.down))

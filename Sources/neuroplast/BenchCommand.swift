@@ -91,7 +91,7 @@ struct BenchCommand: AsyncParsableCommand {
         var spikes = 0, synapses = 0, bytes = 0, build = 0.0, wMean = 0.0
         for _ in 0..<repeats {
             let t0 = Date()
-            let sim = await Simulation(blueprint: Blueprint(scenario: sc), options: RunOptions(threads: threads, shards: shards, progress: false, frames: false))
+            let sim = try await Simulation(blueprint: Blueprint(scenario: sc), options: RunOptions(threads: threads, shards: shards, progress: false, frames: false))
             build = Date().timeIntervalSince(t0)
             let t1 = Date()
             var s: [Spike] = []

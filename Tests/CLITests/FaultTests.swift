@@ -106,4 +106,22 @@ import Glibc
         #expect(big.status == 65 && big.err.contains("too large for this machine"), "\(big.err)")
         #expect(!big.err.contains("Fatal error"))
     }
+
+    /// The memory a run may use follows Slurm's `--mem`, and a checkpoint's transient counts:
+    /// both refused before the network is built, with the figures.
+    @Test func memoryBudgetFollowsSlurmAndCheckpoints() throws {
+        let brunel = CLI.root + "/Scenarios/brunel-ai.yaml"   // 1.56·10⁷ synapses ≈ 164 MiB
+        let small = try CLI.run(["validate", brunel], env: ["SLURM_MEM_PER_NODE": "100"])
+        #expect(small.status == 65 && small.err.contains("brunel-ai.yaml:") && small.err.contains("too large for this machine")
+                && small.err.contains("while being built"), "\(small.err)")
+        let tmp = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let ck = try CLI.run(["run", brunel, "--out", tmp, "--run-id", "c", "--quiet", "--no-frames", "--checkpoint-every", "100 ms"],
+                             env: ["SLURM_MEM_PER_NODE": "400"])
+        #expect(ck.status == 1 && ck.err.contains("--checkpoint-every") && ck.err.contains("Slurm job's --mem")
+                && ck.err.contains("without checkpoints needs"), "\(ck.err)")
+        #expect(!FileManager.default.fileExists(atPath: tmp + "/brunel-ai/c"), "refused before the run folder is made")
+        let fits = try CLI.run(["validate", brunel], env: ["SLURM_MEM_PER_NODE": "400"])
+        #expect(fits.status == 0, "\(fits.err)")
+    }
 }

@@ -13,7 +13,7 @@ import Run
         var counts: Set<Int> = []
         for shards in [1, 2, 4] {
             for threads in [1, 2] {
-                let sim = await Simulation(blueprint: Blueprint(scenario: sc),
+                let sim = try await Simulation(blueprint: Blueprint(scenario: sc),
                                            options: RunOptions(threads: threads, shards: shards, chunkSize: 64))
                 let spikes = await sim.advance(steps: sc.time.steps)
                 hashes["\(shards)×\(threads)"] = EngineFixtures.hash(spikes)
@@ -29,7 +29,7 @@ import Run
         let sc = try ScenarioLoader.load(text: EngineFixtures.smallSheet, file: "small.yaml")
         var totals: Set<Int> = []
         for shards in [1, 3, 5] {
-            let sim = await Simulation(blueprint: Blueprint(scenario: sc), options: RunOptions(shards: shards))
+            let sim = try await Simulation(blueprint: Blueprint(scenario: sc), options: RunOptions(shards: shards))
             totals.insert(await sim.synapseCount)
         }
         #expect(totals.count == 1)

@@ -32,7 +32,7 @@ import Testing
                                  cells: [cell, cell, cell], sourcePopulation: Self.population,
                                  mixAMPA: mix(1), mixNMDA: mix(2), mixGABA: mix(3),
                                  initialV: [Double](repeating: -65, count: Self.n))
-        return ShardKernel(layout: layout, synapses: SynapseTable(globalNeurons: Self.n, synapses: synapses),
+        return ShardKernel(layout: layout, synapses: try! SynapseTable(globalNeurons: Self.n, synapses: synapses),
                            receptors: KernelFixtures.receptors, dt: 0.1, chunkSize: 64, seed: 1)
     }
 

@@ -23,7 +23,7 @@ enum KernelFixtures {
                                  cells: [cell], sourcePopulation: [UInt8](repeating: 0, count: count),
                                  mixAMPA: [mix.ampa], mixNMDA: [mix.nmda], mixGABA: [mix.gaba],
                                  initialV: [Double](repeating: v0, count: count))
-        return ShardKernel(layout: layout, synapses: SynapseTable(globalNeurons: count, synapses: synapses),
+        return ShardKernel(layout: layout, synapses: try! SynapseTable(globalNeurons: count, synapses: synapses),
                            receptors: receptors, dt: dt, chunkSize: chunkSize, seed: seed)
     }
 

@@ -5,12 +5,12 @@ import Testing
 @testable import Kernel
 
 @Suite struct SynapseTableTests {
-    @Test func randomRewiringMatchesReference() {
+    @Test func randomRewiringMatchesReference() throws {
         let n = 40
         var seq = KeyedSequence(key: 3)
         var initial: [SynapseSpec] = []
         for t in 0..<n { for _ in 0..<3 { initial.append(SynapseSpec(source: Int32(seq.below(n)), target: Int32(t), weight: 1, delay: 1)) } }
-        let table = SynapseTable(globalNeurons: n, synapses: initial)
+        let table = try SynapseTable(globalNeurons: n, synapses: initial)
         // Reference: per source, (target, weight) sorted by target, stable.
         var ref = [[(Int32, Float)]](repeating: [], count: n)
         for s in initial { ref[Int(s.source)].append((s.target, s.weight)) }
@@ -41,5 +41,50 @@ import Testing
         table.compact()
         #expect(table.checkInvariants().isEmpty)
         #expect(table.maxDelay <= 9)
+    }
+
+    /// Synapses onto target t of a random network: a few from random sources, drawn from
+    /// t's own keyed stream (so listing a target twice lists the same synapses).
+    static func synapses(onto t: Int, n: Int, values: Bool, _ emit: (SynapseSpec) -> Void) {
+        var seq = KeyedSequence(key: 99, start: UInt64(t) << 20)
+        for _ in 0..<(1 + seq.below(7)) {
+            let s = seq.below(n), w = Float(seq.uniform()), d = UInt16(1 + seq.below(20))
+            emit(SynapseSpec(source: Int32(s), target: Int32(t), weight: values ? w : 1, delay: values ? d : 0))
+        }
+    }
+
+    /// The streaming build (count, prefix, fill, by blocks on several threads) gives the
+    /// table of the plain list, slot for slot, for any thread count.
+    @Test func streamingBuildEqualsTheListedTable() throws {
+        let n = 3_001
+        var list: [SynapseSpec] = []
+        for t in 0..<n { Self.synapses(onto: t, n: n, values: true) { list.append($0) } }
+        let reference = try SynapseTable(globalNeurons: n, synapses: list)
+        for threads in [1, 2, 3, 8] {
+            let table = try SynapseTable(globalNeurons: n, targets: n, threads: threads) { range, values, emit in
+                for t in range { Self.synapses(onto: t, n: n, values: values, emit) }
+            }
+            #expect(table.checkInvariants().isEmpty)
+            #expect(table.count == list.count && table.used == reference.used)
+            #expect(table.rowStart.array == reference.rowStart.array && table.rowEnd.array == reference.rowEnd.array)
+            #expect(table.target.array == reference.target.array && table.weight.array == reference.weight.array
+                    && table.delay.array == reference.delay.array, "threads \(threads)")
+            #expect(table.minDelay == reference.minDelay && table.maxDelay == reference.maxDelay)
+        }
+    }
+
+    /// More synapses than a shard addresses are refused after counting, before the storage
+    /// is allocated.
+    @Test func tooManySynapsesAreRefusedBeforeAllocation() {
+        let n = 100
+        #expect(throws: SynapseTableError.self) {
+            _ = try SynapseTable(globalNeurons: n, targets: n, threads: 2, maxSlots: 50) { range, values, emit in
+                for t in range { Self.synapses(onto: t, n: n, values: values, emit) }
+            }
+        }
+        let fits = try? SynapseTable(globalNeurons: n, targets: n, threads: 2, maxSlots: 10_000) { range, values, emit in
+            for t in range { Self.synapses(onto: t, n: n, values: values, emit) }
+        }
+        #expect(fits?.checkInvariants().isEmpty == true)
     }
 }

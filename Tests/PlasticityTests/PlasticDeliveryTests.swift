@@ -18,7 +18,7 @@ import Plasticity
                              dt: dt, current: 0, drive: .none)
         let layout = ShardLayout(globalIds: [0, 1], population: [0, 1], cells: [cell, cell], sourcePopulation: [0, 1],
                                  mixAMPA: [0, 1, 0, 0], mixNMDA: [0, gNMDA, 0, 0], mixGABA: [0, 0, 0, 0], initialV: [-55, -55])
-        return ShardKernel(layout: layout, synapses: SynapseTable(globalNeurons: 2, synapses: [SynapseSpec(source: 0, target: 1, weight: 1, delay: 1)]),
+        return ShardKernel(layout: layout, synapses: try! SynapseTable(globalNeurons: 2, synapses: [SynapseSpec(source: 0, target: 1, weight: 1, delay: 1)]),
                            receptors: ReceptorKinetics(ampaTau: 2, ampaE: 0, nmdaTauRise: 2, nmdaTauDecay: 100, nmdaE: 0,
                                                        mg: 1, mgHalf: 3.57, mgSlope: 0.062, gabaTau: 10, gabaE: -70),
                            dt: dt, chunkSize: 64, seed: 1)

@@ -1,0 +1,128 @@
+// What a network will need in memory, before it is built: its steady size and its two peaks
+// (construction, and a checkpoint written or read), checked against what this process may
+// use — physical memory, its cgroup's limit (Slurm confines a job's `--mem` that way, and
+// containers do), and Slurm's own `--mem` variables — so an over-large run is refused before
+// anything is allocated instead of dying in the allocator.
+//
+// Sizes (per shard S, the kernel's storage; see `SynapseTable`):
+//   steady        = 10 B × synapses + 1200 B × neurons + S × 12 B × neurons (row index)
+//   construction  = S × blocks × 4 B × neurons   (per-block row counts; blocks = 4 × the
+//                   shard's threads, 1 on one thread) — synapses go straight into the table
+//   checkpoint    = 48 B × synapses + 400 B × neurons, on top of the steady size: the rows are
+//                   copied, packed into Data and encoded as base64 JSON in memory (write), and
+//                   the file, its payload and the decoded arrays are held at once (read).
+//                   Measured with brunel-ai at 10⁵ neurons and 1.25·10⁸ synapses (release,
+//                   2 threads): peak RSS 1.33 GB without checkpoints, 6.35 GB writing one
+//                   (`--checkpoint-every`), 6.89 GB resuming from it — 40 and 44 B per
+//                   synapse; 48 leaves a margin (Benchmarks/README.md, "Memory").
+
+import Foundation
+
+/// An estimate of a network's size before it is built.
+public struct SizeEstimate: Sendable {
+    public var neurons: Double
+    public var synapses: Double
+    /// Bytes per synapse in the kernel's storage (target, weight, delay).
+    public static let bytesPerSynapse = 10.0
+    /// Bytes per neuron: state, delay rings (≈ 3 channels × ring depth × 4 B) and recording.
+    public static let bytesPerNeuron = 1200.0
+    /// Bytes per neuron per shard: the shard's row index (start, end, capacity of every source).
+    public static let rowIndexBytes = 12.0
+    /// A checkpoint's transient bytes per synapse and per neuron (see the file comment).
+    public static let checkpointBytesPerSynapse = 48.0
+    public static let checkpointBytesPerNeuron = 400.0
+
+    /// Gaussian projections are estimated from the sheet's density as pMax·2πσ²·ρ_pre
+    /// sources per target (capped at the source count); without a sheet, pMax·N_pre.
+    public init(populations: [Population], projections: [Projection], sheet: Sheet?) {
+        neurons = Double(populations.reduce(0) { $0 + $1.count })
+        var s = 0.0
+        for p in projections {
+            let nPre = Double(populations[p.source].count), nPost = Double(populations[p.target].count)
+            switch p.rule {
+            case let .random(prob): s += prob * nPre * nPost
+            case let .fixedInDegree(k): s += Double(k) * nPost
+            case let .gaussian(pMax, sigma):
+                let perTarget = sheet.map { pMax * 2 * Double.pi * sigma * sigma * nPre / ($0.width * $0.height) } ?? pMax * nPre
+                s += min(nPre, perTarget) * nPost
+            }
+        }
+        synapses = s
+    }
+
+    public init(scenario: Scenario) {
+        self.init(populations: scenario.populations, projections: scenario.projections, sheet: scenario.sheet)
+    }
+
+    /// The steady size with one shard.
+    public var bytes: Double { steady(shards: 1) }
+
+    /// Network and neuron state with `shards` shards.
+    public func steady(shards: Int) -> Double {
+        synapses * Self.bytesPerSynapse + neurons * (Self.bytesPerNeuron + Double(max(1, shards)) * Self.rowIndexBytes)
+    }
+
+    /// The transient of construction: each shard's per-block row counts.
+    public func construction(shards: Int, threads: Int) -> Double {
+        let s = max(1, shards), perShard = max(1, threads / s)
+        let blocks = perShard <= 1 ? 1 : 4 * perShard
+        return Double(s * blocks) * 4 * neurons
+    }
+
+    /// The transient of writing or reading a checkpoint.
+    public var checkpoint: Double { synapses * Self.checkpointBytesPerSynapse + neurons * Self.checkpointBytesPerNeuron }
+}
+
+/// The memory this process may use.
+public enum MemoryBudget {
+    /// The cores a run uses by default (`--threads`).
+    public static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// The smallest of 80 % of physical memory, 90 % of the cgroup's limit and of Slurm's
+    /// `--mem` (`SLURM_MEM_PER_NODE`, or `SLURM_MEM_PER_CPU` × `SLURM_CPUS_ON_NODE`, in MiB),
+    /// each where present. `environment` and `cgroupRoot` are parameters for tests.
+    public static func usable(environment: [String: String] = ProcessInfo.processInfo.environment,
+                              cgroupRoot: String = "/sys/fs/cgroup",
+                              physical: Double = Double(ProcessInfo.processInfo.physicalMemory)) -> (bytes: Double, source: String) {
+        var best = (bytes: physical * 0.8, source: "80 % of physical memory")
+        func consider(_ bytes: Double?, _ source: String) {
+            if let b = bytes, b.isFinite, b > 0, b < best.bytes { best = (b, source) }
+        }
+        consider(cgroupLimit(root: cgroupRoot).map { $0 * 0.9 }, "90 % of the cgroup's memory limit")
+        let mib = 1_048_576.0
+        if let perNode = environment["SLURM_MEM_PER_NODE"].flatMap(Double.init) {
+            consider(perNode * mib * 0.9, "90 % of the Slurm job's --mem")
+        } else if let perCPU = environment["SLURM_MEM_PER_CPU"].flatMap(Double.init),
+                  let cpus = environment["SLURM_CPUS_ON_NODE"].flatMap(Double.init) {
+            consider(perCPU * cpus * mib * 0.9, "90 % of the Slurm job's --mem-per-cpu × CPUs")
+        }
+        return best
+    }
+
+    /// The memory limit of this process's cgroup (v2 `memory.max`, else v1
+    /// `memory.limit_in_bytes`); nil when unlimited or unknown.
+    static func cgroupLimit(root: String) -> Double? {
+        var candidates = [root + "/memory.max", root + "/memory/memory.limit_in_bytes"]
+        // cgroup v2: the process's own group, from /proc/self/cgroup ("0::/path").
+        if let own = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8),
+           let line = own.split(separator: "\n").first(where: { $0.hasPrefix("0::") }) {
+            let path = String(line.dropFirst(3))
+            if path != "/" { candidates.insert(root + path + "/memory.max", at: 0) }
+        }
+        for c in candidates {
+            guard let text = try? String(contentsOfFile: c, encoding: .utf8) else { continue }
+            let v = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if v == "max" { return nil }
+            // v1 reports "unlimited" as a huge page-rounded number.
+            if let b = Double(v), b < 1e18 { return b }
+        }
+        return nil
+    }
+}
+
+/// The figure of a byte count for messages ("1.3 GiB").
+public func formatBytes(_ b: Double) -> String {
+    if b >= 1_073_741_824 { return String(format1: b / 1_073_741_824) + " GiB" }
+    if b >= 1_048_576 { return String(format1: b / 1_048_576) + " MiB" }
+    return String(format1: b / 1024) + " KiB"
+}
