@@ -40,6 +40,19 @@ package final class LFPRecorder {
         if let r = resume {
             lfpFile = try StreamFile(path: dir + "/lfp.csv", resumeAt: r.lfpBytes)
             bandsFile = try r.bandsBytes.map { try StreamFile(path: dir + "/bands.csv", resumeAt: $0) }
+            // A checkpoint may come from anywhere: the span, the spectrum's bins and its
+            // segment count must be ones this recorder could have made.
+            let bins = segment.map { FFT.paddedLength($0) / 2 + 1 } ?? 0
+            let spanLimit = 1 << 31
+            guard electrodes > 0, r.buffer.values.count % electrodes == 0, r.buffer.values.count < spanLimit,
+                  r.buffer.values.allSatisfy(\.isFinite),
+                  r.spanStart.isFinite, r.spanStart >= 0,
+                  r.spectrumSum.values.isEmpty || r.spectrumSum.values.count == bins,
+                  r.spectrumSum.values.allSatisfy({ $0.isFinite && $0 >= 0 }),
+                  (0..<spanLimit).contains(r.spectrumSegments),
+                  r.spectrumSegments == 0 || !r.spectrumSum.values.isEmpty else {
+                throw CheckpointError.corrupt("the checkpoint's LFP recorder state (a span of \(r.buffer.values.count) values for \(electrodes) electrodes, \(r.spectrumSum.values.count) spectrum bins of \(bins), \(r.spectrumSegments) segments) does not fit this scenario's `record.lfp`/`record.bands`")
+            }
             buffer = r.buffer.values; spanStart = r.spanStart
             spectrumSum = r.spectrumSum.values; spectrumSegments = r.spectrumSegments
             return

@@ -127,14 +127,37 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         let file = tmp + "/s.yaml"
         try Self.scenario.write(toFile: file, atomically: true, encoding: .utf8)
-        let args = ["run", file, "--out", tmp + "/out", "--run-id", "r", "--quiet", "--no-frames", "--checkpoint-every", "200 ms"]
+        try Self.expectEditsRefused(["run", file, "--out", tmp + "/out", "--run-id", "r", "--quiet", "--no-frames", "--checkpoint-every", "200 ms"],
+                                    dir: tmp + "/out/crafted/r", edits: Self.edits)
+    }
+
+    /// The LFP recorder's state: stimuli, LFP and bands of the optogenetics scenario, made
+    /// small (the overrides of fuzz/structured.py's checkpoint case).
+    @Test func craftedLFPStateIsRefused() throws {
+        let tmp = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let set = ["time.duration=400 ms", "time.transient=100 ms", "time.record_interval=100 ms", "record.bands.window=100 ms",
+                   "stimuli.0.start=50 ms", "stimuli.0.stop=150 ms", "stimuli.1.start=150 ms", "stimuli.1.stop=250 ms",
+                   "record.overlap.0.a={from: 0 ms, to: 100 ms}", "record.overlap.0.b={from: 150 ms, to: 250 ms}",
+                   "populations.0.count=200", "populations.1.count=30", "populations.2.count=20"].flatMap { ["--set", $0] }
+        try Self.expectEditsRefused(["run", CLI.root + "/Scenarios/optogenetics-pfc.yaml", "--out", tmp + "/out", "--run-id", "r",
+                                     "--quiet", "--no-frames", "--checkpoint-every", "100 ms"] + set,
+                                    dir: tmp + "/out/optogenetics-pfc/r", edits: [
+            .set(["lfp", "spectrumSegments"], Int64.max),   // overflowed at the next bands row (found by the fuzzer)
+            .halve(["lfp", "spectrumSum"]),                 // bins the spectrum does not have
+            .set(["lfp", "spanStart"], -5),
+        ])
+    }
+
+    /// Runs `args` (a run with checkpoints writing to `dir`), checks that its checkpoint
+    /// resumes untouched, then that each edit of it is refused.
+    static func expectEditsRefused(_ args: [String], dir: String, edits: [Edit]) throws {
         #expect(try CLI.run(args).status == 0)
-        let dir = tmp + "/out/crafted/r"
         let pristine = try #require(FileManager.default.contents(atPath: dir + "/checkpoints/checkpoint.npck"))
         // The untouched checkpoint resumes (so each refusal below is the edit's doing).
         try? FileManager.default.removeItem(atPath: dir + "/manifest.json")
         #expect(try CLI.run(args + ["--resume"]).status == 0)
-        for edit in Self.edits {
+        for edit in edits {
             try? FileManager.default.removeItem(atPath: dir + "/manifest.json")
             try Self.craft(pristine, edit).write(to: URL(fileURLWithPath: dir + "/checkpoints/checkpoint.npck"))
             let r = try CLI.run(args + ["--resume"])
