@@ -299,6 +299,7 @@ extension SynapseTable {
             first += Int(m)
         }
         let slots = max(n + 2 * globalNeurons, 1)
+        guard slots <= Int(UInt32.max) else { return "\(n) synapses in one shard, more than its 32-bit row offsets address" }
         let t = KernelBuffer<UInt32>(count: slots, initial: 0), w = KernelBuffer<Float>(count: slots, initial: 0)
         let d = KernelBuffer<UInt16>(count: slots, initial: 0)
         var at = 0, k = 0

@@ -45,8 +45,10 @@ package struct LFPSampler: Codable, Sendable {
         let E = fresh.electrodes, m = fresh.stepsPerSample
         return electrodes == E && stepsPerSample == m && delay == fresh.delay
             && ring.values.count == delay * E && open.values.count == 2 * E
-            && (openSample == -1 || (openSample >= 0 && openSample * m < step && (openSample + 1) * m > step))
+            && m > 0 && step >= 0
+            && (openSample == -1 || (openSample == step / m && step % m != 0))   // no products: they overflow
             && done.electrodes == E && done.first >= 0 && (E == 0 || done.values.count % E == 0)
+            && (done.values.isEmpty || done.first <= step / m)
     }
 
     /// Adds the merged sums of a segment that ended at network step `end` (exclusive);

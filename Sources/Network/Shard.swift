@@ -288,9 +288,17 @@ package struct ShardState: Codable {
 extension Shard {
     func captureState() -> ShardState { ShardState(kernel: kernel.captureState(), plastic: plastic?.captureState()) }
 
-    func restore(_ s: ShardState, step: Int) throws {
+    /// Restores the shard at `step`; spikes before `deliveredBefore` have been delivered, and
+    /// no synapse may be shorter than `minDelay` steps (the epoch: a shorter one would be due
+    /// inside the epoch that emitted its spike).
+    func restore(_ s: ShardState, step: Int, deliveredBefore: Int, minDelay: Int) throws {
         do { try kernel.restore(s.kernel) } catch { throw CheckpointError.corrupt("the checkpoint's shard \(index): \(error)") }
+        guard kernel.synapses.count == 0 || kernel.synapses.minDelay >= minDelay else {
+            throw CheckpointError.corrupt("the checkpoint's shard \(index) has synapses of \(kernel.synapses.minDelay) steps, shorter than the \(minDelay)-step epoch")
+        }
         if (s.plastic == nil) != (plastic == nil) { throw CheckpointError.corrupt("the checkpoint's shard \(index): weight plasticity state missing or unexpected") }
-        if let p = plastic, let st = s.plastic, let problem = p.restore(st, step: step) { throw CheckpointError.corrupt("the checkpoint's shard \(index): \(problem)") }
+        if let p = plastic, let st = s.plastic, let problem = p.restore(st, step: step, deliveredBefore: deliveredBefore) {
+            throw CheckpointError.corrupt("the checkpoint's shard \(index): \(problem)")
+        }
     }
 }

@@ -268,11 +268,15 @@ extension Simulation {
         let p = s.pending
         guard p.steps.values.count == p.sources.values.count,
               p.sources.values.allSatisfy({ $0 >= 0 && Int($0) < blueprint.neuronCount }),
-              p.steps.values.allSatisfy({ $0 <= s.step && $0 >= s.step - epochSteps }),
+              p.steps.values.allSatisfy({ $0 <= s.step && $0 >= max(0, s.step - epochSteps) }),
               zip(p.spikes, p.spikes.dropFirst()).allSatisfy({ ($0.step, $0.source) <= ($1.step, $1.source) }) else {
-            throw CheckpointError.corrupt("pending spikes with neuron ids beyond the network's \(blueprint.neuronCount), steps outside the last epoch, or out of order")
+            throw CheckpointError.corrupt("the checkpoint's pending spikes have neuron ids beyond the network's \(blueprint.neuronCount), steps outside the last epoch, or out of order")
         }
-        for (shard, st) in zip(shards, s.shards) { try await shard.restore(st, step: s.step) }
+        // STDP's last presynaptic spikes were delivered, so they precede every pending one.
+        let delivered = p.steps.values.min().map { min(s.step, Int($0)) } ?? s.step
+        for (shard, st) in zip(shards, s.shards) {
+            try await shard.restore(st, step: s.step, deliveredBefore: delivered, minDelay: epochSteps)
+        }
         if (s.lfp == nil) != (lfpSampler == nil) { throw CheckpointError.corrupt("the checkpoint's LFP state is missing or unexpected") }
         if let saved = s.lfp, let mine = lfpSampler, !saved.fits(mine, step: s.step) {
             throw CheckpointError.corrupt("the checkpoint's LFP state has other electrodes, sampling or delay, arrays of other lengths, or an open sample outside step \(s.step)")

@@ -35,12 +35,15 @@ extension PlasticDelivery {
     }
 
     /// Restores the histories and traces; returns a description of the mismatch instead when
-    /// `s` was made for another network or rule set.
-    public func restore(_ s: PlasticState, step: Int) -> String? {
+    /// `s` was made for another network or rule set. `deliveredBefore` (≤ `step`): the last
+    /// presynaptic spikes were delivered, so they precede every spike still pending.
+    public func restore(_ s: PlasticState, step: Int, deliveredBefore: Int? = nil) -> String? {
         let n = traces.lastSpike.count
-        // Spike times index decay tables and ring slots: each must lie before the resumed step.
+        // Spike times index decay tables and ring slots: each must lie before the resumed step
+        // (a last pre spike after a pending one would decay its trace over negative steps).
         let before = { (t: Int) in t < step }
-        guard s.lastPre.values.allSatisfy(before), s.logSteps.values.allSatisfy({ $0 >= 0 && Int($0) < step }),
+        let lastPreBound = min(step, deliveredBefore ?? step)
+        guard s.lastPre.values.allSatisfy({ $0 < lastPreBound }), s.logSteps.values.allSatisfy({ $0 >= 0 && Int($0) < step }),
               s.openSteps.values.allSatisfy({ Int($0) < step }), s.historySteps.values.allSatisfy({ Int($0) < step }),
               s.historyHead.values.allSatisfy({ Int($0) < max(1, s.depth) }) else {
             return "plasticity state with spike times at or after the checkpoint's step \(step), or history positions beyond its depth"

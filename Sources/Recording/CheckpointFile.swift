@@ -128,7 +128,8 @@ package enum CheckpointFile {
         dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             let payload = try dec.decode(Payload.self, from: body)
-            guard payload.step == Int(get(16, UInt64.self)) else { throw CheckpointError.corrupt("\(p): header and payload disagree on the step; \(remedy)") }
+            // The header's step is outside the payload's checksum: converted without trapping.
+            guard let headerStep = Int(exactly: get(16, UInt64.self)), payload.step == headerStep else { throw CheckpointError.corrupt("\(p): header and payload disagree on the step; \(remedy)") }
             return payload
         } catch let e as CheckpointError {
             throw e

@@ -42,7 +42,8 @@ struct SynchronyWindow: Codable {
             && curCount.count == count.count && curBin.allSatisfy { $0 >= -1 && $0 < bins }
             // counts far from overflowing as the run adds to them (a run has < 2³¹ steps)
             && popBins.allSatisfy { $0.allSatisfy { (0...(1 << 30)).contains($0) } }
-            && count.allSatisfy { (0...(1 << 30)).contains($0) } && curCount.allSatisfy { (0...(1 << 30)).contains($0) }
+            && count.allSatisfy { (0...(1 << 30)).contains($0) }
+            && curCount.allSatisfy { $0 >= 0 && Int($0) <= binSteps }   // one spike per step at most
             && sumSq.allSatisfy { (0...(1 << 60)).contains($0) }
     }
 
@@ -52,7 +53,7 @@ struct SynchronyWindow: Codable {
         popBins[p][k] += 1
         count[i] += 1
         if curBin[i] == Int32(k) {
-            sumSq[i] += Int64(2 * curCount[i] + 1); curCount[i] += 1
+            sumSq[i] += 2 * Int64(curCount[i]) + 1; curCount[i] += 1
         } else {
             curBin[i] = Int32(k); curCount[i] = 1; sumSq[i] += 1
         }

@@ -108,7 +108,9 @@ package final class TrialRecorder {
                   zip(r.overlapCounts, overlapCounts).allSatisfy({ $0.count == $1.count }), r.next >= 0, r.next <= trials.count,
                   // counts far from overflowing as spikes are added to them
                   (r.counts1 + r.counts2 + r.overlapCounts.flatMap { $0 }).allSatisfy({ (0...(1 << 30)).contains($0) }),
-                  (0...(1 << 50)).contains(r.inhibitory) else {
+                  (0...(1 << 50)).contains(r.inhibitory),
+                  (0...(1 << 40)).contains(r.summary.trials), (0...r.summary.trials).contains(r.summary.held),
+                  [r.summary.sumAbsDrift, r.summary.sumWidth, r.summary.sumRateIn, r.summary.sumRateOut].allSatisfy({ $0.isFinite && $0 >= 0 }) else {
                 throw RunError.invalid("the checkpoint's trial readouts do not match this scenario")
             }
             next = r.next; counts1 = r.counts1; counts2 = r.counts2; inhibitory = r.inhibitory
@@ -226,9 +228,9 @@ package final class TrialRecorder {
 
     /// The population-vector angle [0, 360) of spike counts at `angles`; nil without spikes.
     static func decode(_ counts: [Int32], angles: [Double]) -> Double? {
-        var c = 0.0, s = 0.0, total: Int32 = 0
+        var c = 0.0, s = 0.0, total = 0   // Int: a ring of Int32 counts can exceed Int32 in sum
         for (n, a) in zip(counts, angles) where n > 0 {
-            c += Double(n) * cos(a * .pi / 180); s += Double(n) * sin(a * .pi / 180); total += n
+            c += Double(n) * cos(a * .pi / 180); s += Double(n) * sin(a * .pi / 180); total += Int(n)
         }
         guard total > 0 else { return nil }
         let a = atan2(s, c) * 180 / .pi

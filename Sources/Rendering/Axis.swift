@@ -20,9 +20,11 @@ public struct NiceTicks: Sendable, Equatable {
     public var decimals: Int
 
     /// Ticks covering `lo…hi` with about `target` intervals. A zero or non-finite span is
-    /// widened to a unit-sized one around the value.
+    /// widened to a unit-sized one around the value; values beyond ±10³⁰⁰ are clamped there
+    /// (a span of ±1.7·10³⁰⁸ is infinite, and its ticks were counted in steps of 1).
     public init(lo: Double, hi: Double, target: Int = 5, expand: Bool = true) {
-        var lo = lo.isFinite ? lo : 0, hi = hi.isFinite ? hi : 1
+        let limit = 1e300
+        var lo = lo.isFinite ? min(max(lo, -limit), limit) : 0, hi = hi.isFinite ? min(max(hi, -limit), limit) : 1
         if hi < lo { swap(&lo, &hi) }
         if hi - lo < 1e-12 * max(1, abs(lo)) {
             let pad = lo == 0 ? 1 : abs(lo) * 0.1
@@ -34,7 +36,9 @@ public struct NiceTicks: Sendable, Equatable {
         self.step = step
         lower = expand ? first * step : lo
         upper = expand ? last * step : hi
-        values = first <= last ? stride(from: first, through: last, by: 1).map { $0 * step } : []
+        // At most a few ticks more than `target`; a step lost to rounding gives the ends only.
+        values = first <= last ? (last - first <= Double(4 * max(1, target) + 4)
+            ? stride(from: first, through: last, by: 1).map { $0 * step } : [first * step, last * step]) : []
         decimals = max(0, Int((-log10(step) - 1e-9).rounded(.up)))
         if step * powerOfTen(decimals) != (step * powerOfTen(decimals)).rounded() { decimals += 1 }
     }

@@ -44,10 +44,14 @@ struct FormationLedger: Sendable {
                                     prevented: prevented.keys.sorted(), preventedCounts: prevented.keys.sorted().map { prevented[$0]! })
     }
 
-    init(_ s: FormationLedgerState, neurons: Int, keepsTimes: Bool) throws {
+    /// From a checkpoint, which may come from anywhere: ids inside the network, prevented
+    /// counts of distinct interventions among the scenario's `interventions`, far from overflowing.
+    init(_ s: FormationLedgerState, neurons: Int, interventions: Int, keepsTimes: Bool) throws {
         self.keepsTimes = keepsTimes
         guard s.pre.count == s.post.count, s.pre.count == s.time.count, s.prevented.count == s.preventedCounts.count,
-              s.pre.allSatisfy({ $0 >= 0 && Int($0) < neurons }), s.post.allSatisfy({ $0 >= 0 && Int($0) < neurons }) else {
+              s.pre.allSatisfy({ $0 >= 0 && Int($0) < neurons }), s.post.allSatisfy({ $0 >= 0 && Int($0) < neurons }),
+              Set(s.prevented).count == s.prevented.count, s.prevented.allSatisfy({ (0..<interventions).contains($0) }),
+              s.preventedCounts.allSatisfy({ (0...(1 << 40)).contains($0) }) else {
             throw RunError.invalid("the checkpoint's synapse formation times do not fit this network")
         }
         for i in s.pre.indices { formed[SynapseKey(pre: s.pre[i], post: s.post[i])] = s.time[i] }

@@ -133,7 +133,7 @@ public final class RunSession {
             let s = r.session, n = bp.neuronCount
             let inNetwork = { (i: Int32) in i >= 0 && Int(i) < n }
             let scheduled = schedule.events.filter { $0.kind != .checkpoint }.count
-            guard (0...scheduled).contains(s.cursor), s.framesWritten >= 0,
+            guard (0...scheduled).contains(s.cursor), (0...(1 << 40)).contains(s.framesWritten),
                   s.segmentSpikes.steps.values.count == s.segmentSpikes.sources.values.count,
                   s.segmentSpikes.sources.values.allSatisfy(inNetwork), s.segmentSpikes.steps.values.allSatisfy({ $0 >= 0 && $0 <= r.step }),
                   s.synapseSamplePre.count == s.synapseSamplePost.count,
@@ -151,7 +151,7 @@ public final class RunSession {
             synapseSample = (r.session.synapseSamplePre, r.session.synapseSamplePost)
             spinesPerNeuron = r.session.spinesPerNeuron
             haveCheckpoint = true
-            if let f = r.session.formation { ledger = try FormationLedger(f, neurons: bp.neuronCount, keepsTimes: ledger.keepsTimes) }
+            if let f = r.session.formation { ledger = try FormationLedger(f, neurons: bp.neuronCount, interventions: sc.interventions.count, keepsTimes: ledger.keepsTimes) }
             killed = Set(r.session.killed ?? [])
             // Stimuli on at the checkpoint are on again (they are not kernel state).
             await applyStimuli()

@@ -120,6 +120,8 @@ import Testing
         .set(["session", "cursor"], -1),
         .set(["session", "executed", "entries", "1", "count"], Int64.max),  // overflowed the next event's tally
         .set(["session", "synapseSamplePre"], [Int32.max]),
+        .set(["session", "framesWritten"], Int64.max),                   // overflowed at the next frame
+        .set(["recorder", "syncRun", "curCount", "0"], 1 << 30),         // 2·count + 1 overflowed Int32
     ]
 
     @Test func craftedCheckpointsAreRefused() throws {
@@ -129,6 +131,32 @@ import Testing
         try Self.scenario.write(toFile: file, atomically: true, encoding: .utf8)
         try Self.expectEditsRefused(["run", file, "--out", tmp + "/out", "--run-id", "r", "--quiet", "--no-frames", "--checkpoint-every", "200 ms"],
                                     dir: tmp + "/out/crafted/r", edits: Self.edits)
+    }
+
+    /// Two shards: spikes pending between them, and STDP's last presynaptic spikes, which
+    /// must precede every pending one (a later one decayed a trace over negative steps and
+    /// read before its table); and the header's step, outside the payload's checksum.
+    @Test func craftedTwoShardCheckpointsAreRefused() throws {
+        let tmp = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let file = tmp + "/s.yaml"
+        try Self.scenario.write(toFile: file, atomically: true, encoding: .utf8)
+        let args = ["run", file, "--out", tmp + "/out", "--run-id", "r", "--quiet", "--no-frames", "--checkpoint-every", "200 ms",
+                    "--shards", "2", "--threads", "2"]
+        let dir = tmp + "/out/crafted/r"
+        try Self.expectEditsRefused(args, dir: dir, edits: [
+            .poke(["simulation", "shards", "0", "plastic", "lastPre"], 1999),   // the checkpoint is at step 2000
+            .poke(["simulation", "pending", "steps"], -1),
+        ])
+        // The header's step (bytes 16..<24) set to 2⁶⁴ − 1: not an Int, refused without a trap.
+        let path = dir + "/checkpoints/checkpoint.npck"
+        var header = try #require(FileManager.default.contents(atPath: path))
+        try? FileManager.default.removeItem(atPath: dir + "/manifest.json")
+        let pristine = header
+        for k in 16..<24 { header[k] = 0xFF }
+        try header.write(to: URL(fileURLWithPath: path))
+        Self.expectRefused(try CLI.run(args + ["--resume"]), "header step 2⁶⁴ − 1", status: [1], located: false)
+        try pristine.write(to: URL(fileURLWithPath: path))
     }
 
     /// The LFP recorder's state: stimuli, LFP and bands of the optogenetics scenario, made

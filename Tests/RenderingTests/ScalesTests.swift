@@ -5,6 +5,16 @@ import Rendering
 import Testing
 
 @Suite struct ScalesTests {
+    /// Values at the ends of Double (a crafted checkpoint's series, or a run gone wild) give a
+    /// handful of ticks, not 10³⁰⁸ of them.
+    @Test func extremeRangesGiveFewTicks() {
+        for (lo, hi) in [(-1.7e308, 1.7e308), (0, Double.greatestFiniteMagnitude), (1e299, 1.0000000000001e299), (-5, 1e305)] {
+            let t = NiceTicks(lo: lo, hi: hi)
+            #expect(t.values.count >= 2 && t.values.count <= 24 && t.step.isFinite && t.step > 0, "\(lo)…\(hi): \(t.values.count) ticks")
+        }
+        #expect(NiceTicks(lo: 0, hi: 10).values == [0, 2, 4, 6, 8, 10])
+    }
+
     @Test func viridisEndpointsMatchPublishedTable() {
         let v = ColourMap.viridis.entries
         #expect(v.count == 256)
