@@ -174,13 +174,32 @@ extension StructuralDriver {
                         formed: formed, eliminated: eliminated, prunedWeak: prunedWeak)
     }
 
-    package mutating func restore(_ s: StructuralState) throws {
+    /// Highest element count of a neuron a checkpoint may hold: the next update turns each
+    /// into an integer and lists every vacant element, so a count must be finite and small.
+    static let maxElements = 1e6
+
+    /// Restores the state of a checkpoint taken at network time `now` [ms]. Every length and
+    /// value is checked first (a checkpoint may come from anywhere).
+    package mutating func restore(_ s: StructuralState, now: Double) throws {
         let n = blueprint.neuronCount
         guard [s.axonal, s.dendriticExc, s.dendriticInh, s.calcium, s.calciumTime].allSatisfy({ $0.values.count == n }),
-              s.formed.count == formed.count, s.eliminated.count == eliminated.count, s.rewiring.fits(neurons: n),
+              s.formed.count == formed.count, s.eliminated.count == eliminated.count,
               (s.formed + s.eliminated + [s.prunedWeak]).allSatisfy({ (0...(1 << 40)).contains($0) }),
               s.formationScale.map({ $0.values.count == n }) ?? true, s.retractionScale.map({ $0.values.count == n }) ?? true else {
             throw CheckpointError.corrupt("structural plasticity state does not fit this network")
+        }
+        if let problem = s.rewiring.mismatch(neurons: n) {
+            throw CheckpointError.corrupt("structural plasticity state: \(problem)")
+        }
+        guard [s.axonal, s.dendriticExc, s.dendriticInh].allSatisfy({ $0.values.allSatisfy { (0...Self.maxElements).contains($0) } }) else {
+            throw CheckpointError.corrupt("structural plasticity state with element counts outside 0…\(Self.maxElements)")
+        }
+        // Calcium decays from the time it was last updated, a spike before the checkpoint.
+        guard s.calcium.values.allSatisfy({ $0.isFinite && $0 >= 0 }), s.calciumTime.values.allSatisfy({ $0.isFinite && $0 <= now }) else {
+            throw CheckpointError.corrupt("structural plasticity state with calcium not finite and ≥ 0, or updated after the checkpoint's \(now) ms")
+        }
+        guard [s.formationScale, s.retractionScale].allSatisfy({ $0?.values.allSatisfy { $0.isFinite && $0 >= 0 } ?? true }) else {
+            throw CheckpointError.corrupt("structural plasticity state with growth or retraction scales not finite and ≥ 0")
         }
         elements.axonal = s.axonal.values; elements.dendriticExc = s.dendriticExc.values; elements.dendriticInh = s.dendriticInh.values
         calcium = s.calcium.values; calciumTime = s.calciumTime.values

@@ -47,3 +47,19 @@ public struct ChronicStress: Sendable, Equatable, Codable {
         level = g + (level - g) * exp(-dt / tau)
     }
 }
+
+extension ChronicStress {
+    /// `self` (built from the scenario) at the glucocorticoid level `level` of a checkpoint;
+    /// nil when no run of these episodes reaches it. A checkpoint may come from anywhere:
+    /// the episodes and time constant stay the scenario's, and the level must lie between
+    /// 0 (the start) and the sums of the negative and positive episode levels, the targets it
+    /// relaxes toward.
+    public func restoring(level saved: Double) -> ChronicStress? {
+        let low = episodes.reduce(0) { $0 + min(0, $1.level) }, high = episodes.reduce(0) { $0 + max(0, $1.level) }
+        let slack = 1e-9 * max(1, -low, high)
+        guard saved.isFinite, saved >= low - slack, saved <= high + slack else { return nil }
+        var out = self
+        out.level = saved
+        return out
+    }
+}

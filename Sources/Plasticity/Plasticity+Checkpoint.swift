@@ -78,11 +78,33 @@ public struct RewiringState: Codable, Sendable {
 }
 
 extension RewiringState {
+    /// Highest update counter a checkpoint may hold: far beyond any run (one update a
+    /// millisecond for 30 years), far below the counter's overflow at the next update.
+    public static let maxUpdates: UInt64 = 1 << 40
+
     /// Whether every list is paired and every id names one of `n` neurons (a checkpoint's
     /// state may come from anywhere).
-    public func fits(neurons n: Int) -> Bool {
-        lostPre.count == lostPost.count && lostTime.count == lostPre.count && weakPre.count == weakPost.count
-            && weakSince.count == weakPre.count && (lostPre + lostPost + weakPre + weakPost).allSatisfy { $0 >= 0 && Int($0) < n }
+    public func fits(neurons n: Int) -> Bool { mismatch(neurons: n) == nil }
+
+    /// What does not fit a network of `n` neurons, nil when everything does. A checkpoint's
+    /// state may come from anywhere, so each field that restoring or the next update relies
+    /// on is checked: paired lists, neuron ids, one entry per weak synapse (restoring keys a
+    /// dictionary by it), finite times and an update counter that can still count up.
+    public func mismatch(neurons n: Int) -> String? {
+        guard lostPre.count == lostPost.count, lostTime.count == lostPre.count, weakPre.count == weakPost.count,
+              weakSince.count == weakPre.count else {
+            return "site memory with lists of unequal lengths"
+        }
+        guard (lostPre + lostPost + weakPre + weakPost).allSatisfy({ $0 >= 0 && Int($0) < n }) else {
+            return "site memory naming neurons beyond the network's \(n)"
+        }
+        var seen = Set<SynapseKey>(minimumCapacity: weakPre.count)
+        for (pre, post) in zip(weakPre, weakPost) where !seen.insert(SynapseKey(pre: pre, post: post)).inserted {
+            return "weak synapse \(pre)→\(post) listed twice"
+        }
+        guard (lostTime + weakSince).allSatisfy({ $0.isFinite }) else { return "site memory with times that are not finite" }
+        guard updates <= Self.maxUpdates else { return "rewiring update counter \(updates) beyond \(Self.maxUpdates)" }
+        return nil
     }
 }
 

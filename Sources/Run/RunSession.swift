@@ -103,7 +103,7 @@ public final class RunSession {
         }
         if let cfg = sc.plasticity.structural {
             var d = StructuralDriver(config: cfg, blueprint: bp)
-            if let s = resume?.structural { try d.restore(s) } else { d.seedElements(with: await sim.synapses(between: d.pairs)) }
+            if let r = resume, let s = r.structural { try d.restore(s, now: Double(r.step) * sc.time.dt) } else { d.seedElements(with: await sim.synapses(between: d.pairs)) }
             structural = d
             structureRecorder = try StructureRecorder(dir: dir, blueprint: bp, resume: resume?.structure)
         } else {

@@ -93,6 +93,10 @@ extension SlowBiologyDriver {
               s.time.isFinite, s.time >= time, s.time <= time + 24 * 365 * 10 else {
             throw bad("does not fit this network")
         }
+        try checkValues(of: s)
+        guard let restoredStress = stress.restoring(level: s.stress.level) else {
+            throw bad("holds a glucocorticoid level \(s.stress.level) that this scenario's stress episodes do not reach")
+        }
         if let mine = pk {
             guard let saved = s.pk, abs(saved.time - s.time) <= 1e-6 * max(1, abs(s.time)), let restored = mine.restoring(saved) else {
                 throw bad("holds the pharmacokinetics of another regimen, or of another time than its slow clock")
@@ -101,13 +105,13 @@ extension SlowBiologyDriver {
         } else if s.pk != nil {
             throw bad("holds pharmacokinetics this scenario does not have")
         }
-        stress = s.stress; block = s.block; effects = s.effects; drugEffects = s.drugEffects
+        stress = restoredStress; block = s.block; effects = s.effects; drugEffects = s.drugEffects
         signalling = s.signalling; pools = s.pools; activity = s.activity; referenceRate = s.referenceRate
         setPointRatio = s.setPointRatio; initialRate = s.initialRate; lastWindowTime = s.lastWindowTime; lastRate = s.lastRate
         pendingFormation = s.pendingFormation.values; pendingElimination = s.pendingElimination.values; time = s.time
         neuronActivity = s.neuronActivity.values; neuronBaseline = s.neuronBaseline?.values; inflammationLevel = s.inflammationLevel.values
         if let st = s.inflammation, var i = inflammation {
-            try Self.check(st, against: i, neurons: n)
+            try Self.check(st, against: i, neurons: n, time: s.time)
             for k in i.tiles.indices { i.tiles[k].values = st.tiles[k].values }
             for k in i.microglia.indices { i.microglia[k].agents = st.microglia[k].agents }
             if let d = st.damage { i.damage?.damage = d.damage; i.damage?.deathTime = d.deathTime }
@@ -130,10 +134,84 @@ extension SlowBiologyDriver {
 }
 
 extension SlowBiologyDriver {
+    /// Highest expected spine count a checkpoint may hold per neuron, in a pool or pending
+    /// realisation: realisation lists every spine to form, so a count must be small.
+    static let maxSpineCount = 1e6
+
+    /// Every value of a checkpoint's slow biology against the ranges the slow clock can
+    /// produce (a checkpoint may come from anywhere): non-finite or huge values would reach
+    /// the integer spine counts of the next realisation, the NMDA conductances of the next
+    /// window or the cytokine field. Lengths are checked by `restore`.
+    func checkValues(of s: SlowDriverState) throws {
+        func bad(_ what: String) -> CheckpointError { .corrupt("the slow-clock state of the checkpoint \(what)") }
+        func within(_ r: ClosedRange<Double>) -> (Double) -> Bool { { r.contains($0) } }
+        // Fractions may exceed 0…1 by rounding.
+        let fraction = within(-1e-9...(1 + 1e-9))
+        let count = within(0...Self.maxSpineCount)
+        guard s.block.allSatisfy(fraction) else { throw bad("holds an NMDA block outside 0…1") }
+        guard [s.pools.new, s.pools.stable, s.pools.initial].allSatisfy({ $0.allSatisfy(count) }) else {
+            throw bad("holds spine pools outside 0…\(Self.maxSpineCount)")
+        }
+        // Gross turnover is positive; a pending count may fall below 0 by rounding only.
+        guard [s.pendingFormation.values, s.pendingElimination.values].allSatisfy({ $0.allSatisfy(within(-1...Self.maxSpineCount)) }) else {
+            throw bad("holds pending spine turnover outside 0…\(Self.maxSpineCount)")
+        }
+        let g = s.signalling
+        guard [g.eEF2, g.proteins, g.lag, g.lag2, g.drive].allSatisfy({ $0.allSatisfy(fraction) }),
+              [g.bdnf, g.mtor].allSatisfy({ $0.allSatisfy(within(0...1e6)) }) else {
+            throw bad("holds a signalling cascade outside its ranges (fractions 0…1, BDNF and mTOR 0…10⁶)")
+        }
+        // Rate ratios are capped when computed (activity and set-point at 4, a neuron's at 10).
+        guard s.activity.allSatisfy(within(0...4)), s.setPointRatio.allSatisfy(within(0...4)),
+              s.neuronActivity.values.allSatisfy(within(0...10)) else {
+            throw bad("holds activity ratios outside 0…4 (populations) or 0…10 (neurons)")
+        }
+        let nonNegative = within(0...Double.greatestFiniteMagnitude)
+        guard s.lastRate.allSatisfy(nonNegative), s.referenceRate?.allSatisfy(nonNegative) ?? true,
+              s.initialRate?.allSatisfy(nonNegative) ?? true, s.neuronBaseline?.values.allSatisfy(nonNegative) ?? true else {
+            throw bad("holds firing rates that are not finite and ≥ 0")
+        }
+        guard s.lastWindowTime.map({ $0.isFinite && $0 <= s.time }) ?? true else {
+            throw bad("holds a last window at \(s.lastWindowTime ?? 0) h, not finite or after its slow clock's \(s.time) h")
+        }
+        guard s.inflammationLevel.values.allSatisfy(nonNegative) else { throw bad("holds inflammation levels that are not finite and ≥ 0") }
+        try checkEffects(drug: s.drugEffects, total: s.effects)
+    }
+
+    /// The drugs' effects of a checkpoint: only the scenario's drugs and effects, each
+    /// between 0 and its maximum (an effect relaxes toward a Hill curve's value), each
+    /// total between the sums of its drugs' (a checkpoint may come from anywhere; a key is
+    /// split at its "/" when the effects are summed).
+    func checkEffects(drug: [String: Double], total: [String: Double]) throws {
+        func bad(_ what: String) -> CheckpointError { .corrupt("the slow-clock state of the checkpoint \(what)") }
+        var bounds: [String: ClosedRange<Double>] = [:], totals: [String: ClosedRange<Double>] = [:]
+        for d in pharmacology?.drugs ?? [] {
+            for (name, e) in d.effects {
+                let r = min(0, e.emax)...max(0, e.emax)
+                bounds[d.name + "/" + name] = r
+                let t = totals[name] ?? 0...0
+                totals[name] = (t.lowerBound + r.lowerBound)...(t.upperBound + r.upperBound)
+            }
+        }
+        func fits(_ x: Double, _ r: ClosedRange<Double>?) -> Bool {
+            guard let r, x.isFinite else { return false }
+            let slack = 1e-9 * max(1, -r.lowerBound, r.upperBound)
+            return x >= r.lowerBound - slack && x <= r.upperBound + slack
+        }
+        for (key, x) in drug.sorted(by: { $0.key < $1.key }) where !fits(x, bounds[key]) {
+            throw bad("holds drug effect \"\(key)\" = \(x), not an effect of this scenario's drugs or beyond its maximum")
+        }
+        for (name, x) in total.sorted(by: { $0.key < $1.key }) where !fits(x, totals[name]) {
+            throw bad("holds effect \"\(name)\" = \(x), not an effect of this scenario's drugs or beyond their maxima")
+        }
+    }
+
     /// Every length, index and position of a checkpoint's inflammation state against the
     /// driver built from the scenario: the field's strips, the microglia (on the sheet and in
-    /// their strip), excitotoxic damage, neuron ids and the candidate synapses.
-    static func check(_ st: InflammationState, against i: InflammationDriver, neurons n: Int) throws {
+    /// their strip), excitotoxic damage, neuron ids and the candidate synapses; and every
+    /// value and counter that the next steps use (a checkpoint may come from anywhere).
+    /// `time`: the checkpoint's slow clock [h].
+    static func check(_ st: InflammationState, against i: InflammationDriver, neurons n: Int, time: Double) throws {
         func bad(_ what: String) -> CheckpointError { .corrupt("the inflammation state of the checkpoint \(what)") }
         guard st.tiles.count == i.tiles.count,
               zip(st.tiles, i.tiles).allSatisfy({ $0.values.count == $1.values.count && $0.values.allSatisfy { $0 >= 0 && $0 <= 1e12 } }) else {
@@ -163,6 +241,26 @@ extension SlowBiologyDriver {
         guard st.candidateWeights.values.count == c.count, st.candidateActivity.values.count == c.count,
               c.allSatisfy({ Int($0 & 0xFFFF_FFFF) < i.positions.count && Int($0 >> 32) < n }) else {
             throw bad("holds candidate synapses of unequal lengths or beyond the network")
+        }
+        guard (st.candidateWeights.values + st.candidateActivity.values).allSatisfy({ $0.isFinite }) else {
+            throw bad("holds candidate synapses with weights or activities that are not finite")
+        }
+        // Release feeds the field, whose values are bounded above.
+        guard st.release.values.allSatisfy({ $0 >= 0 && $0 <= 1e12 }) else {
+            throw bad("holds a release outside 0…10¹² per cell and hour")
+        }
+        // The applied factor is 1 + shift·level, shift and level ≥ 0; inputs are divided by it.
+        guard st.eiApplied.values.allSatisfy({ $0.isFinite && $0 >= 1 }) else {
+            throw bad("holds an E/I factor that is not finite and ≥ 1")
+        }
+        if let d = st.damage {
+            guard d.deathTime.allSatisfy({ $0.map { $0.isFinite && $0 <= time } ?? true }) else {
+                throw bad("holds a time of death that is not finite or after its slow clock's \(time) h")
+            }
+        }
+        // Counters that count up at every step: far beyond any run, far below overflow.
+        guard st.steps <= 1 << 40, (0...(1 << 40)).contains(st.engulfedSinceRecord) else {
+            throw bad("holds step or engulfment counters \(st.steps), \(st.engulfedSinceRecord) outside 0…2⁴⁰")
         }
     }
 

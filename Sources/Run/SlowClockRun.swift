@@ -40,12 +40,7 @@ struct SlowClockRun {
         self.slow = slow
         blueprint = bp
         pairs = Set(sc.projections.filter(\.structural).map { [$0.source, $0.target] })
-        if let c = resume {
-            let n = bp.neuronCount
-            guard c.spines.values.count == n, c.spines.values.allSatisfy({ $0 >= 0 }), c.rewiring.fits(neurons: n) else {
-                throw CheckpointError.corrupt("the slow clock's spine counts or site memory do not fit this network of \(n) neurons")
-            }
-        }
+        if let c = resume { try Self.check(c, neurons: bp.neuronCount) }
         spines = resume?.spines.values ?? Self.counts(synapses, neurons: bp.neuronCount)
         driver = try SlowBiologyDriver(scenario: sc, blueprint: bp, slow: slow, spines: spines,
                                        start: Double(firstStep) * slow.clock.step, strips: strips)
@@ -62,6 +57,24 @@ struct SlowClockRun {
             lastRealised = c.lastRealised
             lastFormation = c.lastFormation; lastElimination = c.lastElimination
         }
+    }
+
+    /// Highest spine count of a neuron a checkpoint may hold: the counts are summed over
+    /// the network for every slow.csv row, which must not overflow.
+    static let maxSpines = 1 << 32
+
+    /// The slow clock's own fields of a checkpoint against a network of `n` neurons (a
+    /// checkpoint may come from anywhere); the driver's state is checked by its `restore`.
+    static func check(_ c: SlowCheckpoint, neurons n: Int) throws {
+        func bad(_ what: String) -> CheckpointError { .corrupt("the slow clock's \(what)") }
+        guard c.spines.values.count == n, c.spines.values.allSatisfy({ (0...maxSpines).contains($0) }) else {
+            throw bad("spine counts do not fit this network of \(n) neurons, or lie outside 0…\(maxSpines)")
+        }
+        if let problem = c.rewiring.mismatch(neurons: n) { throw bad("site memory: \(problem)") }
+        guard c.realiserUpdates <= RewiringState.maxUpdates else {
+            throw bad("realisation counter \(c.realiserUpdates) lies beyond \(RewiringState.maxUpdates)")
+        }
+        guard c.lastRealised.isFinite else { throw bad("last realisation time \(c.lastRealised) h is not finite") }
     }
 
     static func counts(_ syn: [(key: SynapseKey, weight: Float)], neurons: Int) -> [Int] {

@@ -33,8 +33,16 @@ struct SpineRealiser {
                             periodic: sc.sheet.periodic, allowedPairs: pairs)
     }
 
-    /// Unbiased integer from an expected count.
+    /// Highest count `round` gives: expected counts are checked when a checkpoint is
+    /// restored, and saturate here too, so that no value can trap in the conversion to an
+    /// integer or in a sum over the network.
+    static let maxCount = 1e9
+
+    /// Unbiased integer from an expected count; 0 for counts that are not positive (or not
+    /// numbers), `maxCount` for larger ones.
     func round(_ x: Double, neuron: Int, salt: Int) -> Int {
+        guard x > 0 else { return 0 }
+        let x = min(x, Self.maxCount)
         let f = x.rounded(.down)
         let u = CounterRNG(seed: seed).uniform(CounterRNG.Stream.plasticity.sub(100 + salt), entity: UInt64(neuron), counter: updates)
         return Int(f) + (u < x - f ? 1 : 0)
