@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["NeuroplastCore"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "NeuroplastCore"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "NeuroplastCore"]),
-        .testTarget(name: "EngineTests", dependencies: ["Network", "Recording", "Run", "Scenario", "Kernel", "NeuroplastCore"]),
+        .testTarget(name: "EngineTests", dependencies: ["Network", "Recording", "Run", "Scenario", "Kernel", "Physiology", "NeuroplastCore"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "PNGCodec", "NeuroplastCore"],
                     resources: [.copy("Golden")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
