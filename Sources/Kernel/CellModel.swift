@@ -78,13 +78,21 @@ public struct CellModel: Sendable, Codable {
 extension CellModel {
     /// What makes `self` (read from a checkpoint) unusable in place of `current`, the model
     /// the scenario builds for the same population, or nil. A run changes a population's
-    /// drive, current, tonic conductances and block, never its kind or refractory period;
+    /// drive, current and block, never its kind, refractory period, membrane constants or
+    /// tonic conductances;
     /// every number must be finite, the drive's channel an index of the three receptors and
     /// its per-step mean one the Poisson table can draw (its `pZero` must be exp(−mean)).
     public func problem(against current: CellModel) -> String? {
         if kind != current.kind || refractorySteps != current.refractorySteps {
             return "kind or refractory period differs from the scenario's"
         }
+        // The membrane's constants and the tonic conductances come from the population's
+        // parameters alone; only the drive, the constant current and the NMDA block change
+        // during a run. (A threshold of −9·10¹⁸ mV made every neuron fire at every step.)
+        let fixed = [(C, current.C), (gL, current.gL), (EL, current.EL), (Vth, current.Vth), (Vreset, current.Vreset),
+                     (a, current.a), (b, current.b), (deltaT, current.deltaT), (VT, current.VT), (wDecay, current.wDecay),
+                     (tonicAMPA, current.tonicAMPA), (tonicNMDA, current.tonicNMDA), (tonicGABA, current.tonicGABA)]
+        if fixed.contains(where: { $0.0 != $0.1 }) { return "membrane constants or tonic conductances differ from the scenario's" }
         let numbers = [C, gL, EL, Vth, Vreset, self.current, a, b, deltaT, VT, wDecay, drive.meanPerStep, drive.pZero,
                        drive.weight, tonicAMPA, tonicNMDA, tonicGABA, nmdaUnblocked]
         if numbers.contains(where: { !$0.isFinite }) { return "a parameter is not a finite number" }

@@ -93,9 +93,13 @@ public struct Connectivity: Sendable {
 
     /// The synapse table of a shard holding `targets` (global ids, ascending), built in two
     /// streaming passes on `threads` threads; refused (before the storage is allocated) when
-    /// the shard would hold more synapses than its 32-bit row offsets address.
+    /// the shard would hold more synapses than its 32-bit row offsets address — or half as
+    /// many when structural plasticity may form synapses, so that its rows can grow.
     public func table(onto targets: [Int32], threads: Int) throws(SynapseTableError) -> SynapseTable {
-        try SynapseTable(globalNeurons: bp.neuronCount, targets: targets.count, threads: threads) { range, values, emit in
+        let sc = bp.scenario
+        let grows = sc.plasticity.structural != nil || sc.projections.contains(where: \.structural)
+        return try SynapseTable(globalNeurons: bp.neuronCount, targets: targets.count, threads: threads,
+                                maxSlots: Int(UInt32.max) / (grows ? 2 : 1)) { range, values, emit in
             for local in range {
                 forEachSynapse(onto: Int(targets[local]), values: values) { s, w, d in
                     emit(SynapseSpec(source: Int32(truncatingIfNeeded: s), target: Int32(truncatingIfNeeded: local), weight: w, delay: d))

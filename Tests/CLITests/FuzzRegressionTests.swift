@@ -113,6 +113,7 @@ import Testing
         .set(["simulation", "step"], -7),                                  // a negative ring slot
         .set(["simulation", "shards", "0", "kernel", "cells", "0", "drive", "channel"], 7),
         .set(["simulation", "shards", "0", "kernel", "cells", "0", "refractorySteps"], -3),
+        .set(["simulation", "shards", "0", "kernel", "cells", "0", "Vth"], -9.2e18),  // every neuron fired every step: a hang
         .set(["simulation", "shards", "0", "kernel", "synapses", "maxDelay"], 60_000),
         .poke(["simulation", "shards", "0", "kernel", "synapses", "target"], 0x7FFF_FFFF),
         .poke(["simulation", "shards", "0", "plastic", "lastPre"], Int64.max),  // a future STDP spike
