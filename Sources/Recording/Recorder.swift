@@ -64,7 +64,11 @@ public actor Recorder {
         isiRun = ISIWindow(neurons: n)
         lastSpike = [Int](repeating: -1, count: n)
         let intervalSteps = max(1, Int((sc.time.recordInterval / dt).rounded()))
-        syncInterval = SynchronyWindow(start: 0, length: intervalSteps, binSteps: binSteps, neurons: n, populations: P)
+        // An interval never outlasts the run: a `record_interval` longer than the duration
+        // (2³¹ ms, from the fuzzer) sized its synchrony bins for the whole interval — gigabytes
+        // — and its χ counted empty bins after the end.
+        syncInterval = SynchronyWindow(start: 0, length: min(intervalSteps, max(1, totalSteps)), binSteps: binSteps,
+                                       neurons: n, populations: P)
         syncRun = SynchronyWindow(start: transientSteps, length: max(1, totalSteps - transientSteps),
                                   binSteps: binSteps, neurons: n, populations: P)
         intervalCounts = [Int32](repeating: 0, count: n)

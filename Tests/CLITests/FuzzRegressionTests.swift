@@ -178,6 +178,20 @@ import Testing
         ])
     }
 
+    /// A record interval far longer than the run (found by the run fuzzer: 2³¹ ms sized the
+    /// interval's synchrony bins at gigabytes) runs as one short interval.
+    @Test func recordIntervalLongerThanTheRunIsOneInterval() throws {
+        let tmp = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let r = try CLI.run(["run", CLI.root + "/Scenarios/baseline-pfc.yaml", "--out", tmp, "--run-id", "r", "--quiet", "--no-frames",
+                             "--threads", "1", "--set", "time.record_interval=2147483648 ms", "--set", "time.duration=200 ms",
+                             "--set", "time.transient=50 ms", "--set", "populations.0.count=300", "--set", "populations.1.count=50",
+                             "--set", "populations.2.count=30"])
+        #expect(r.status == 0, "\(r.err)")
+        let metrics = (try? String(contentsOfFile: tmp + "/baseline-pfc/r/metrics.csv", encoding: .utf8)) ?? ""
+        #expect(metrics.split(separator: "\n").count == 1 + 3, "a header and one row per population:\n\(metrics)")
+    }
+
     /// Runs `args` (a run with checkpoints writing to `dir`), checks that its checkpoint
     /// resumes untouched, then that each edit of it is refused.
     static func expectEditsRefused(_ args: [String], dir: String, edits: [Edit]) throws {
