@@ -49,22 +49,20 @@ extension RunSetup {
                             budget: (bytes: Double, source: String) = MemoryBudget.usable()) throws {
         let est = SizeEstimate(scenario: sc)
         let file = options.scenarioPath ?? sc.name
-        let steady = est.steady(shards: options.shards)
-        let build = steady + est.construction(shards: options.shards, threads: options.threads)
+        let build = est.buildPeak(shards: options.shards, threads: options.threads)
         let usable = "\(formatBytes(budget.bytes)) usable (\(budget.source))"
         if build > budget.bytes {
             throw RunError.invalid("\(file): the network is too large for this machine: about \(est.synapses.formattedCount) synapses and \(est.neurons.formattedCount) neurons need ≈ \(formatBytes(build)) while being built with \(options.shards) shard(s) and \(options.threads) thread(s), but only \(usable); reduce the network or --shards, or ask Slurm for more --mem")
         }
         let writes = options.checkpointEvery != nil ? "--checkpoint-every" : sc.checkpoint != nil ? "the scenario's `checkpoint`" : nil
-        if let why = options.resume ? "--resume" : writes, steady + est.checkpoint > budget.bytes {
-            throw RunError.invalid("\(file): \(why) needs ≈ \(formatBytes(steady + est.checkpoint)) while a checkpoint of this network (about \(est.synapses.formattedCount) synapses) is \(why == "--resume" ? "read" : "written"), but only \(usable); the run without checkpoints needs ≈ \(formatBytes(build))")
+        if let why = options.resume ? "--resume" : writes, est.checkpointPeak(shards: options.shards) > budget.bytes {
+            throw RunError.invalid("\(file): \(why) needs ≈ \(formatBytes(est.checkpointPeak(shards: options.shards))) while a checkpoint of this network (about \(est.synapses.formattedCount) synapses) is \(why == "--resume" ? "read" : "written"), but only \(usable); the run without checkpoints needs ≈ \(formatBytes(build))")
         }
     }
 
     /// Whether a checkpoint of this run fits in memory (see `checkMemory`).
     static func checkpointFits(_ sc: Scenario, shards: Int, budget: Double = MemoryBudget.usable().bytes) -> Bool {
-        let est = SizeEstimate(scenario: sc)
-        return est.steady(shards: shards) + est.checkpoint <= budget
+        SizeEstimate(scenario: sc).checkpointPeak(shards: shards) <= budget
     }
 }
 

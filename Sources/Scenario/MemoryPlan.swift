@@ -71,6 +71,12 @@ public struct SizeEstimate: Sendable {
 
     /// The transient of writing or reading a checkpoint.
     public var checkpoint: Double { synapses * Self.checkpointBytesPerSynapse + neurons * Self.checkpointBytesPerNeuron }
+
+    /// The peak while the network is built.
+    public func buildPeak(shards: Int, threads: Int) -> Double { steady(shards: shards) + construction(shards: shards, threads: threads) }
+
+    /// The peak while a checkpoint is written or read.
+    public func checkpointPeak(shards: Int) -> Double { steady(shards: shards) + checkpoint }
 }
 
 /// The memory this process may use.

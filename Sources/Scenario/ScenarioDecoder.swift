@@ -495,13 +495,13 @@ struct ScenarioDecoder {
     /// again with its own shards, threads and flags (`RunSetup`).
     func checkSize(pops: [Population], projections: [Projection], sheet: Sheet?, top: [String: NodeReader], checkpoint: CheckpointConfig?) {
         let est = SizeEstimate(populations: pops, projections: projections, sheet: sheet)
-        let build = est.steady(shards: 1) + est.construction(shards: 1, threads: MemoryBudget.cores)
+        let build = est.buildPeak(shards: 1, threads: MemoryBudget.cores)
         if build > memoryLimit {
             (top["populations"] ?? root).error(
                 "the network is too large for this machine: about \(est.synapses.formattedCount) synapses and \(est.neurons.formattedCount) neurons need ≈ \(formatBytes(build)) while being built, but only \(formatBytes(memoryLimit)) of memory is usable; reduce `count`/`density` or connection probabilities")
-        } else if checkpoint != nil, est.steady(shards: 1) + est.checkpoint > memoryLimit {
+        } else if checkpoint != nil, est.checkpointPeak(shards: 1) > memoryLimit {
             (top["checkpoint"] ?? root).error(
-                "a checkpoint of this network (about \(est.synapses.formattedCount) synapses) needs ≈ \(formatBytes(est.steady(shards: 1) + est.checkpoint)) while it is written or read, but only \(formatBytes(memoryLimit)) of memory is usable; remove `checkpoint` (the run itself needs ≈ \(formatBytes(build)))")
+                "a checkpoint of this network (about \(est.synapses.formattedCount) synapses) needs ≈ \(formatBytes(est.checkpointPeak(shards: 1))) while it is written or read, but only \(formatBytes(memoryLimit)) of memory is usable; remove `checkpoint` (the run itself needs ≈ \(formatBytes(build)))")
         }
     }
 }
