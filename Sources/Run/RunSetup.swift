@@ -46,7 +46,7 @@ extension RunSetup {
     /// checkpoint would not fit is allowed; a stop signal then ends it without one
     /// (`RunSession.checkpoint`).
     static func checkMemory(_ sc: Scenario, options: RunOptions,
-                            budget: (bytes: Double, source: String) = MemoryBudget.usable()) throws {
+                            budget: (bytes: Double, source: String) = MemoryBudget.process) throws {
         let est = SizeEstimate(scenario: sc)
         let file = options.scenarioPath ?? sc.name
         let build = est.buildPeak(shards: options.shards, threads: options.threads)
@@ -61,7 +61,7 @@ extension RunSetup {
     }
 
     /// Whether a checkpoint of this run fits in memory (see `checkMemory`).
-    static func checkpointFits(_ sc: Scenario, shards: Int, budget: Double = MemoryBudget.usable().bytes) -> Bool {
+    static func checkpointFits(_ sc: Scenario, shards: Int, budget: Double = MemoryBudget.process.bytes) -> Bool {
         SizeEstimate(scenario: sc).checkpointPeak(shards: shards) <= budget
     }
 }

@@ -81,6 +81,10 @@ public struct SizeEstimate: Sendable {
 
 /// The memory this process may use.
 public enum MemoryBudget {
+    /// This process's budget, read once: loading a sweep reads every point's scenario, and
+    /// neither the cgroup's limit nor Slurm's variables change while a process runs.
+    public static let process: (bytes: Double, source: String) = usable()
+
     /// The cores a run uses by default (`--threads`).
     public static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 

@@ -10,7 +10,7 @@ public enum ScenarioLoader {
     /// - Parameters:
     ///   - path: the YAML file.
     ///   - overrides: `--set` overrides, applied in order.
-    ///   - memoryLimit: bytes a network may use (default: `MemoryBudget.usable()`).
+    ///   - memoryLimit: bytes a network may use (default: `MemoryBudget.process`).
     public static func load(path: String, overrides: [Override] = [], memoryLimit: Double? = nil) throws -> Scenario {
         let text = try readText(path, what: "scenario")
         return try load(text: text, file: path, overrides: overrides, memoryLimit: memoryLimit)
@@ -46,7 +46,7 @@ public enum ScenarioLoader {
                                              "with the `--set` overrides the document expands to more than \(YAMLLimits.maxNodes) nodes (aliases counted at every use)")], isUsage: true)
         }
         let yaml = (try? Yams.serialize(node: resolved)) ?? text
-        let limit = memoryLimit ?? MemoryBudget.usable().bytes
+        let limit = memoryLimit ?? MemoryBudget.process.bytes
         let decoder = ScenarioDecoder(root: NodeReader(node: resolved, file: file, path: "", sink: sink), memoryLimit: limit)
         var scenario = decoder.decode(resolvedYAML: yaml)
         if case let .mapping(top) = resolved, let a = top["arms"] {
