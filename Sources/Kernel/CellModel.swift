@@ -55,6 +55,11 @@ public struct CellModel: Sendable, Codable {
     /// Fraction of NMDA receptors not blocked by a drug or a set blockade (1 = no block):
     /// multiplies the NMDA conductance, g_N = (s + tonic)·B(V)·unblocked.
     public var nmdaUnblocked = 1.0
+    /// Scale of the AMPA conductance (1 = unchanged): an AMPA-receptor antagonist lowers it
+    /// (NBQX), a potentiator raises it ((2R,6R)-HNK); g_A,eff = (g_A + tonic)·scale. It acts on
+    /// the current, not on the gating state, so a block that lifts leaves the synapses as
+    /// they were.
+    public var ampaScale = 1.0
 
     public init(model: NeuronModel, dt: Double, current: Double, drive: PoissonDrive,
                 tonic: (ampa: Double, nmda: Double, gaba: Double) = (0, 0, 0)) {
@@ -78,10 +83,13 @@ public struct CellModel: Sendable, Codable {
 extension CellModel {
     /// What makes `self` (read from a checkpoint) unusable in place of `current`, the model
     /// the scenario builds for the same population, or nil. A run changes a population's
-    /// drive, current and block, never its kind, refractory period, membrane constants or
+    /// drive, current, NMDA block and AMPA scale, never its kind, refractory period, membrane constants or
     /// tonic conductances;
     /// every number must be finite, the drive's channel an index of the three receptors and
     /// its per-step mean one the Poisson table can draw (its `pZero` must be exp(−mean)).
+    /// Largest AMPA scale a run can apply (a potentiator at most doubles AMPA currents).
+    public static let maxAMPAScale = 2.0
+
     public func problem(against current: CellModel) -> String? {
         if kind != current.kind || refractorySteps != current.refractorySteps {
             return "kind or refractory period differs from the scenario's"
@@ -94,10 +102,10 @@ extension CellModel {
                      (tonicAMPA, current.tonicAMPA), (tonicNMDA, current.tonicNMDA), (tonicGABA, current.tonicGABA)]
         if fixed.contains(where: { $0.0 != $0.1 }) { return "membrane constants or tonic conductances differ from the scenario's" }
         let numbers = [C, gL, EL, Vth, Vreset, self.current, a, b, deltaT, VT, wDecay, drive.meanPerStep, drive.pZero,
-                       drive.weight, tonicAMPA, tonicNMDA, tonicGABA, nmdaUnblocked]
+                       drive.weight, tonicAMPA, tonicNMDA, tonicGABA, nmdaUnblocked, ampaScale]
         if numbers.contains(where: { !$0.isFinite }) { return "a parameter is not a finite number" }
-        guard C > 0, gL >= 0, deltaT > 0, wDecay >= 0, wDecay <= 1, (0...1).contains(nmdaUnblocked) else {
-            return "a parameter lies outside its range (C > 0, gL ≥ 0, ΔT > 0, 0 ≤ w decay ≤ 1, 0 ≤ unblocked ≤ 1)"
+        guard C > 0, gL >= 0, deltaT > 0, wDecay >= 0, wDecay <= 1, (0...1).contains(nmdaUnblocked), (0...Self.maxAMPAScale).contains(ampaScale) else {
+            return "a parameter lies outside its range (C > 0, gL ≥ 0, ΔT > 0, 0 ≤ w decay ≤ 1, 0 ≤ unblocked ≤ 1, 0 ≤ AMPA scale ≤ \(Self.maxAMPAScale))"
         }
         guard (0...2).contains(drive.channel), drive.meanPerStep >= 0, drive.meanPerStep <= 1000,
               drive.pZero == exp(-drive.meanPerStep) else {

@@ -69,12 +69,12 @@ extension KernelView {
     @inline(never)
     func sampleConductances(range: Range<Int>, cell: CellModel, nmda: Bool, slot: Int) {
         let base = slot * n
-        let tA = cell.tonicAMPA, tG = cell.tonicGABA
+        let tA = cell.tonicAMPA, tG = cell.tonicGABA, uA = cell.ampaScale
         let gA = self.gA, gG = self.gG, ringA = self.ringA, ringG = self.ringG
         let gASum = self.gASum, gGSum = self.gGSum, gNSum = self.gNSum
         // SAFETY: indices in `range` (the caller's chunk) and its column of the ring slot.
         for i in range {
-            gASum[i] += (gA[i] + Double(ringA[base + i])) + tA
+            gASum[i] += ((gA[i] + Double(ringA[base + i])) + tA) * uA
             gGSum[i] += (gG[i] + Double(ringG[base + i])) + tG
         }
         if nmda {
@@ -126,7 +126,11 @@ extension KernelView {
         // (dt/C)·J = j_0 + g_A·E_A·dt/C + g_G·E_G·dt/C + g_N·E_N·dt/C (+ AdEx terms), where
         // x_L and j_0 hold the leak, the tonic AMPA/GABA conductances and the current.
         let dtC = dt / cell.C
-        let gL = cell.gL, tA = cell.tonicAMPA, tG = cell.tonicGABA
+        // The AMPA scale multiplies the AMPA conductance (synaptic and tonic) where it enters
+        // the current; the gating state g_A itself decays unscaled. (× 1.0 is exact, so an
+        // unscaled run is bit for bit what it was.)
+        let uA = cell.ampaScale
+        let gL = cell.gL, tA = cell.tonicAMPA * uA, tG = cell.tonicGABA
         let xL = (gL + tA + tG) * dtC
         let j0 = (gL * cell.EL + tA * rc.EA + tG * rc.EG + cell.current) * dtC
         let eA = rc.EA * dtC, eN = rc.EN * dtC, eG = rc.EG * dtC
@@ -144,10 +148,11 @@ extension KernelView {
                                     sN: nmda ? sN[i] : 0, xN: nmda ? xN[i] : 0, ringA: ringA[base + i],
                                     ringG: ringG[base + i], ringN: nmda ? ringN[base + i] : 0)
             let ga = start.gA + Double(start.ringA)
+            let gaEff = ga * uA
             let gg = start.gG + Double(start.ringG)
             let v0 = start.v, r0 = start.r
-            var gSyn = ga + gg
-            var jd = j0.addingProduct(ga, eA).addingProduct(gg, eG)
+            var gSyn = gaEff + gg
+            var jd = j0.addingProduct(gaEff, eA).addingProduct(gg, eG)
             var sNext = 0.0, xNext = 0.0
             if nmda {
                 let xn = start.xN + Double(start.ringN)
