@@ -15,9 +15,10 @@ import Darwin
 /// exactly for that step):
 ///
 ///     dE/dt = (b_rest − E)/τ_E                                eEF2 dephosphorylation
-///     dB/dt = (s − B)/τ_B,  s = (1 + g_E·E + g_A·(a − 1) + g_S·σ + g_H·h)·(1 − c_G·G)·(1 − c_I·I)
+///     dB/dt = (s − B)/τ_B,  s = (1 + g_E·E·ρ(a) + g_A·(a − 1) + g_S·σ + g_H·h)·(1 − c_G·G)·(1 − c_I·I)·β
+///     ρ(a) = clamp((a − 1 − θ_a)/δ_a, 0, 1)                    activity-dependent release
 ///     dM/dt = (k_M·max(0, B − 1 − θ_B)·(1 − ι) − M)/τ_M        TrkB → mTORC1 (above a threshold)
-///     dP/dt = k_P·M·(1 − P) − P/τ_P                            synaptic proteins (saturating)
+///     dP/dt = k_P·H(M)·(1 − P) − P/τ_P,  H(M) = Mⁿ/(Mⁿ + K_Mⁿ)  synaptic proteins (saturating)
 ///     dD₁/dt = (P − D₁)/τ_D,  dD₂/dt = (D₁ − D₂)/τ_D,  dD/dt = (D₂ − D)/τ_D
 ///                                                              structural drive (three-stage lag)
 ///
@@ -25,7 +26,22 @@ import Darwin
 /// population's rate relative to its first fast window (activity-dependent BDNF release),
 /// σ an SSRI's slow BDNF-synthesis effect, h an AMPA-potentiating metabolite's effect
 /// ((2R,6R)-HNK, Zanos 2016; a switch), ι mTOR inhibition (rapamycin, Li 2010), G the
-/// glucocorticoid level (chronic stress lowers BDNF).
+/// glucocorticoid level (chronic stress lowers BDNF), β 1 or 0 (a BDNF knockout, Autry 2011).
+///
+/// Two gates make every step of the chain necessary, as the blocking experiments found:
+/// - BDNF made on demand after eEF2 dephosphorylation acts only when it is released, and its
+///   release needs AMPA-driven depolarisation: an AMPA antagonist (NBQX) blocks ketamine's
+///   BDNF release and mTOR activation (Lepack et al. 2016 Neuropharmacology [R]; Li 2010 [V]:
+///   NBQX blocks the mTOR response; Maeng 2008 [V]: NBQX attenuates the antidepressant
+///   effect). ρ(a) opens with the population's rise in rate a over its adapting reference —
+///   the glutamate burst of disinhibition — so that NMDA block on the pyramidal cell alone,
+///   without the burst, does not start synaptogenesis (Gerhard 2020 [V]: GluN2B knockdown in
+///   interneurons blocks ketamine's effect, in principal cells it does not).
+/// - Synaptic-protein translation is a steep function of mTORC1 activity: mTORC1 frees eIF4E
+///   by hierarchical multi-site phosphorylation of 4E-BP1 (Gingras et al. 1999 Genes Dev
+///   13:1422 [R]), so partial mTORC1 inhibition removes most of the translation. Rapamycin
+///   "completely blocked" ketamine's synaptogenesis (Li 2010 [V]); with a linear stage the
+///   saturating protein pool turned any residual mTOR activity into full synaptogenesis.
 ///
 /// | symbol | default | source |
 /// |---|---|---|
@@ -34,6 +50,8 @@ import Darwin
 /// | τ_M, k_M | 0.5 h, 1 | p-mTOR up within 30–60 min, back by ~2 h after the drug is gone (Li 2010 [R]) |
 /// | θ_B | 0.05 | TrkB → mTORC1 needs BDNF above baseline by more than the few % that activity fluctuations give; without it the saturating protein stage would turn noise into synaptogenesis [I] |
 /// | k_P, τ_P | 2 /h, 48 h | PSD-95/GluA1/synapsin up by 2 h, raised to ~72 h, after an mTOR pulse of only 1–2 h in rat (Li 2010 [R]): translation saturates, so a brief strong pulse and a long moderate one both fill it |
+/// | K_M, n | 0.6, 4 | steep (4E-BP1 multi-site phosphorylation [R]); K_M set so that the mTOR peak of an antidepressant dose (≈ 0.8–1.2 here) gives 75–90 % of maximal translation and rapamycin's ≈ 80 % inhibition (library PK/PD, mouse 10 mg/kg i.p.) less than 1 %, as Li 2010 found the synaptogenesis abolished [I, calibrated to that result; with K_M 0.4 the residue gave formation ×1.32] |
+/// | θ_a, δ_a | 0.1, 0.2 | release opens above the window-to-window fluctuation of a population's rate (± 3–8 % in the 4 000-neuron scenarios) and fully at a 30 % rise; ketamine's burst in rodent PFC is larger (Homayoun & Moghaddam 2007 [V]; brief target 5: × 1.5 here) [I] |
 /// | τ_D | 4 h (three stages: an Erlang delay of mean 12 h with little mass before 6 h) | formation not raised at 3–6 h, raised at 12–24 h (Moda-Sava 2019 [V]) |
 /// | g_A | 0.5 | activity-dependent BDNF release [I] |
 /// | g_S, g_H | 0.3, 0.3 | BDNF synthesis per unit of an SSRI's slow effect (weeks, drug library) and of AMPA potentiation (HNK) [I] |
@@ -45,6 +63,8 @@ public struct SignallingParameters: Sendable, Equatable, Codable {
     public var tauE = 0.25, tauB = 1.0, gainE = 3.0
     public var tauM = 0.5, gainM = 1.0, thresholdB = 0.05
     public var productionP = 2.0, tauP = 48.0
+    public var translationK = 0.6, translationHill = 4.0
+    public var releaseThreshold = 0.1, releaseWidth = 0.2
     public var tauD = 4.0
     public var gainActivity = 0.5
     public var gainSSRI = 0.3, gainAMPA = 0.3
@@ -62,6 +82,7 @@ public struct SignallingInput: Sendable, Equatable {
     public var mtorInhibition = 0.0     // 0…1
     public var glucocorticoid = 0.0     // stress level G
     public var inflammation = 0.0       // cytokine level I (relative)
+    public var bdnf = 1.0               // β: 1, or 0 in a BDNF knockout
     public init() {}
 }
 
@@ -112,13 +133,16 @@ public struct SignallingState: Sendable, Equatable, Codable {
     mutating func substep(_ i: Int, dt: Double, input u: SignallingInput, parameters p: SignallingParameters) {
         func relax(_ x: Double, _ target: Double, _ tau: Double) -> Double { target + (x - target) * exp(-dt / tau) }
         eEF2[i] = relax(eEF2[i], u.restBlock, p.tauE)
-        let synthesis = (1 + p.gainE * eEF2[i] + p.gainActivity * (u.activity - 1) + p.gainSSRI * u.ssri + p.gainAMPA * u.ampa)
-            * (1 - p.stressBDNF * min(1, u.glucocorticoid)) * (1 - p.inflammationBDNF * min(1, u.inflammation))
+        let release = min(1, max(0, (u.activity - 1 - p.releaseThreshold) / p.releaseWidth))
+        let synthesis = (1 + p.gainE * eEF2[i] * release + p.gainActivity * (u.activity - 1) + p.gainSSRI * u.ssri + p.gainAMPA * u.ampa)
+            * (1 - p.stressBDNF * min(1, u.glucocorticoid)) * (1 - p.inflammationBDNF * min(1, u.inflammation)) * u.bdnf
         bdnf[i] = relax(bdnf[i], max(0, synthesis), p.tauB)
         mtor[i] = relax(mtor[i], p.gainM * max(0, bdnf[i] - 1 - p.thresholdB) * (1 - min(1, u.mtorInhibition)), p.tauM)
-        // dP/dt = k_P·M·(1 − P) − P/τ_P, exact for constant M: P → k_P·M/(k_P·M + 1/τ_P) at rate k_P·M + 1/τ_P.
-        let rate = p.productionP * mtor[i] + 1 / p.tauP
-        proteins[i] = relax(proteins[i], p.productionP * mtor[i] / rate, 1 / rate)
+        // dP/dt = k_P·H(M)·(1 − P) − P/τ_P, exact for constant M: P → k_P·H/(k_P·H + 1/τ_P) at rate k_P·H + 1/τ_P.
+        let mn = pow(mtor[i], p.translationHill)
+        let translation = p.productionP * mn / (mn + pow(p.translationK, p.translationHill))
+        let rate = translation + 1 / p.tauP
+        proteins[i] = relax(proteins[i], translation / rate, 1 / rate)
         lag[i] = relax(lag[i], proteins[i], p.tauD)
         lag2[i] = relax(lag2[i], lag[i], p.tauD)
         drive[i] = relax(drive[i], lag2[i], p.tauD)

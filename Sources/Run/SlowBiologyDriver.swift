@@ -130,12 +130,15 @@ struct SlowBiologyDriver {
         var sp = signallingParameters
         if trigger == .blockAtRest { sp.gainActivity = 0 }
         if let c = inflammation?.config { sp.inflammationBDNF = c.bdnfEffect }
-        let hnk = (pharmacology?.hnkAMPA ?? true) ? (effects["ampa_potentiation"] ?? 0) : 0
+        let hnk = hnkEffect
+        let bdnf = (pharmacology?.bdnfKnockout ?? false) ? 0.0 : 1.0
         var memo: [Int: (before: SIMD8<Double>, input: SignallingInput, after: SIMD8<Double>)] = [:]
         for i in 0..<blueprint.neuronCount where spiny[i] {
             let p = Int(blueprint.populationOf[i])
             var u = SignallingInput()
+            // The block of the receptors the neuron has (after any knockdown).
             u.restBlock = trigger == .activity ? 0 : block[p]
+            u.bdnf = bdnf
             u.activity = t0 >= 0 ? activity[p] : 1
             u.ssri = effects["bdnf_synthesis"] ?? 0
             u.ampa = hnk
@@ -178,7 +181,7 @@ struct SlowBiologyDriver {
         let trapping = nmda.values.map(\.trapping).max() ?? 0
         for q in block.indices {
             let inhibitory = !scenario.populations[q].excitatory
-            let target = model.equilibrium(free: free, drugs: nmda, subtypes: ph.subtypes[q], inhibitory: inhibitory)
+            let target = model.equilibrium(free: free, drugs: nmda, subtypes: ph.remainingSubtypes(q), inhibitory: inhibitory)
             block[q] = BlockModel.relax(block[q], toward: target, dt: dt * 3600, tau: tau,
                                         openProbability: ph.useDependent ? 0.05 * activity[q] : nil, trapping: trapping)
         }
@@ -194,6 +197,19 @@ struct SlowBiologyDriver {
         var total: [String: Double] = [:]
         for key in drugEffects.keys.sorted() { total[String(key.split(separator: "/").last!), default: 0] += drugEffects[key]! }
         effects = total
+    }
+
+    /// (2R,6R)-HNK's AMPA potentiation now (0 with the scenario's `hnk_ampa` switch off).
+    var hnkEffect: Double { (pharmacology?.hnkAMPA ?? true) ? (effects["ampa_potentiation"] ?? 0) : 0 }
+
+    /// The factor on the network's AMPA conductances now (drugs act on every population).
+    var ampaScale: Double {
+        AMPAModulation().scale(block: effects["ampa_block"] ?? 0, potentiation: hnkEffect)
+    }
+
+    /// The share of population `p`'s NMDA receptors neither knocked down nor blocked.
+    func nmdaAvailable(_ p: Int) -> Double {
+        (1 - block[p]) * (pharmacology?.remainingNMDA(p) ?? 1)
     }
 
     /// Population-level drug and stress values for the record.

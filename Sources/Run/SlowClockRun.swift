@@ -130,10 +130,15 @@ struct SlowClockRun {
     // MARK: windows
 
     /// The cells of a window or of a switch inside one: the blueprint's at network time
-    /// `time` [ms], with every population's NMDA conductance scaled by (1 − block).
+    /// `time` [ms], with every population's NMDA conductance scaled by the share of its
+    /// receptors neither blocked nor knocked down, and the AMPA conductance by the drugs'.
     func cells(at time: Double) -> [CellModel] {
         var cells = blueprint.cellModels(at: time)
-        for p in cells.indices { cells[p].nmdaUnblocked *= 1 - driver.block[p] }
+        let ampa = driver.ampaScale
+        for p in cells.indices {
+            cells[p].nmdaUnblocked *= driver.nmdaAvailable(p)
+            cells[p].ampaScale = ampa
+        }
         return cells
     }
 

@@ -70,6 +70,32 @@ public struct PharmacologyConfig: Sendable, Equatable {
     /// (2R,6R)-HNK's AMPA-potentiation acts (Zanos 2016) or not (Yang 2018).
     public var hnkAMPA: Bool
     public var bdnfTrigger: BDNFTrigger
+    /// Fraction of each GluN2 subunit's receptors knocked down, per population index
+    /// (Gerhard et al. 2020: GluN2B in interneurons or in principal cells).
+    public var knockdown: [[String: Double]] = []
+    /// BDNF knocked out (Autry et al. 2011: inducible forebrain BDNF deletion).
+    public var bdnfKnockout = false
+
+    /// The fraction of `subunit`'s receptors knocked down in population `p`.
+    public func knockedDown(_ subunit: String, in p: Int) -> Double {
+        knockdown.indices.contains(p) ? knockdown[p][subunit] ?? 0 : 0
+    }
+
+    /// The share of population `p`'s NMDA receptors left after the knockdown (1 without one).
+    public func remainingNMDA(_ p: Int) -> Double {
+        guard knockdown.indices.contains(p), subtypes.indices.contains(p) else { return 1 }
+        return max(0, 1 - knockdown[p].reduce(0) { $0 + $1.value * (subtypes[p][$1.key] ?? 0) })
+    }
+
+    /// Population `p`'s subunit mix among the receptors left after the knockdown.
+    public func remainingSubtypes(_ p: Int) -> [String: Double] {
+        guard subtypes.indices.contains(p) else { return [:] }
+        let left = remainingNMDA(p)
+        guard left > 0, knockdown.indices.contains(p), !knockdown[p].isEmpty else { return subtypes[p] }
+        var mix: [String: Double] = [:]
+        for (k, f) in subtypes[p] { mix[k] = f * (1 - (knockdown[p][k] ?? 0)) / left }
+        return mix
+    }
     public init(species: String, bodyWeight: Double, doses: [DoseEvent], curves: [ConcentrationCurve], drugs: [DrugParameters],
                 block: NMDABlockSetting, interneuronSelectivity: Double, useDependent: Bool, subtypes: [[String: Double]],
                 hnkAMPA: Bool, bdnfTrigger: BDNFTrigger) {

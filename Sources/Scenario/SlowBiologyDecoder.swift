@@ -75,7 +75,7 @@ extension ScenarioDecoder {
 
     func decodePharmacology(_ r: NodeReader, pops: [Population], clock: SlowClockConfig?) -> PharmacologyConfig? {
         guard let m = r.mapping(allowed: ["species", "body_weight", "library", "block", "doses", "concentrations",
-                                          "allow_overlap", "hnk_ampa", "bdnf_trigger"]) else { return nil }
+                                          "allow_overlap", "hnk_ampa", "bdnf_trigger", "knockdown", "bdnf"]) else { return nil }
         let species = m["species"]?.choice(["human", "rat", "mouse"]) ?? "human"
         let defaults: [String: Double] = ["human": 70, "rat": 0.3, "mouse": 0.025]
         let defaultWeight: Double = defaults[species] ?? 70
@@ -202,12 +202,32 @@ extension ScenarioDecoder {
         }
         let hnk = m["hnk_ampa"]?.bool() ?? true
         let trigger = m["bdnf_trigger"]?.choice(BDNFTrigger.allCases.map(\.rawValue)).flatMap(BDNFTrigger.init(rawValue:)) ?? .both
+        // Genetic manipulations of the blocking experiments: GluN2 subunits knocked down per
+        // population (fraction of that subunit's receptors removed), and BDNF knocked out.
+        var knockdown = [[String: Double]](repeating: [:], count: pops.count)
+        if let k = m["knockdown"], let km = k.mapping(allowed: pops.map(\.name)) {
+            for (name, v) in km {
+                guard let i = pops.firstIndex(where: { $0.name == name }),
+                      let fm = v.mapping(allowed: ["GluN2A", "GluN2B", "GluN2C", "GluN2D"]) else { continue }
+                for (sub, f) in fm {
+                    guard let x = f.number(min: 0, max: 1) else { continue }
+                    if (subtypes[i][sub] ?? 0) == 0, x > 0 {
+                        f.error("`\(name)` has no \(sub) to knock down (its subunit mix, `block.subtypes`, gives \(sub) a fraction of 0)")
+                    }
+                    knockdown[i][sub] = x
+                }
+            }
+        }
+        let bdnfKnockout = m["bdnf"]?.choice(["normal", "knockout"]) == "knockout"
         guard let library else { return nil }
         let used = Set(doses.map(\.drug) + curves.map(\.drug))
-        return PharmacologyConfig(species: species, bodyWeight: weight, doses: doses, curves: curves,
-                                  drugs: library.closure(of: used.sorted()), block: block,
-                                  interneuronSelectivity: selectivity, useDependent: useDependent, subtypes: subtypes,
-                                  hnkAMPA: hnk, bdnfTrigger: trigger)
+        var config = PharmacologyConfig(species: species, bodyWeight: weight, doses: doses, curves: curves,
+                                        drugs: library.closure(of: used.sorted()), block: block,
+                                        interneuronSelectivity: selectivity, useDependent: useDependent, subtypes: subtypes,
+                                        hnkAMPA: hnk, bdnfTrigger: trigger)
+        config.knockdown = knockdown
+        config.bdnfKnockout = bdnfKnockout
+        return config
     }
 
     /// "70 kg", "25 g" → kg.

@@ -13,11 +13,22 @@ private let tenMinutes = 1.0 / 6   // [h]
 final class SignallingModelTests: XCTestCase {
     let p = SignallingParameters()
 
-    func input(block: Double = 0, _ edit: (inout SignallingInput) -> Void = { _ in }) -> SignallingInput {
+    /// Population rate during a block: the burst of disinhibition, large enough to open
+    /// BDNF release fully (ρ = 1).
+    let burst = 1.5
+
+    func input(block: Double = 0, activity: Double = 1, _ edit: (inout SignallingInput) -> Void = { _ in }) -> SignallingInput {
         var u = SignallingInput()
         u.restBlock = block
+        u.activity = activity
         edit(&u)
         return u
+    }
+
+    /// Steady synaptic proteins under constant mTOR activity M: k_P·H/(k_P·H + 1/τ_P), H = Mⁿ/(Mⁿ + K_Mⁿ).
+    func steadyProteins(mtor m: Double) -> Double {
+        let h = pow(m, p.translationHill) / (pow(m, p.translationHill) + pow(p.translationK, p.translationHill))
+        return p.productionP * h / (p.productionP * h + 1 / p.tauP)
     }
 
     /// Integrates one neuron for `hours` with steps of `dt`, the input a function of the
@@ -49,11 +60,11 @@ final class SignallingModelTests: XCTestCase {
         let b = 0.4
         var s = SignallingState(neurons: 1)
         // 3000 h ≫ every time constant (the slowest, τ_P = 48 h, leaves e^−62).
-        integrate(&s, hours: 3000, dt: tenMinutes, input: { _ in self.input(block: b) })
-        let bdnf = 1 + p.gainE * b
+        integrate(&s, hours: 3000, dt: tenMinutes, input: { _ in self.input(block: b, activity: self.burst) })
+        let bdnf = 1 + p.gainE * b + p.gainActivity * (burst - 1)
         let mtor = p.gainM * (bdnf - 1 - p.thresholdB)
-        // dP/dt = k_P·M·(1 − P) − P/τ_P = 0 (saturating translation).
-        let proteins = p.productionP * mtor / (p.productionP * mtor + 1 / p.tauP)
+        // dP/dt = k_P·H(M)·(1 − P) − P/τ_P = 0 (saturating translation).
+        let proteins = steadyProteins(mtor: mtor)
         XCTAssertEqual(s.eEF2[0], b, accuracy: 1e-9)
         XCTAssertEqual(s.bdnf[0], bdnf, accuracy: 1e-9)
         XCTAssertEqual(s.mtor[0], mtor, accuracy: 1e-9)
@@ -66,7 +77,7 @@ final class SignallingModelTests: XCTestCase {
     /// A 2 h block pulse (b = 0.5) followed hour by hour to 4 h, with 10-min and 1-s steps.
     /// Each stage is relaxed exactly for its step, so the coarse clock should stay close.
     func testTenMinuteStepsAgreeWithOneSecondSteps() {
-        let pulse: (Double) -> SignallingInput = { t in self.input(block: t < 2 - 1e-9 ? 0.5 : 0) }
+        let pulse: (Double) -> SignallingInput = { t in t < 2 - 1e-9 ? self.input(block: 0.5, activity: self.burst) : self.input() }
         func sample(dt: Double) -> [Double: (bdnf: Double, mtor: Double, proteins: Double)] {
             var s = SignallingState(neurons: 1)
             var out: [Double: (bdnf: Double, mtor: Double, proteins: Double)] = [:]
@@ -101,8 +112,60 @@ final class SignallingModelTests: XCTestCase {
         XCTAssertGreaterThan(s.bdnf[0], 3, "BDNF itself is not inhibited")
         // Half inhibition halves the mTOR steady state.
         var h = SignallingState(neurons: 1)
-        integrate(&h, hours: 48, dt: tenMinutes, input: { _ in self.input(block: 0.5) { $0.mtorInhibition = 0.5 } })
+        integrate(&h, hours: 48, dt: tenMinutes, input: { _ in self.input(block: 0.5, activity: self.burst) { $0.mtorInhibition = 0.5 } })
         XCTAssertEqual(h.mtor[0], 0.5 * p.gainM * (h.bdnf[0] - 1 - p.thresholdB), accuracy: 1e-9)
+    }
+
+    /// BDNF made after a block at rest acts only when a burst releases it: without a rise in
+    /// rate the block leaves BDNF at baseline; halfway up the release ramp half of it acts.
+    func testBlockWithoutABurstReleasesNoBDNF() {
+        var quiet = SignallingState(neurons: 1)
+        integrate(&quiet, hours: 48, dt: tenMinutes, input: { _ in self.input(block: 0.5) })
+        XCTAssertEqual(quiet.bdnf[0], 1, accuracy: 1e-12)
+        XCTAssertEqual(quiet.mtor[0], 0)
+        XCTAssertEqual(quiet.proteins[0], 0)
+        // Below the release threshold (fluctuations of the rate) still nothing from the block.
+        var small = SignallingState(neurons: 1)
+        let a = 1 + p.releaseThreshold
+        integrate(&small, hours: 48, dt: tenMinutes, input: { _ in self.input(block: 0.5, activity: a) })
+        XCTAssertEqual(small.bdnf[0], 1 + p.gainActivity * (a - 1), accuracy: 1e-9)
+        var half = SignallingState(neurons: 1)
+        let mid = 1 + p.releaseThreshold + p.releaseWidth / 2
+        integrate(&half, hours: 48, dt: tenMinutes, input: { _ in self.input(block: 0.5, activity: mid) })
+        XCTAssertEqual(half.bdnf[0], 1 + p.gainE * 0.5 * 0.5 + p.gainActivity * (mid - 1), accuracy: 1e-9)
+    }
+
+    /// Translation is steep in mTOR activity. Held at a constant M from P = 0, the proteins
+    /// follow P(t) = P∞·(1 − e^(−r·t)), r = k_P·H(M) + 1/τ_P, P∞ = k_P·H/r. Over a 3 h pulse,
+    /// 80 % mTOR inhibition (rapamycin in Li et al. 2010) leaves under 10 % of the proteins an
+    /// antidepressant level of mTOR activity (0.9) makes; linear translation left 65 %.
+    func testPartialMTORInhibitionRemovesMostTranslation() {
+        func pulse(_ inhibition: Double) -> Double {
+            // BDNF, eEF2 and mTOR at the steady state of the input, proteins at 0.
+            let b = (0.9 + p.thresholdB - p.gainActivity * (burst - 1)) / p.gainE
+            let u = input(block: b, activity: burst) { $0.mtorInhibition = inhibition }
+            let m = 0.9 * (1 - inhibition)
+            var s = SignallingState(neurons: 1)
+            s.setState(of: 0, SIMD8(b, 1.9 + p.thresholdB, m, 0, 0, 0, 0, 0))
+            integrate(&s, hours: 3, dt: tenMinutes, input: { _ in u })
+            XCTAssertEqual(s.mtor[0], m, accuracy: 1e-9, "M stays at its steady value")
+            let h = pow(m, p.translationHill) / (pow(m, p.translationHill) + pow(p.translationK, p.translationHill))
+            let r = p.productionP * h + 1 / p.tauP
+            XCTAssertEqual(s.proteins[0], p.productionP * h / r * (1 - exp(-r * 3)), accuracy: 1e-9)
+            return s.proteins[0]
+        }
+        let free = pulse(0), inhibited = pulse(0.8)
+        XCTAssertLessThan(inhibited / free, 0.1, "\(inhibited) vs \(free)")
+    }
+
+    /// A BDNF knockout: BDNF decays to 0 and nothing downstream moves, whatever the block.
+    func testBDNFKnockoutStopsTheCascade() {
+        var s = SignallingState(neurons: 1)
+        integrate(&s, hours: 48, dt: tenMinutes, input: { _ in self.input(block: 0.8, activity: self.burst) { $0.bdnf = 0 } })
+        XCTAssertEqual(s.bdnf[0], 0, accuracy: 1e-12)
+        XCTAssertEqual(s.mtor[0], 0)
+        XCTAssertEqual(s.proteins[0], 0)
+        XCTAssertEqual(s.drive[0], 0)
     }
 
     func testGlucocorticoidLowersBDNF() {
@@ -113,15 +176,15 @@ final class SignallingModelTests: XCTestCase {
         XCTAssertEqual(s.mtor[0], 0, "BDNF below baseline gives no TrkB → mTOR signal")
         // Stress also blunts a block's BDNF rise.
         var a = SignallingState(neurons: 1), b = SignallingState(neurons: 1)
-        integrate(&a, hours: 24, dt: tenMinutes, input: { _ in self.input(block: 0.5) })
-        integrate(&b, hours: 24, dt: tenMinutes, input: { _ in self.input(block: 0.5) { $0.glucocorticoid = 1 } })
+        integrate(&a, hours: 24, dt: tenMinutes, input: { _ in self.input(block: 0.5, activity: self.burst) })
+        integrate(&b, hours: 24, dt: tenMinutes, input: { _ in self.input(block: 0.5, activity: self.burst) { $0.glucocorticoid = 1 } })
         XCTAssertLessThan(b.bdnf[0], a.bdnf[0])
     }
 
     func testStructuralDrivePeaksAfterProteins() {
         var s = SignallingState(neurons: 1)
         var peakP = (t: 0.0, x: -1.0), peakD = (t: 0.0, x: -1.0)
-        integrate(&s, hours: 400, dt: tenMinutes, input: { t in self.input(block: t < 2 - 1e-9 ? 0.5 : 0) }) { st, t in
+        integrate(&s, hours: 400, dt: tenMinutes, input: { t in t < 2 - 1e-9 ? self.input(block: 0.5, activity: self.burst) : self.input() }) { st, t in
             if st.proteins[0] > peakP.x { peakP = (t, st.proteins[0]) }
             if st.drive[0] > peakD.x { peakD = (t, st.drive[0]) }
         }

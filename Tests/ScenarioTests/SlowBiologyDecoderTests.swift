@@ -273,6 +273,29 @@ final class SlowBiologyDecoderTests: XCTestCase {
         XCTAssertEqual(ok?.slow?.pharmacology?.subtypes[1], ["GluN2A": 0.2, "GluN2B": 0.3, "GluN2C": 0.5])
     }
 
+    /// Knockdowns name a population and a subunit it has, with a fraction 0…1; the remaining
+    /// receptors and their mix follow; `bdnf` is normal or knockout.
+    func testKnockdownAndBDNFKnockout() throws {
+        let block = "  block:\n    subtypes:\n      pv: {GluN2A: 0.2, GluN2B: 0.8}\n  knockdown:\n    pv: {GluN2B: 1}\n    pyr: {GluN2B: 0.5}\n  bdnf: knockout\n"
+        let sc = try ScenarioLoader.load(text: edited("  doses:\n", block + "  doses:\n"), file: "slow.yaml")
+        let ph = try XCTUnwrap(sc.slow?.pharmacology)
+        XCTAssertTrue(ph.bdnfKnockout)
+        XCTAssertEqual(ph.remainingNMDA(0), 0.75, accuracy: 1e-12, "pyr: half of its GluN2B (half of the default mix)")
+        XCTAssertEqual(ph.remainingNMDA(1), 0.2, accuracy: 1e-12, "pv: all of its GluN2B (0.8)")
+        XCTAssertEqual(ph.remainingNMDA(2), 1, "sst: untouched")
+        XCTAssertEqual(ph.remainingSubtypes(1)["GluN2A"] ?? 0, 1, accuracy: 1e-12)
+        XCTAssertEqual(ph.remainingSubtypes(1)["GluN2B"] ?? 1, 0, accuracy: 1e-12)
+        XCTAssertEqual(ph.knockedDown("GluN2B", in: 0), 0.5)
+        XCTAssertFalse(try XCTUnwrap(ScenarioLoader.load(text: slowScenario, file: "slow.yaml").slow?.pharmacology).bdnfKnockout)
+
+        let absent = "  block:\n    subtypes:\n      pv: {GluN2A: 1}\n  knockdown:\n    pv: {GluN2B: 0.5}\n  doses:\n"
+        assertLocated(edited("  doses:\n", absent), says: "`pv` has no GluN2B to knock down", at: "0.5}", after: "knockdown:")
+        assertLocated(edited("  doses:\n", "  knockdown:\n    pyr: {GluN2B: 1.5}\n  doses:\n"), says: "must be at most 1", at: "1.5}", after: "knockdown:")
+        assertLocated(edited("  doses:\n", "  knockdown:\n    chandelier: {GluN2B: 1}\n  doses:\n"), says: "chandelier", at: "chandelier")
+        assertLocated(edited("  doses:\n", "  knockdown:\n    pyr: {GluN3A: 1}\n  doses:\n"), says: "GluN3A", at: "GluN3A")
+        assertLocated(edited("  doses:\n", "  bdnf: absent\n  doses:\n"), says: "knockout", at: "absent")
+    }
+
     func testStressEpisodeMustEndAfterItStarts() {
         let text = slowScenario + "\nstress:\n  - {start: 2 d, stop: 1 d, level: 1}\n"
         assertLocated(text, says: "`stop` must come after `start`", at: "1 d,", after: "stress:")
