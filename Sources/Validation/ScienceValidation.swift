@@ -22,11 +22,12 @@ public struct ScienceResult: Sendable {
 public enum ScienceValidation {
     /// Runs every check. `scenarios`: the folder with the shipped scenario files; `output`:
     /// where the runs go. `log` receives a line per step.
-    /// `parts`: "pharmacology" (targets 3–7) and/or "inflammation" (target 8 and the
+    /// `parts`: "pharmacology" (targets 3–7), "causal" (the blocking rows B1–B6) and/or
+    /// "inflammation" (target 8 and the
     /// inflammation reports).
     /// `reuse`: read a scenario's finished run folder (its manifest.json present, same
     /// resolved scenario) instead of running it again.
-    public static func run(scenarios: String, output: String, threads: Int, parts: Set<String> = ["pharmacology", "inflammation"],
+    public static func run(scenarios: String, output: String, threads: Int, parts: Set<String> = Set(allParts),
                            reuse: Bool = false, log: @Sendable (String) -> Void) async throws -> [ScienceResult] {
         var results: [ScienceResult] = []
         func runScenario(_ name: String) async throws -> (Scenario, String) {
@@ -56,6 +57,10 @@ public enum ScienceValidation {
         results += try spinogenesis(dir: humanDir)
         let (_, stressDir) = try await runScenario("chronic-stress-then-ketamine")
         results += try stressAndRescue(dir: stressDir)
+        }
+        if parts.contains("causal") {
+            let (_, chainDir) = try await runScenario("ketamine-causal-chain")
+            results += try causalChain(dir: chainDir)
         }
         if parts.contains("inflammation") {
             let (_, lpsDir) = try await runScenario("lps-inflammation")
@@ -290,9 +295,14 @@ public enum ScienceValidation {
                              pass: deadB < deadA)
     }
 
+    /// The tables, in the order VALIDATION.md shows them.
+    public static let allParts = ["pharmacology", "causal", "inflammation"]
+
     /// Which table a result belongs to.
     public static func part(of r: ScienceResult) -> String {
-        r.number.hasPrefix("8") || r.number == "D" ? "inflammation" : "pharmacology"
+        if r.number.hasPrefix("8") || r.number == "D" { return "inflammation" }
+        if r.number.hasPrefix("B") { return "causal" }
+        return "pharmacology"
     }
 
     /// The VALIDATION.md section.

@@ -9,29 +9,29 @@ struct ValidateScienceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate-science",
         abstract: "Measure the brief's calibration targets 3–7 on the shipped scenarios; write the VALIDATION.md table.",
-        discussion: "Runs ketamine-rodent, ketamine-infusion-human and chronic-stress-then-ketamine (several minutes). Exit 0 when every target passes, 1 otherwise.")
+        discussion: "Runs ketamine-rodent, ketamine-infusion-human, chronic-stress-then-ketamine, the arms of ketamine-causal-chain, lps-inflammation and excitotoxic-insult (about half an hour on one core). Exit 0 when every target passes, 1 otherwise.")
 
     @Option(help: "Folder with the shipped scenario files.") var scenarios = "Scenarios"
     @Option(help: "Folder for the runs.") var out = "Output/validate-science"
     @Option(help: "Markdown file whose validate-science section is replaced (\"-\" prints only).") var write = "VALIDATION.md"
     @Option(help: "Worker threads for the kernel.") var threads: Int = 1
-    @Option(help: "Which targets: pharmacology (3–7), inflammation (8 and reports), or all.") var only = "all"
+    @Option(help: "Which targets: pharmacology (3–7), causal (the blocking rows B1–B6), inflammation (8 and reports), or all.") var only = "all"
     @Flag(help: "Reuse finished runs in --out whose resolved scenario is unchanged.") var reuse = false
 
     func validate() throws {
-        guard ["all", "pharmacology", "inflammation"].contains(only) else {
-            throw ValidationError("--only must be all, pharmacology or inflammation; got \(only)")
+        guard only == "all" || ScienceValidation.allParts.contains(only) else {
+            throw ValidationError("--only must be all, \(ScienceValidation.allParts.joined(separator: ", ")); got \(only)")
         }
     }
 
     func run() async throws {
-        let parts: Set<String> = only == "all" ? ["pharmacology", "inflammation"] : [only]
+        let parts: Set<String> = only == "all" ? Set(ScienceValidation.allParts) : [only]
         let results = try await ScienceValidation.run(scenarios: scenarios, output: out, threads: threads, parts: parts, reuse: reuse) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         // One table per part, each between its own markers in the file.
         var text = (try? String(contentsOfFile: write, encoding: .utf8)) ?? "# Validation\n"
-        for part in ["pharmacology", "inflammation"] where parts.contains(part) {
+        for part in ScienceValidation.allParts where parts.contains(part) {
             let mine = results.filter { ScienceValidation.part(of: $0) == part }
             let table = ScienceValidation.markdown(mine, command: "neuroplast validate-science --only \(part)", marker: ":" + part)
             print(table, terminator: "")

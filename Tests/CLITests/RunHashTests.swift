@@ -33,6 +33,7 @@ enum ShortScenarios {
         ("chronic-stress-then-ketamine", slow + pfc + smallFrames + ["--set", "stress.0.start=-2 d"]),
         ("esketamine-nasal", slow + pfc + smallFrames + ["--set", "pharmacology.doses.0.repeat={every: 1 h, times: 2}"]),
         ("excitotoxic-insult", slow + pfc),
+        ("ketamine-causal-chain", slow + pfc),
         ("ketamine-infusion-human", slow + pfc + smallFrames),
         ("ketamine-rodent", slow + pfc + smallFrames),
         ("ketamine-under-inflammation", slow + pfc + ["--set", "pharmacology.doses.0.at=30 min"]),
