@@ -75,7 +75,7 @@ extension ScenarioDecoder {
 
     func decodePharmacology(_ r: NodeReader, pops: [Population], clock: SlowClockConfig?) -> PharmacologyConfig? {
         guard let m = r.mapping(allowed: ["species", "body_weight", "library", "block", "doses", "concentrations",
-                                          "allow_overlap", "hnk_ampa", "bdnf_trigger", "knockdown", "bdnf"]) else { return nil }
+                                          "allow_overlap", "hnk_ampa", "bdnf_trigger", "knockdown", "bdnf", "bath"]) else { return nil }
         let species = m["species"]?.choice(["human", "rat", "mouse"]) ?? "human"
         let defaults: [String: Double] = ["human": 70, "rat": 0.3, "mouse": 0.025]
         let defaultWeight: Double = defaults[species] ?? 70
@@ -174,6 +174,24 @@ extension ScenarioDecoder {
                 if let drug, let t = times, let p = plasma, t.count == p.count, t.count >= 2 {
                     curves.append(ConcentrationCurve(drug: drug, times: t, plasma: p))
                 }
+            }
+        }
+        // A bath: the free concentration at the receptors held for the whole run (a slice in
+        // ACSF), given as the plasma curve that yields it through the drug's brain:plasma
+        // ratio and unbound fraction.
+        if let b = m["bath"], let items = b.sequence() {
+            for item in items {
+                guard let bm = item.mapping(allowed: ["drug", "concentration"]) else { continue }
+                let drug = drugName(bm.required("drug", in: item))
+                let c = bm.required("concentration", in: item)?.quantity(.concentration, min: 0, max: 1)   // [mM], at most 1 mM
+                guard let drug, let c, let d = library?.entries[drug] else { continue }
+                guard d.brainPlasmaRatio > 0, d.brainUnboundFraction > 0 else {
+                    bm["drug"]?.error("`\(drug)` reaches no free brain concentration (brain:plasma or unbound fraction 0), so a bath of it cannot be held")
+                    continue
+                }
+                let plasma = c * 1000 / (d.brainPlasmaRatio * d.brainUnboundFraction) * d.molarMass   // µM free → ng/mL plasma
+                let end = max(1, clock?.duration ?? 1) + 1
+                curves.append(ConcentrationCurve(drug: drug, times: [0, end], plasma: [plasma, plasma]))
             }
         }
         var block = NMDABlockSetting.slice

@@ -22,7 +22,8 @@ public struct ScienceResult: Sendable {
 public enum ScienceValidation {
     /// Runs every check. `scenarios`: the folder with the shipped scenario files; `output`:
     /// where the runs go. `log` receives a line per step.
-    /// `parts`: "pharmacology" (targets 3–7), "causal" (the blocking rows B1–B6) and/or
+    /// `parts`: "pharmacology" (targets 3–7), "causal" (the blocking rows B1–B6 and the slice
+    /// rows S1–S2) and/or
     /// "inflammation" (target 8 and the
     /// inflammation reports).
     /// `reuse`: read a scenario's finished run folder (its manifest.json present, same
@@ -61,6 +62,8 @@ public enum ScienceValidation {
         if parts.contains("causal") {
             let (_, chainDir) = try await runScenario("ketamine-causal-chain")
             results += try causalChain(dir: chainDir)
+            let (sliceScenario, sliceDir) = try await runScenario("ketamine-slice")
+            results += try slice(sliceScenario, dir: sliceDir)
         }
         if parts.contains("inflammation") {
             let (_, lpsDir) = try await runScenario("lps-inflammation")
@@ -301,7 +304,7 @@ public enum ScienceValidation {
     /// Which table a result belongs to.
     public static func part(of r: ScienceResult) -> String {
         if r.number.hasPrefix("8") || r.number == "D" { return "inflammation" }
-        if r.number.hasPrefix("B") { return "causal" }
+        if r.number.hasPrefix("B") || r.number.hasPrefix("S") { return "causal" }
         return "pharmacology"
     }
 
