@@ -27,3 +27,17 @@ extension ShardKernel {
         for i in ids where i >= 0 && i < n { refractory[i] = .infinity }
     }
 }
+
+extension ShardKernel {
+    /// Scales the GABA_A output of source population `source` onto every population by
+    /// `scale` (interneurons that lost their phenotype release less GABA): the delivery factor
+    /// becomes the layout's receptor mix × scale. Applies from the next delivery on; call
+    /// between steps only. Scale 1 restores the mix exactly.
+    public func setGABAOutput(source: Int, scale: Float) {
+        guard source >= 0, source < populations, scale.isFinite, scale >= 0 else { return }
+        for t in 0..<populations {
+            // SAFETY: source·P + t < P², the buffer's count; no step runs while this writes.
+            mixBuffers.gaba.pointer[source * populations + t] = layout.mixGABA[source * populations + t] * scale
+        }
+    }
+}

@@ -169,6 +169,11 @@ extension Shard {
         for (p, c) in cells.enumerated() { kernel.setCell(population: p, c) }
     }
 
+    /// Scales each population's GABA_A output (1 = as the scenario built it).
+    func setGABAOutput(_ scales: [Float]) {
+        for (p, s) in scales.enumerated() { kernel.setGABAOutput(source: p, scale: s) }
+    }
+
     /// Installs the stimulus presentations in force from the next step on (global targets;
     /// this shard keeps its own, keyed for Poisson input by stimulus and global id).
     func setStimuli(_ active: [ActiveStimulus], seed: UInt64) {

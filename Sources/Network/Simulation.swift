@@ -292,6 +292,12 @@ extension Simulation {
     package func setCells(_ cells: [CellModel]) async {
         for s in shards { await s.setCells(cells) }
     }
+
+    /// Scales each population's GABA_A output onto every population (the slow clock's PV
+    /// phenotype between windows; 1 = as built).
+    package func setGABAOutput(_ scales: [Float]) async {
+        for s in shards { await s.setGABAOutput(scales) }
+    }
 }
 
 extension Simulation {

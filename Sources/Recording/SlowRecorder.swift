@@ -19,9 +19,13 @@ package final class SlowRecorder {
     /// Without inflammation panels there is room for the synaptic-protein panel.
     var figureHasRoom: Bool { !inflammation }
 
-    package init(dir: String, populations: [String], drugs: [String], inflammation: Bool = false,
+    /// Populations whose PV phenotype (GABA output) slow.csv records.
+    let pvPopulations: [Int]
+
+    package init(dir: String, populations: [String], drugs: [String], inflammation: Bool = false, pvPopulations: [Int] = [],
          resume: (bytes: Int, series: [MetricSeries], order: [String])? = nil) throws {
         self.populations = populations
+        self.pvPopulations = pvPopulations
         self.drugs = drugs
         self.inflammation = inflammation
         if let r = resume {
@@ -42,6 +46,7 @@ package final class SlowRecorder {
         header += ["glucocorticoid", "bdnf", "mtor", "proteins", "structural_drive",
                    "spines_per_neuron", "spines_model", "formation_pct_per_day", "elimination_pct_per_day"]
         header += populations.map { "rate_\($0)_hz" }
+        header += pvPopulations.flatMap { ["pv_output_\(populations[$0])", "oxidative_load_\(populations[$0])"] }
         if inflammation {
             header += ["cytokine_mean", "cytokine_max", "microglia", "microglia_activated", "engulfed", "damage_mean", "dead"]
         }
@@ -61,6 +66,9 @@ package final class SlowRecorder {
         var elimination: Double?
         var rates: [Double]              // [Hz] last window
         var inflammation: InflammationRow?
+        /// Per population: GABA output (PV phenotype) and oxidative load (only PV populations are written).
+        package var pvOutput: [Double] = []
+        package var oxidativeLoad: [Double] = []
 
         package init(time: Double, window: Bool, concentrations: [(plasma: Double, brainFree: Double)], block: [Double],
                      glucocorticoid: Double, bdnf: Double, mtor: Double, proteins: Double, drive: Double, spines: Double?,
@@ -94,6 +102,9 @@ package final class SlowRecorder {
               r.spines.map { fmt($0, 3) } ?? "", fmt(r.spinesModel, 3),
               r.formation.map { fmt($0, 3) } ?? "", r.elimination.map { fmt($0, 3) } ?? ""]
         f += r.rates.map { fmt($0, 4) }
+        for p in pvPopulations {
+            f += [fmt(r.pvOutput.indices.contains(p) ? r.pvOutput[p] : 1, 5), fmt(r.oxidativeLoad.indices.contains(p) ? r.oxidativeLoad[p] : 0, 5)]
+        }
         if inflammation, let i = r.inflammation {
             f += [fmt(i.cytokineMean, 5), fmt(i.cytokineMax, 5), "\(i.microglia)", "\(i.activated)", "\(i.engulfed)",
                   fmt(i.damageMean, 5), "\(i.dead)"]
@@ -110,6 +121,9 @@ package final class SlowRecorder {
         if let v = r.elimination { add("Spine elimination", "%/day", nil, ms, v) }
         if r.glucocorticoid > 0 || series["Glucocorticoid#-"] != nil { add("Glucocorticoid", "", nil, ms, r.glucocorticoid) }
         if r.window { for (p, v) in r.rates.enumerated() { add("Window rate", "Hz", p, ms, v) } }
+        for p in pvPopulations where r.pvOutput.indices.contains(p) && (r.pvOutput[p] < 0.999 || series["PV output#\(p)"] != nil) {
+            add("PV output", "", p, ms, r.pvOutput[p])
+        }
         if let i = r.inflammation {
             add("Cytokine (mean)", "rel.", nil, ms, i.cytokineMean)
             add("Activated microglia", "", nil, ms, Double(i.activated))

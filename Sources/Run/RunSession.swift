@@ -279,6 +279,7 @@ public final class RunSession {
                 await simulation.scaleInputs(ratio.map { 1 / $0 }, fromExcitatory: false, wMax: 10)
             }
             await simulation.setCells(s.cells(at: now))
+            await simulation.setGABAOutput(s.driver.gabaOutput)
             slow = s
         case .connectome, .connectomeEnd:
             try await ConnectomeDump.write(dir: dir, time: now, synapses: await simulation.synapses(between: allPairs))

@@ -52,6 +52,9 @@ struct SlowBiologyDriver {
     var inflammationLevel: [Double]
     /// Synapses microglia may engulf (set at each structural realisation).
     var candidates: [SynapseCandidate] = []
+    /// Oxidative load and phenotype of the PV populations (Behrens et al. 2007).
+    var pv: PVPhenotypeState
+    let pvParameters = PVPhenotypeParameters()
 
     init(scenario sc: Scenario, blueprint bp: Blueprint, slow: SlowBiology, spines: [Int], start: Double, strips: Int = 1) throws {
         scenario = sc; blueprint = bp; clock = slow.clock; pharmacology = slow.pharmacology
@@ -73,6 +76,7 @@ struct SlowBiologyDriver {
         pools = SpinePools(spines: spines.indices.map { isSpiny[$0] ? Double(spines[$0]) : 0 }, parameters: SpineParameters())
         activity = [Double](repeating: 1, count: P)
         setPointRatio = activity
+        pv = PVPhenotypeState(populations: P)
         lastRate = [Double](repeating: 0, count: P)
         pendingFormation = [Double](repeating: 0, count: n)
         pendingElimination = pendingFormation
@@ -110,6 +114,9 @@ struct SlowBiologyDriver {
             p.advance(to: t0 + dt)
             pk = p
             updateBlockAndEffects(dt: dt)
+        }
+        for q in scenario.populations.indices where scenario.populations[q].cellClass == "pv" {
+            pv.step(q, dt: dt, block: block[q], inhibition: effects["nox2_inhibition"] ?? 0, parameters: pvParameters)
         }
         let g = stress.level
         var spineParameters = self.spineParameters
@@ -206,6 +213,9 @@ struct SlowBiologyDriver {
     var ampaScale: Double {
         AMPAModulation().scale(block: effects["ampa_block"] ?? 0, potentiation: hnkEffect)
     }
+
+    /// Each population's GABA_A output scale (the PV phenotype; 1 for every other class).
+    var gabaOutput: [Float] { pv.phenotype.map { Float($0) } }
 
     /// The share of population `p`'s NMDA receptors neither knocked down nor blocked.
     func nmdaAvailable(_ p: Int) -> Double {

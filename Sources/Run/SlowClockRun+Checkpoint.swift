@@ -25,6 +25,7 @@ struct SlowDriverState: Codable {
     var time: Double
     var neuronActivity: PackedArray<Double>, neuronBaseline: PackedArray<Double>?, inflammationLevel: PackedArray<Double>
     var inflammation: InflammationState?
+    var pv: PVPhenotypeState
 }
 
 /// The inflammation driver's state, and the synapses offered to microglia.
@@ -72,7 +73,7 @@ extension SlowBiologyDriver {
                                                      candidateWeights: PackedArray(candidates.map(\.weight)),
                                                      candidateActivity: PackedArray(candidates.map(\.activity)),
                                                      eiApplied: PackedArray(i.eiApplied))
-                        })
+                        }, pv: pv)
     }
 
     /// Restores the slow biology of a checkpoint. Every length and index is checked against
@@ -110,6 +111,7 @@ extension SlowBiologyDriver {
         setPointRatio = s.setPointRatio; initialRate = s.initialRate; lastWindowTime = s.lastWindowTime; lastRate = s.lastRate
         pendingFormation = s.pendingFormation.values; pendingElimination = s.pendingElimination.values; time = s.time
         neuronActivity = s.neuronActivity.values; neuronBaseline = s.neuronBaseline?.values; inflammationLevel = s.inflammationLevel.values
+        pv = s.pv
         if let st = s.inflammation, var i = inflammation {
             try Self.check(st, against: i, neurons: n, time: s.time)
             for k in i.tiles.indices { i.tiles[k].values = st.tiles[k].values }
@@ -175,6 +177,9 @@ extension SlowBiologyDriver {
             throw bad("holds a last window at \(s.lastWindowTime ?? 0) h, not finite or after its slow clock's \(s.time) h")
         }
         guard s.inflammationLevel.values.allSatisfy(nonNegative) else { throw bad("holds inflammation levels that are not finite and ≥ 0") }
+        guard s.pv.isValid(populations: block.count) else {
+            throw bad("holds a PV oxidative load or phenotype that does not fit (one per population; loads finite and ≥ 0, phenotypes 0…1)")
+        }
         try checkEffects(drug: s.drugEffects, total: s.effects)
     }
 

@@ -47,6 +47,7 @@ struct SlowClockRun {
         realiser = SpineRealiser(scenario: sc, blueprint: bp, clock: slow.clock)
         recorder = try SlowRecorder(dir: dir, populations: sc.populations.map(\.name),
                                     drugs: driver.concentrations().map(\.drug), inflammation: driver.inflammation != nil,
+                                    pvPopulations: slow.pharmacology == nil ? [] : sc.populations.indices.filter { sc.populations[$0].cellClass == "pv" },
                                     resume: resume.map { ($0.recorderBytes, $0.series, $0.seriesOrder) })
         recorder.dosed = Set((slow.pharmacology?.doses.map(\.drug) ?? []) + (slow.pharmacology?.curves.map(\.drug) ?? []))
         lastRealised = Double(firstStep) * slow.clock.step
@@ -131,13 +132,15 @@ struct SlowClockRun {
 
     /// The cells of a window or of a switch inside one: the blueprint's at network time
     /// `time` [ms], with every population's NMDA conductance scaled by the share of its
-    /// receptors neither blocked nor knocked down, and the AMPA conductance by the drugs'.
+    /// receptors neither blocked nor knocked down, the AMPA conductance by the drugs', and
+    /// the constant current less the resting I_h an HCN block removes.
     func cells(at time: Double) -> [CellModel] {
         var cells = blueprint.cellModels(at: time)
-        let ampa = driver.ampaScale
+        let ampa = driver.ampaScale, hcn = driver.effects["hcn_block"] ?? 0
         for p in cells.indices {
             cells[p].nmdaUnblocked *= driver.nmdaAvailable(p)
             cells[p].ampaScale = ampa
+            cells[p].current += HCNBlock.currentShift(cellClass: blueprint.scenario.populations[p].cellClass, block: hcn)
         }
         return cells
     }
@@ -178,7 +181,7 @@ struct SlowClockRun {
         let d = driver
         let spinyCount = max(1, d.spiny.filter { $0 }.count)
         let spinyTotal = spines.enumerated().reduce(0) { $0 + (d.spiny[$1.offset] ? $1.element : 0) }
-        try recorder.write(SlowRecorder.Row(
+        var row = SlowRecorder.Row(
             time: d.time, window: windowRan,
             concentrations: d.concentrations().map { ($0.plasma, $0.brainFree) },
             block: d.block, glucocorticoid: d.glucocorticoid,
@@ -194,7 +197,10 @@ struct SlowClockRun {
                     cytokineMax: (v.max() ?? 0) / infl.config.reference, microglia: infl.microgliaCount,
                     activated: infl.activatedCount, engulfed: infl.engulfedSinceRecord, damageMean: infl.meanDamage,
                     dead: infl.dead.count)
-            }))
+            })
+        row.pvOutput = d.pv.phenotype
+        row.oxidativeLoad = d.pv.load
+        try recorder.write(row)
         driver.inflammation?.engulfedSinceRecord = 0
         windowRan = false
         return driver.takeDeaths()
