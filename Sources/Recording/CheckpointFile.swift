@@ -36,9 +36,10 @@ package protocol CheckpointBody: Codable {
 
 package enum CheckpointFile {
     static let magic = Array("NPCHECKP".utf8)
-    /// 4: the position in the run's one schedule of events (3 held the fast and the slow
-    /// loop's positions; 2 Double refractory counters).
-    static let formatVersion: UInt32 = 4
+    /// 5: microglia carry a priming level and a complement output (4 had neither, and a resumed LPS run would have
+    /// restarted unprimed); 4: the position in the run's one schedule of events (3 held the
+    /// fast and the slow loop's positions; 2 Double refractory counters).
+    static let formatVersion: UInt32 = 5
     static let encodingJSON: UInt32 = 1
     static let headerSize = 96
 

@@ -43,7 +43,7 @@ package final class SlowRecorder {
                    "spines_per_neuron", "spines_model", "formation_pct_per_day", "elimination_pct_per_day"]
         header += populations.map { "rate_\($0)_hz" }
         if inflammation {
-            header += ["cytokine_mean", "cytokine_max", "microglia", "microglia_activated", "engulfed", "damage_mean", "dead"]
+            header += ["cytokine_mean", "cytokine_max", "microglia", "microglia_activated", "microglia_primed", "microglia_complement", "engulfed", "damage_mean", "dead"]
         }
         try file.write(header.joined(separator: ",") + "\n")
     }
@@ -75,14 +75,16 @@ package final class SlowRecorder {
     package struct InflammationRow {
         var cytokineMean: Double, cytokineMax: Double
         var microglia: Int, activated: Int
+        var primed: Double               // mean microglial priming P (0…1)
+        var complement: Double           // mean microglial complement output Q (0…1)
         var engulfed: Int                // synapses engulfed during the step
         var damageMean: Double
         var dead: Int
 
-        package init(cytokineMean: Double, cytokineMax: Double, microglia: Int, activated: Int, engulfed: Int,
+        package init(cytokineMean: Double, cytokineMax: Double, microglia: Int, activated: Int, primed: Double, complement: Double, engulfed: Int,
                      damageMean: Double, dead: Int) {
             self.cytokineMean = cytokineMean; self.cytokineMax = cytokineMax; self.microglia = microglia
-            self.activated = activated; self.engulfed = engulfed; self.damageMean = damageMean; self.dead = dead
+            self.activated = activated; self.primed = primed; self.complement = complement; self.engulfed = engulfed; self.damageMean = damageMean; self.dead = dead
         }
     }
 
@@ -95,7 +97,7 @@ package final class SlowRecorder {
               r.formation.map { fmt($0, 3) } ?? "", r.elimination.map { fmt($0, 3) } ?? ""]
         f += r.rates.map { fmt($0, 4) }
         if inflammation, let i = r.inflammation {
-            f += [fmt(i.cytokineMean, 5), fmt(i.cytokineMax, 5), "\(i.microglia)", "\(i.activated)", "\(i.engulfed)",
+            f += [fmt(i.cytokineMean, 5), fmt(i.cytokineMax, 5), "\(i.microglia)", "\(i.activated)", fmt(i.primed, 5), fmt(i.complement, 5), "\(i.engulfed)",
                   fmt(i.damageMean, 5), "\(i.dead)"]
         }
         try file.write(f.joined(separator: ",") + "\n")
