@@ -1,6 +1,7 @@
 // Microglia as agents on the slow clock: they wander (surveillance), drift up the cytokine
 // gradient and toward damage, activate when the local cytokine is high (with hysteresis),
-// release cytokine when activated, and engulf complement-tagged synapses within reach.
+// release cytokine when activated, keep a slowly fading primed state after activation, and
+// engulf synapses within reach that the complement of primed microglia has tagged.
 // Every random draw comes from the counter RNG keyed by agent or synapse id and step, so
 // stepping vertical strips separately (agents crossing borders as messages) gives the same
 // result bit for bit as stepping all agents together.
@@ -26,8 +27,16 @@ public struct Microglion: Sendable, Equatable, Codable {
     public var state: MicrogliaState
     /// Activation level a, 0 (ramified, surveilling) … 1 (fully activated).
     public var activation: Double
-    public init(id: UInt64, x: Double, y: Double, state: MicrogliaState = .surveilling, activation: Double = 0) {
+    /// Priming P, 0 (naive) … 1: what an activation leaves behind for months (persistent
+    /// Iba1) after a has relaxed.
+    public var priming: Double
+    /// Complement output Q, 0 … 1: the primed microglion's complement production and
+    /// phagocytic capacity, following P over weeks.
+    public var complement: Double
+    public init(id: UInt64, x: Double, y: Double, state: MicrogliaState = .surveilling, activation: Double = 0,
+                priming: Double = 0, complement: Double = 0) {
         self.id = id; self.x = x; self.y = y; self.state = state; self.activation = activation
+        self.priming = priming; self.complement = complement
     }
 }
 
@@ -39,10 +48,25 @@ public struct Microglion: Sendable, Equatable, Codable {
 ///     drive   s = C^n/(C^n + θ^n)                        soft threshold on local cytokine C
 ///     da/dt   = (s − a)/τ_a,  τ_a = τ_on if s > a else τ_off     (exact for the step)
 ///     state   surveilling → activated when a ≥ a_on; activated → surveilling when a ≤ a_off
+///     prime   dP/dt = u·(1 − P)/τ_P↑ − P/τ_P↓,  u = a if activated else 0
+///             dQ/dt = (P − Q)/τ_Q                  (both exact for the step, u the activation
+///                                                   after the step's update)
 ///     move    Δx = √(2·D_m(a)·dt)·ξ + v·dt,   D_m(a) = D_m0·(1 + g_D·a)
 ///             v = χ_C·∇C + χ_X·∇X, |v| ≤ v_max           (X: per-cell damage field)
 ///     release q·a amount/h into its cell, activated microglia only
-///     engulf  a tagged synapse within reach R with probability 1 − exp(−k_e·a·dt)
+///     engulf  a tagged synapse within reach R with probability 1 − exp(−k_e·e·dt),
+///             e = max(a if activated else 0, Q)           (phagocytic level)
+///
+/// Priming is where an LPS challenge persists: cytokines clear within a day and a relaxes in
+/// days, but P, built while the microglion is activated, fades over months, and the
+/// complement output Q that follows it keeps synapses tagged (`ComplementTagging`) and
+/// engulfed for weeks. For constant u, P relaxes to P* = (u/τ_P↑)/λ at the rate
+/// λ = u/τ_P↑ + 1/τ_P↓ (with u = 0 it decays as P·exp(−t/τ_P↓)), and
+///
+///     Q(t) = P* + (Q₀ − P*)·e^(−t/τ_Q) + (P₀ − P*)·(1/τ_Q)·(e^(−λt) − e^(−t/τ_Q))/(1/τ_Q − λ)
+///
+/// (the last factor t·e^(−λt) when λ = 1/τ_Q). Q lags P by τ_Q, so the spine loss it drives
+/// is small in the first week and grows over the next ones, as Kondo 2011 saw.
 ///
 /// A synapse is tagged in a step with its complement-tag probability (`ComplementTagging`);
 /// the tag draw belongs to the synapse and step, the engulfment draw to the (microglion,
@@ -61,6 +85,9 @@ public struct Microglion: Sendable, Equatable, Codable {
 /// | q | 500 amount/h | cytokine release by activated microglia (Sheppard 2019: microglia-derived IL-1β [V]); amount [I] |
 /// | R | 50 µm | a microglion's territory ~ 50 µm in radius [R] |
 /// | k_e | 0.1 /h | engulfment rate [I] |
+/// | τ_P↑ | 24 h | morphology changed 2 days after LPS (Kondo 2011 [V]): priming builds within the days of activation; value [I] |
+/// | τ_P↓ | 180 d | Iba1 raised persistently, microglia "partially recovered within one week but sustained over a long time period" (Kondo 2011 [V]); brain TNF-α and activated microglia 10 months after one LPS dose of 5 mg/kg (Qin 2007 Glia 55:453 [V, abstract]); primed microglia (Perry & Holmes 2014 [R]); value [I] |
+/// | τ_Q | 10 d | spine elimination above controls after LPS: 0.4 % by 7 d, 5.5 % by 28 d, 13.7 % by 56 d (Kondo 2011 Fig. 3 [V]): little in week 1, then steady; with engulfment ∝ Q², τ_Q = 10 d puts ≈ 40 % of the 56-day excess before day 28, as seen [I] |
 /// | max density | 1000 /mm² | cortical microglia ~ 5–10 % of cells, ~ 10⁴/mm³ [R]; a sheet limit [I] |
 public struct MicrogliaParameters: Sendable, Equatable, Codable {
     public var threshold = 1.0
@@ -77,6 +104,9 @@ public struct MicrogliaParameters: Sendable, Equatable, Codable {
     public var release = 500.0            // [amount/h] q
     public var reach = 50.0               // [µm] R
     public var engulfment = 0.1           // [1/h] k_e
+    public var primingOn = 24.0           // [h] τ_P↑
+    public var primingOff = 180 * 24.0    // [h] τ_P↓
+    public var complementLag = 10 * 24.0  // [h] τ_Q
     public var maxDensity = 1000.0        // [1/mm²]
     public var tagging = ComplementTagging()
     public init() {}
@@ -86,6 +116,9 @@ public struct MicrogliaParameters: Sendable, Equatable, Codable {
         if !(motility >= 0) || !motility.isFinite { out.append("microglia motility (diffusion) must be zero or positive, got \(motility) µm²/h") }
         if !(threshold > 0) { out.append("microglia activation threshold must be positive, got \(threshold)") }
         if !(tauOn > 0) || !(tauOff > 0) { out.append("microglia activation time constants must be positive, got \(tauOn) h and \(tauOff) h") }
+        if !(primingOn > 0) || !(primingOff > 0) || !(complementLag > 0) || !primingOn.isFinite || !primingOff.isFinite || !complementLag.isFinite {
+            out.append("microglia priming time constants must be positive and finite, got \(primingOn) h, \(primingOff) h and \(complementLag) h")
+        }
         if !(deactivateAt < activateAt) || !(deactivateAt >= 0) || !(activateAt <= 1) {
             out.append("microglia hysteresis needs 0 ≤ deactivation level (\(deactivateAt)) < activation level (\(activateAt)) ≤ 1")
         }
@@ -101,8 +134,9 @@ public struct MicrogliaParameters: Sendable, Equatable, Codable {
 extension MicrogliaParameters {
     /// The microglion after this step's activation update from the cytokine at its cell:
     /// a relaxes exactly towards the soft threshold s(C) (τ_on rising, τ_off falling), then
-    /// the hysteresis decides its state. The first thing `MicrogliaPopulation.step` does to
-    /// each agent; also used to find, before a step, which microglia can engulf in it.
+    /// the hysteresis decides its state, then the priming relaxes exactly (`primed`). The
+    /// first thing `MicrogliaPopulation.step` does to each agent; also used to find, before a
+    /// step, which microglia can engulf in it and how much complement they make.
     public func activated(_ m0: Microglion, dt: Double, cytokine: some GridValues) -> Microglion {
         var m = m0
         let g = cytokine.grid
@@ -113,28 +147,60 @@ extension MicrogliaParameters {
         m.activation = s + (m.activation - s) * exp(-dt / tau)
         if m.state == .surveilling && m.activation >= activateAt { m.state = .activated }
         else if m.state == .activated && m.activation <= deactivateAt { m.state = .surveilling }
+        (m.priming, m.complement) = primed(priming: m.priming, complement: m.complement,
+                                           drive: m.state == .activated ? m.activation : 0, dt: dt)
         return m
+    }
+
+    /// Priming P and complement output Q after dt hours at a constant drive u (the activation
+    /// of an activated microglion, else 0): the exact solution of dP/dt = u·(1 − P)/τ_P↑ − P/τ_P↓,
+    /// dQ/dt = (P − Q)/τ_Q.
+    public func primed(priming p0: Double, complement q0: Double, drive u: Double, dt: Double) -> (priming: Double, complement: Double) {
+        let up = max(0, u) / primingOn, down = 1 / primingOff, mu = 1 / complementLag
+        let rate = up + down
+        let target = up / rate
+        let decay = exp(-rate * dt)
+        // (e^(−λt) − e^(−μt))/(μ − λ) = e^(−λt)·(1 − e^(−(μ−λ)t))/(μ − λ), → t·e^(−λt) as μ → λ.
+        let d = mu - rate
+        let lagged = abs(d * dt) < 1e-12 ? dt : -expm1(-d * dt) / d
+        let p1 = target + (p0 - target) * decay
+        let q1 = target + (q0 - target) * exp(-mu * dt) + (p0 - target) * mu * decay * lagged
+        return (p1, q1)
+    }
+
+    /// Phagocytic level e of a microglion (after its activation update): its activation when
+    /// activated, and at least its complement output.
+    public func phagocytic(_ m: Microglion) -> Double {
+        max(m.state == .activated ? m.activation : 0, m.complement)
     }
 }
 
 /// Complement tagging of synapses (Stevens 2007: C1q/C3 tag synapses for elimination [V];
 /// Schafer 2012: engulfment needs CR3/C3, and less active inputs are engulfed more [V/R]):
 ///
-///     p_tag = p_max · C/(C + K_C) · A_½/(A_½ + activity) · w_½/(w_½ + weight)
+///     κ     = q_C · Σ Q_m                      over the microglia m within reach R of the synapse
+///     p_tag = p_max · κ/(κ + K_C) · A_½/(A_½ + activity) · w_½/(w_½ + weight)
 ///
 /// the fraction of time a synapse carries a tag; `enabled` false turns complement off (C1q/C3 knock-out: nothing is tagged,
-/// so microglia engulf nothing). The form is [I] (brief §3.1 model mapping).
+/// so microglia engulf nothing). The complement κ at a synapse is made by the primed
+/// microglia around it (microglia are the main source of brain C1q, Fonseca 2017 [R]), so it
+/// builds over the weeks after an activation and lasts as long as the priming — not the
+/// hours of the cytokines (tagging at the cytokine peak removed ~10 % of spines within days, where
+/// Kondo 2011 saw changes "low over a week" [V]). The form is [I] (brief §3.1 model mapping).
 ///
 /// | symbol | default | source |
 /// |---|---|---|
 /// | p_max | 0.5 | [I] |
-/// | K_C | 1 (cytokine units) | complement rises with inflammation (Hong 2016: C1q at synapses early [V]); [I] |
+/// | K_C | 1 (complement units) | complement rises with inflammation (Hong 2016: C1q at synapses early [V]); [I] |
+/// | q_C | 0.0063 per unit of output | complement from one microglion of output Q = 1; set, with k_e, so that in `lps-inflammation` (200 microglia per mm²) one LPS challenge makes microglia engulf about the extra 13.7 % of spines Kondo 2011 saw eliminated over 8 weeks (20.9 ± 3.5 % vs 7.2 ± 1.1 % in controls, Fig. 3 [V]): 0.008 engulfed 17.4 %, and engulfment is nearly proportional to q_C (κ ≪ K_C); the value is [I] |
 /// | A_½ | 1 (activity relative to the population mean) | activity protects (Schafer 2012 [V/R]); [I] |
 /// | w_½ | 1 (weight factor) | weak synapses are lost first [I] |
 public struct ComplementTagging: Sendable, Equatable, Codable {
     public var enabled = true
     public var maxProbability = 0.5
-    public var halfCytokine = 1.0
+    public var halfComplement = 1.0
+    /// q_C: complement per unit of microglial complement output within reach.
+    public var microglialComplement = 0.0063
     public var halfActivity = 1.0
     public var halfWeight = 1.0
     public init() {}
@@ -142,15 +208,23 @@ public struct ComplementTagging: Sendable, Equatable, Codable {
     public var problems: [String] {
         var out: [String] = []
         if !(maxProbability >= 0 && maxProbability <= 1) { out.append("complement tag probability must be within 0…1, got \(maxProbability)") }
-        if !(halfCytokine > 0) || !(halfActivity > 0) || !(halfWeight > 0) { out.append("complement tagging half-points must be positive") }
+        if !(halfComplement > 0) || !(halfActivity > 0) || !(halfWeight > 0) { out.append("complement tagging half-points must be positive") }
+        if !(microglialComplement >= 0) || !microglialComplement.isFinite { out.append("complement per microglion must be zero or positive, got \(microglialComplement)") }
         return out
     }
 
-    /// Probability that a synapse is tagged (a state fraction, drawn afresh each step).
-    public func probability(cytokine c: Double, activity: Double, weight: Double) -> Double {
+    /// Probability that a synapse is tagged (a state fraction, drawn afresh each step) at
+    /// complement level κ.
+    public func probability(complement c: Double, activity: Double, weight: Double) -> Double {
         guard enabled else { return 0 }
         let cc = max(0, c), a = max(0, activity), w = max(0, weight)
-        return maxProbability * cc / (cc + halfCytokine) * halfActivity / (halfActivity + a) * halfWeight / (halfWeight + w)
+        return maxProbability * cc / (cc + halfComplement) * halfActivity / (halfActivity + a) * halfWeight / (halfWeight + w)
+    }
+
+    /// Probability that a synapse is tagged with microglia of total complement output Σ Q_m
+    /// within reach.
+    public func probability(microglia output: Double, activity: Double, weight: Double) -> Double {
+        probability(complement: microglialComplement * output, activity: activity, weight: weight)
     }
 }
 
@@ -366,19 +440,19 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
         for m0 in agents {
             let i = g.column(of: m0.x), j = g.row(of: m0.y)
             var m = p.activated(m0, dt: dt, cytokine: cytokine)
-            if m.state == .activated {
-                // Engulfment of tagged synapses in reach.
-                let pe = -expm1(-p.engulfment * m.activation * dt)
-                if pe > 0 {
-                    let key = rng.key(stream: Self.engulfStream.sub(Int(truncatingIfNeeded: k)), entity: m.id)
-                    // The lowest id in reach whose draw succeeds is credited, whatever the
-                    // agents' order (the map is consulted only after a successful draw).
-                    buckets.forEach(near: m.x, m.y) { syn in
-                        if CounterRNG.unit(CounterRNG.bits(key: key, counter: syn.id)) < pe, best[syn.id] ?? .max > m.id {
-                            best[syn.id] = m.id
-                        }
+            // Engulfment of tagged synapses in reach, by activated and by primed microglia.
+            let pe = -expm1(-p.engulfment * p.phagocytic(m) * dt)
+            if pe > 0 {
+                let key = rng.key(stream: Self.engulfStream.sub(Int(truncatingIfNeeded: k)), entity: m.id)
+                // The lowest id in reach whose draw succeeds is credited, whatever the
+                // agents' order (the map is consulted only after a successful draw).
+                buckets.forEach(near: m.x, m.y) { syn in
+                    if CounterRNG.unit(CounterRNG.bits(key: key, counter: syn.id)) < pe, best[syn.id] ?? .max > m.id {
+                        best[syn.id] = m.id
                     }
                 }
+            }
+            if m.state == .activated {
                 // Release into the current cell.
                 release[g.index(column: i, row: j)] += p.release * m.activation / g.cellArea
             }
@@ -401,28 +475,42 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
         return MicrogliaStepResult(release: release, engulfed: engulfed, emigrants: emigrants)
     }
 
-    /// Which of `points` lie within reach of a microglion that will be activated in the
-    /// coming step (its activation update from `cytokine`, at its position before it moves):
-    /// only synapses at those points can be engulfed in the step, so offering only them to
-    /// `step` changes nothing but the cost (tag and engulfment draws are keyed by synapse and
-    /// microglion, not by list position). The distance test is `ReachBuckets.forEach`'s, with the reach
-    /// widened by 1e-9 relative so that the filter is never the stricter of the two.
-    public static func withinReachOfActivated(_ tiles: [MicrogliaPopulation], dt: Double, cytokine: some GridValues,
-                                              points: [(x: Double, y: Double)]) -> [Bool] {
-        guard let p = tiles.first?.parameters, p.tagging.enabled, p.engulfment > 0 else {
-            return [Bool](repeating: false, count: points.count)
-        }
+    /// What a point sees of the microglia in the coming step.
+    public struct InReach: Sendable, Equatable {
+        /// Within reach of a microglion that can engulf in the step (phagocytic level > 0).
+        public var engulfing: Bool
+        /// Σ Q_m over the microglia within reach: the output that makes its complement.
+        public var complement: Double
+    }
+
+    /// For each of `points`, the microglia within reach in the coming step (after their
+    /// activation and priming update from `cytokine`, at their positions before they move):
+    /// whether one of them can engulf — only synapses at such points can be engulfed in the
+    /// step, so offering only them to `step` changes nothing but the cost (tag and engulfment
+    /// draws are keyed by synapse and microglion, not by list position) — and their total
+    /// complement output, which sets the tag (`ComplementTagging.probability(microglia:…)`).
+    /// The distance test is `ReachBuckets.forEach`'s; for `engulfing` the reach is widened by
+    /// 1e-9 relative so that the filter is never the stricter of the two. The output is
+    /// summed in an order fixed by positions and ids (microglia sorted by id before they are
+    /// bucketed), so it does not depend on how the agents are split in strips.
+    public static func inReach(_ tiles: [MicrogliaPopulation], dt: Double, cytokine: some GridValues,
+                               points: [(x: Double, y: Double)]) -> [InReach] {
+        let none = [InReach](repeating: InReach(engulfing: false, complement: 0), count: points.count)
+        guard let p = tiles.first?.parameters, p.tagging.enabled, p.engulfment > 0 else { return none }
         let g = tiles[0].grid
         let active = tiles.flatMap(\.agents).map { p.activated($0, dt: dt, cytokine: cytokine) }
-            .filter { $0.state == .activated && $0.activation > 0 }
-        guard !active.isEmpty else { return [Bool](repeating: false, count: points.count) }
-        // Microglia bucketed like synapses; a point looks in the 3 × 3 buckets around it.
-        let asPoints = active.map { SynapseCandidate(id: $0.id, x: $0.x, y: $0.y, weight: 0, activity: 0, tag: 0) }
-        let buckets = ReachBuckets(asPoints, grid: g, reach: p.reach * (1 + 1e-9))
+            .filter { p.phagocytic($0) > 0 }.sorted { $0.id < $1.id }
+        guard !active.isEmpty else { return none }
+        // Microglia bucketed like synapses (their complement output in `weight`); a point
+        // looks in the 3 × 3 buckets around it.
+        let asPoints = active.map { SynapseCandidate(id: $0.id, x: $0.x, y: $0.y, weight: $0.complement, activity: 0, tag: 0) }
+        let wide = ReachBuckets(asPoints, grid: g, reach: p.reach * (1 + 1e-9))
+        let exact = ReachBuckets(asPoints, grid: g, reach: p.reach)
         return points.map { q in
-            var hit = false
-            buckets.forEach(near: q.x, q.y) { _ in hit = true }
-            return hit
+            var hit = false, sum = 0.0
+            wide.forEach(near: q.x, q.y) { _ in hit = true }
+            if hit { exact.forEach(near: q.x, q.y) { sum += $0.weight } }
+            return InReach(engulfing: hit, complement: sum)
         }
     }
 

@@ -2,12 +2,13 @@
 // `<run dir>/checkpoints/checkpoint.npck` (through a temporary name, then renamed, so the
 // file there is always the latest complete one), and read back to resume.
 //
-// File format (version 4; 1 held spike histories instead of STDP traces, 2 Double refractory
-// counters, 3 the two loops' positions instead of the schedule's), little-endian:
+// File format (version 5; 1 held spike histories instead of STDP traces, 2 Double refractory
+// counters, 3 the two loops' positions instead of the schedule's, 4 no microglial priming
+// and no PV phenotype), little-endian:
 //
 //     offset  size  field
 //          0     8  magic "NPCHECKP"
-//          8     4  format version (UInt32) = 4
+//          8     4  format version (UInt32) = 5
 //         12     4  payload encoding (UInt32): 1 = JSON (UTF-8)
 //         16     8  step of the checkpoint (UInt64)
 //         24     8  payload length in bytes (UInt64)
@@ -36,9 +37,11 @@ package protocol CheckpointBody: Codable {
 
 package enum CheckpointFile {
     static let magic = Array("NPCHECKP".utf8)
-    /// 4: the position in the run's one schedule of events (3 held the fast and the slow
-    /// loop's positions; 2 Double refractory counters).
-    static let formatVersion: UInt32 = 4
+    /// 5: microglia carry a priming level and a complement output, the slow clock the PV
+    /// populations' oxidative load and phenotype (4 had none, and a resumed run would have
+    /// restarted unprimed and with intact PV cells); 4: the position in the run's one schedule of events (3 held the
+    /// fast and the slow loop's positions; 2 Double refractory counters).
+    static let formatVersion: UInt32 = 5
     static let encodingJSON: UInt32 = 1
     static let headerSize = 96
 

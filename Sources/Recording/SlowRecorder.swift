@@ -48,7 +48,7 @@ package final class SlowRecorder {
         header += populations.map { "rate_\($0)_hz" }
         header += pvPopulations.flatMap { ["pv_output_\(populations[$0])", "oxidative_load_\(populations[$0])"] }
         if inflammation {
-            header += ["cytokine_mean", "cytokine_max", "microglia", "microglia_activated", "engulfed", "damage_mean", "dead"]
+            header += ["cytokine_mean", "cytokine_max", "microglia", "microglia_activated", "microglia_primed", "microglia_complement", "engulfed", "damage_mean", "dead"]
         }
         try file.write(header.joined(separator: ",") + "\n")
     }
@@ -83,14 +83,16 @@ package final class SlowRecorder {
     package struct InflammationRow {
         var cytokineMean: Double, cytokineMax: Double
         var microglia: Int, activated: Int
+        var primed: Double               // mean microglial priming P (0…1)
+        var complement: Double           // mean microglial complement output Q (0…1)
         var engulfed: Int                // synapses engulfed during the step
         var damageMean: Double
         var dead: Int
 
-        package init(cytokineMean: Double, cytokineMax: Double, microglia: Int, activated: Int, engulfed: Int,
+        package init(cytokineMean: Double, cytokineMax: Double, microglia: Int, activated: Int, primed: Double, complement: Double, engulfed: Int,
                      damageMean: Double, dead: Int) {
             self.cytokineMean = cytokineMean; self.cytokineMax = cytokineMax; self.microglia = microglia
-            self.activated = activated; self.engulfed = engulfed; self.damageMean = damageMean; self.dead = dead
+            self.activated = activated; self.primed = primed; self.complement = complement; self.engulfed = engulfed; self.damageMean = damageMean; self.dead = dead
         }
     }
 
@@ -106,7 +108,7 @@ package final class SlowRecorder {
             f += [fmt(r.pvOutput.indices.contains(p) ? r.pvOutput[p] : 1, 5), fmt(r.oxidativeLoad.indices.contains(p) ? r.oxidativeLoad[p] : 0, 5)]
         }
         if inflammation, let i = r.inflammation {
-            f += [fmt(i.cytokineMean, 5), fmt(i.cytokineMax, 5), "\(i.microglia)", "\(i.activated)", "\(i.engulfed)",
+            f += [fmt(i.cytokineMean, 5), fmt(i.cytokineMax, 5), "\(i.microglia)", "\(i.activated)", fmt(i.primed, 5), fmt(i.complement, 5), "\(i.engulfed)",
                   fmt(i.damageMean, 5), "\(i.dead)"]
         }
         try file.write(f.joined(separator: ",") + "\n")

@@ -2,8 +2,9 @@
 // shard, halos exchanged every diffusion sub-step), microglia (one population per strip,
 // agents crossing strip borders as migration messages), excitotoxic damage and death.
 // Each slow step: sources (LPS, fixed sources, stress, activated microglia, dead neurons) →
-// field; microglia sense it, move, and engulf complement-tagged synapses within reach
-// (queued for deletion at the next structural realisation); per-neuron inflammation level
+// field; microglia sense it, activate, keep a slowly fading priming, move, and engulf
+// synapses within reach tagged by the complement of primed microglia (queued for deletion
+// at the next structural realisation); per-neuron inflammation level
 // and NMDA-calcium drive damage. The strips are stepped in order by this driver, so the
 // result does not depend on how many there are (tested bit for bit in Physiology).
 
@@ -107,20 +108,23 @@ struct InflammationDriver {
         // Microglia read the new field (a tile with halos per strip).
         let field = GridArray(grid: grid, values: values)
         let damageField = damage?.field(on: grid, positions: positions) ?? GridArray(grid: grid, values: [])
-        // Synapses are offered with their complement-tag probability at the local cytokine
-        // level, and only those within reach of a microglion activated in this step (no other
-        // can be engulfed; the draws are keyed by synapse, so the outcome is the same as
-        // offering all — a 10 000-neuron sheet holds over a million structural synapses).
+        // Synapses are offered with their complement-tag probability, set by the complement
+        // output of the (primed) microglia within reach, and only those within reach
+        // of a microglion that can engulf in this step (no other can be engulfed; the draws
+        // are keyed by synapse, so the outcome is the same as offering all — a 10 000-neuron
+        // sheet holds over a million structural synapses).
         var offered: [SynapseCandidate] = []
         if !candidates.isEmpty, let tagging = microglia.first?.parameters.tagging {
-            let reachable = MicrogliaPopulation.withinReachOfActivated(microglia, dt: dt, cytokine: field, points: positions)
-            if reachable.contains(true) {
+            let reach = MicrogliaPopulation.inReach(microglia, dt: dt, cytokine: field, points: positions)
+            if reach.contains(where: \.engulfing) {
                 // A candidate sits at its postsynaptic neuron, whose id is the low 32 bits of
                 // the synapse id (`candidates(_:positions:activity:)`), so the neuron's test
                 // is the synapse's.
-                for c in candidates where reachable[Int(c.id & 0xFFFF_FFFF)] {
+                for c in candidates {
+                    let r = reach[Int(c.id & 0xFFFF_FFFF)]
+                    guard r.engulfing else { continue }
                     var o = c
-                    o.tag = tagging.probability(cytokine: field.values[grid.cell(x: c.x, y: c.y)], activity: c.activity, weight: c.weight)
+                    o.tag = tagging.probability(microglia: r.complement, activity: c.activity, weight: c.weight)
                     if o.tag > 0 { offered.append(o) }
                 }
             }
@@ -147,6 +151,13 @@ struct InflammationDriver {
     }
 
     var activatedCount: Int { microglia.reduce(0) { $0 + $1.agents.filter { $0.state == .activated }.count } }
+    /// Mean priming and complement output of the microglia (0 when there are none), summed in
+    /// id order.
+    var meanPriming: (priming: Double, complement: Double) {
+        let all = microglia.flatMap(\.agents).sorted { $0.id < $1.id }
+        guard !all.isEmpty else { return (0, 0) }
+        return (all.reduce(0) { $0 + $1.priming } / Double(all.count), all.reduce(0) { $0 + $1.complement } / Double(all.count))
+    }
     var microgliaCount: Int { microglia.reduce(0) { $0 + $1.count } }
     var meanDamage: Double { damage.map { $0.damage.reduce(0, +) / Double(max(1, $0.count)) } ?? 0 }
 

@@ -229,6 +229,11 @@ extension SlowBiologyDriver {
                       mine.columns.contains(mine.grid.column(of: a.x)) else {
                     throw bad("places a microglion at (\(a.x), \(a.y)) µm, off the sheet or outside its strip")
                 }
+                // Each relaxes towards values within 0…1 (activation to s(C), priming to P* < 1,
+                // complement output to the priming).
+                guard (0...1).contains(a.activation), (0...1).contains(a.priming), (0...1).contains(a.complement) else {
+                    throw bad("holds a microglion with activation \(a.activation), priming \(a.priming) or complement output \(a.complement) outside 0…1")
+                }
             }
         }
         if (st.damage == nil) != (i.damage == nil) { throw bad("has excitotoxic damage where the scenario has none, or none where it has") }

@@ -195,7 +195,7 @@ struct SlowClockRun {
                 return SlowRecorder.InflammationRow(
                     cytokineMean: v.reduce(0, +) / Double(max(1, v.count)) / infl.config.reference,
                     cytokineMax: (v.max() ?? 0) / infl.config.reference, microglia: infl.microgliaCount,
-                    activated: infl.activatedCount, engulfed: infl.engulfedSinceRecord, damageMean: infl.meanDamage,
+                    activated: infl.activatedCount, primed: infl.meanPriming.priming, complement: infl.meanPriming.complement, engulfed: infl.engulfedSinceRecord, damageMean: infl.meanDamage,
                     dead: infl.dead.count)
             })
         row.pvOutput = d.pv.phenotype

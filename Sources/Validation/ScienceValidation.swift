@@ -23,9 +23,7 @@ public enum ScienceValidation {
     /// Runs every check. `scenarios`: the folder with the shipped scenario files; `output`:
     /// where the runs go. `log` receives a line per step.
     /// `parts`: "pharmacology" (targets 3–7), "causal" (the blocking rows B1–B6 and the slice
-    /// rows S1–S2) and/or
-    /// "inflammation" (target 8 and the
-    /// inflammation reports).
+    /// rows S1–S2) and/or "inflammation" (targets 8, 8r and D).
     /// `reuse`: read a scenario's finished run folder (its manifest.json present, same
     /// resolved scenario) instead of running it again.
     public static func run(scenarios: String, output: String, threads: Int, parts: Set<String> = Set(allParts),
@@ -66,8 +64,8 @@ public enum ScienceValidation {
             results += try slice(sliceScenario, dir: sliceDir)
         }
         if parts.contains("inflammation") {
-            let (_, lpsDir) = try await runScenario("lps-inflammation")
-            results += try lpsKinetics(dir: lpsDir)
+            let (lps, lpsDir) = try await runScenario("lps-inflammation")
+            results += try lpsKinetics(lps, dir: lpsDir)
             let (_, insultDir) = try await runScenario("excitotoxic-insult")
             results.append(try neuroprotection(dir: insultDir))
         }
@@ -263,9 +261,20 @@ public enum ScienceValidation {
         ]
     }
 
-    // MARK: target 8 and the inflammation reports
+    // MARK: target 8, 8r (spine loss after LPS) and D
 
-    static func lpsKinetics(dir: String) throws -> [ScienceResult] {
+    /// Target 8 (cytokine kinetics) and 8r (spine loss that persists after one LPS challenge).
+    ///
+    /// 8r's band, from Kondo et al. 2011 Fig. 3 [V] (in vivo two-photon, the same spines
+    /// imaged at day 0 and 2, 7, 28, 56 days after LPS; % of the initial spines): formed /
+    /// eliminated 2.2 / 3.1 at 7 days (control 2.6 / 2.7), 10.7 / 11.0 at 28 days (5.2 / 5.5),
+    /// 12.4 ± 4.9 / 20.9 ± 3.5 at 56 days (6.8 / 7.2). The abstract's "20 %" is the
+    /// *elimination* of initial spines; the density, which the model records, changes by
+    /// formed − eliminated: −0.8 % at 7 days, 0.0 % at 28 and −8.1 ± 6 % at 56 days, net of
+    /// controls. Hence: loss of spines per pyramidal cell small at 1 week (< 5 %), growing
+    /// (1 week < 4 weeks ≤ 8 weeks: it persists and does not recover), 5–20 % at 8 weeks (a
+    /// clear reduction, and no more than the gross elimination of ≈ 21 %).
+    static func lpsKinetics(_ sc: Scenario, dir: String) throws -> [ScienceResult] {
         let t = try SlowTable(path: dir + "/slow.csv")
         let times = t["time_h"], c = t["cytokine_mean"]
         guard let peak = c.indices.filter({ times[$0] >= 0 }).max(by: { c[$0] < c[$1] }) else { throw RunError.invalid("no cytokine record") }
@@ -276,15 +285,21 @@ public enum ScienceValidation {
         let maxActivated = activated.filter(\.isFinite).max() ?? 0
         let actWeek = t.value("microglia_activated", at: 168)
         let engulfed = t["engulfed"].filter(\.isFinite).reduce(0, +)
+        let structuralTargets = Set(sc.projections.filter(\.structural).map(\.target))
+        let spiny = sc.populations.indices.filter { structuralTargets.contains($0) }.reduce(0) { $0 + sc.populations[$1].count }
+        let engulfedShare = engulfed / max(1, base * Double(spiny))
+        let primed = [7.0, 28, 55.9].map { t.value("microglia_primed", at: $0 * 24) }
+        let output = [7.0, 28, 55.9].map { t.value("microglia_complement", at: $0 * 24) }
+        let (w1, w4, w8) = (loss(7), loss(28), loss(55.9))
         return [
             ScienceResult(number: "8", target: "after an LPS challenge cytokines peak within 6 h and are back near baseline (< 10 % of the peak) by 24 h",
                           source: "brief §3.2 (rat serum cytokines, PMC4967699)", scenario: "lps-inflammation.yaml",
                           measured: String(format: "peak %.3f (mean over the sheet, reference units) at %.1f h; %.4f at 24 h (%.2f %% of the peak)", c[peak], times[peak], at24, at24 / max(1e-12, c[peak]) * 100),
                           pass: times[peak] <= 6 && at24 < 0.1 * c[peak]),
-            ScienceResult(number: "8r", target: "synapse loss after one LPS challenge — reported next to the published figure, not fitted (Kondo 2011: 20 % of spines eliminated over 8 weeks, small in week 1)",
-                          source: "Kondo et al. 2011 Mol Brain 4:27", scenario: "lps-inflammation.yaml",
-                          measured: String(format: "spines per pyramidal cell −%.1f %% at 1 week, −%.1f %% at 4 weeks, −%.1f %% at 8 weeks; %.0f synapses engulfed by microglia; activated microglia: up to %.0f of 200, %.0f at 1 week", loss(7) * 100, loss(28) * 100, loss(55.9) * 100, engulfed, maxActivated, actWeek),
-                          pass: true),
+            ScienceResult(number: "8r", target: "spine loss after one LPS challenge persists and grows: small at 1 week (< 5 %), loss at 1 week < 4 weeks ≤ 8 weeks, 5–20 % at 8 weeks. Kondo's Fig. 3: formed − eliminated, net of controls, −0.8 % at 7 d, 0.0 % at 28 d, −8.1 ± 6 % at 56 d; the \"20 %\" is the gross elimination of initial spines (20.9 ± 3.5 % vs 7.2 % in controls), an upper bound for the net loss",
+                          source: "Kondo et al. 2011 Mol Brain 4:27 (abstract and Fig. 3)", scenario: "lps-inflammation.yaml",
+                          measured: String(format: "spines per pyramidal cell −%.1f %% at 1 week, −%.1f %% at 4 weeks, −%.1f %% at 8 weeks; %.0f synapses engulfed by microglia (%.1f %% of the initial spines; the engulfment rate is set from Kondo's extra 13.7 %% eliminated); activated microglia: up to %.0f of 200, %.0f at 1 week; mean priming P %.2f / %.2f / %.2f and complement output Q %.2f / %.2f / %.2f at 1 / 4 / 8 weeks", w1 * 100, w4 * 100, w8 * 100, engulfed, engulfedShare * 100, maxActivated, actWeek, primed[0], primed[1], primed[2], output[0], output[1], output[2]),
+                          pass: w1 < 0.05 && w1 < w4 && w4 <= w8 && (0.05...0.20).contains(w8)),
         ]
     }
 
@@ -313,7 +328,7 @@ public enum ScienceValidation {
         var s = "<!-- validate-science\(marker):begin (written by `\(command)`; do not edit by hand) -->\n"
         s += "| # | target | source | scenario | measured | status |\n|---|---|---|---|---|---|\n"
         for r in results {
-            let status = r.number.hasSuffix("r") ? "reported" : (r.pass ? "pass" : "**fail**")
+            let status = r.pass ? "pass" : "**fail**"
             s += "| \(r.number) | \(r.target) | \(r.source) | `\(r.scenario)` | \(r.measured) | \(status) |\n"
         }
         s += "<!-- validate-science\(marker):end -->\n"

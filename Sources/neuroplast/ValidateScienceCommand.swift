@@ -15,7 +15,7 @@ struct ValidateScienceCommand: AsyncParsableCommand {
     @Option(help: "Folder for the runs.") var out = "Output/validate-science"
     @Option(help: "Markdown file whose validate-science section is replaced (\"-\" prints only).") var write = "VALIDATION.md"
     @Option(help: "Worker threads for the kernel.") var threads: Int = 1
-    @Option(help: "Which targets: pharmacology (3–7), causal (the blocking rows B1–B6, the slice rows S1–S2), inflammation (8 and reports), or all.") var only = "all"
+    @Option(help: "Which targets: pharmacology (3–7), causal (the blocking rows B1–B6, the slice rows S1–S2), inflammation (8, 8r and D), or all.") var only = "all"
     @Flag(help: "Reuse finished runs in --out whose resolved scenario is unchanged.") var reuse = false
 
     func validate() throws {

@@ -58,6 +58,10 @@ import Physiology
             ("inflammation steps", { $0.inflammation?.steps = .max }),
             ("engulfed count", { $0.inflammation?.engulfedSinceRecord = .max }),
             ("release NaN", { $0.inflammation?.release.values[0] = .nan }),
+            ("microglia priming beyond 1", { $0.inflammation?.microglia[0].agents[0].priming = 2 }),
+            ("microglia priming NaN", { $0.inflammation?.microglia[0].agents[0].priming = .nan }),
+            ("microglia activation negative", { $0.inflammation?.microglia[0].agents[0].activation = -1 }),
+            ("microglia complement infinite", { $0.inflammation?.microglia[0].agents[0].complement = .infinity }),
             ("E/I factor 0", { $0.inflammation?.eiApplied.values[0] = 0 }),
             ("death time NaN", { $0.inflammation?.damage?.deathTime[0] = .nan }),
             ("candidate weight NaN", { s in

@@ -147,7 +147,7 @@ final class InflammationTests: XCTestCase {
         CytokineGrid(width: 500, height: 500, cellSize: 10, boundary: boundary)
     }
 
-    func synapses(_ n: Int, grid: CytokineGrid, seed: UInt64, make: (Int) -> (weight: Double, activity: Double), tagging: ComplementTagging, cytokine: Double) -> [SynapseCandidate] {
+    func synapses(_ n: Int, grid: CytokineGrid, seed: UInt64, make: (Int) -> (weight: Double, activity: Double), tagging: ComplementTagging, complement: Double) -> [SynapseCandidate] {
         let rng = CounterRNG(seed: seed)
         return (0..<n).map { k in
             let (w, a) = make(k)
@@ -155,7 +155,7 @@ final class InflammationTests: XCTestCase {
                                     x: rng.uniform(.sample, entity: UInt64(k), counter: 0) * grid.width,
                                     y: rng.uniform(.sample, entity: UInt64(k), counter: 1) * grid.height,
                                     weight: w, activity: a,
-                                    tag: tagging.probability(cytokine: cytokine, activity: a, weight: w))
+                                    tag: tagging.probability(complement: complement, activity: a, weight: w))
         }
     }
 
@@ -178,9 +178,10 @@ final class InflammationTests: XCTestCase {
         return gone
     }
 
-    /// Offering only the synapses within reach of microglia activated in the step (what the
-    /// engine does, for speed) gives the same engulfments and agents as offering all of them,
-    /// on a patchy field where some microglia activate during the step and some stay quiet.
+    /// Offering only the synapses within reach of microglia that can engulf in the step
+    /// (activated or primed; what the engine does, for speed) gives the same engulfments and
+    /// agents as offering all of them, on a patchy field where some microglia activate during
+    /// the step and some stay quiet.
     func testReachFilterChangesNothingButTheCost() throws {
         for boundary in [CytokineBoundary.periodic, .closed] {
             let g = microgliaGrid(boundary: boundary)
@@ -190,11 +191,11 @@ final class InflammationTests: XCTestCase {
             var f = try CytokineField(grid: g)
             // Hot in the left third (microglia there activate within the step), cool elsewhere.
             f.values = (0..<g.cellCount).map { c in c % g.columns < g.columns / 3 ? 20 : 0.3 }
-            let all = synapses(3000, grid: g, seed: 4, make: { $0 % 2 == 0 ? (0.2, 0.1) : (1, 1) }, tagging: ComplementTagging(), cytokine: 3)
+            let all = synapses(3000, grid: g, seed: 4, make: { $0 % 2 == 0 ? (0.2, 0.1) : (1, 1) }, tagging: ComplementTagging(), complement: 3)
             var whole = pop, filtered = pop
             let empty = GridArray(grid: g, values: [])
             for k in 0..<3 {
-                let reachable = MicrogliaPopulation.withinReachOfActivated([filtered], dt: 2, cytokine: f, points: all.map { ($0.x, $0.y) })
+                let reachable = MicrogliaPopulation.inReach([filtered], dt: 2, cytokine: f, points: all.map { ($0.x, $0.y) }).map(\.engulfing)
                 let offered = zip(all, reachable).filter(\.1).map(\.0)
                 print("\(boundary), step \(k): \(offered.count) of \(all.count) synapses within reach of activated microglia")
                 XCTAssertGreaterThan(offered.count, 100)
@@ -212,8 +213,8 @@ final class InflammationTests: XCTestCase {
     func testNoComplementNoEngulfment() throws {
         let g = microgliaGrid()
         var off = ComplementTagging(); off.enabled = false
-        XCTAssertEqual(off.probability(cytokine: 10, activity: 0, weight: 0), 0)
-        var all = synapses(2000, grid: g, seed: 1, make: { _ in (0.1, 0) }, tagging: ComplementTagging(), cytokine: 5)
+        XCTAssertEqual(off.probability(complement: 10, activity: 0, weight: 0), 0)
+        var all = synapses(2000, grid: g, seed: 1, make: { _ in (0.1, 0) }, tagging: ComplementTagging(), complement: 5)
         for k in all.indices { all[k].tag = 1 }
         let none = try runEngulfment(tagging: off, candidates: all, cytokine: 5, steps: 10)
         let some = try runEngulfment(tagging: ComplementTagging(), candidates: all, cytokine: 5, steps: 10)
@@ -227,7 +228,7 @@ final class InflammationTests: XCTestCase {
         let g = microgliaGrid()
         let tagging = ComplementTagging()
         let n = 4000
-        let cands = synapses(n, grid: g, seed: 2, make: { $0 % 2 == 0 ? (0.2, 0.1) : (2, 3) }, tagging: tagging, cytokine: 2)
+        let cands = synapses(n, grid: g, seed: 2, make: { $0 % 2 == 0 ? (0.2, 0.1) : (2, 3) }, tagging: tagging, complement: 2)
         let gone = try runEngulfment(tagging: tagging, candidates: cands, cytokine: 2, steps: 12)
         let weak = cands.filter { $0.weight < 1 }, strong = cands.filter { $0.weight > 1 }
         let fw = Double(weak.filter { gone.contains($0.id) }.count) / Double(weak.count)
@@ -242,7 +243,7 @@ final class InflammationTests: XCTestCase {
     /// (f) Engulfment does not depend on the order of the candidate list.
     func testEngulfmentIndependentOfCandidateOrder() throws {
         let g = microgliaGrid()
-        let cands = synapses(1500, grid: g, seed: 4, make: { _ in (0.3, 0.2) }, tagging: ComplementTagging(), cytokine: 3)
+        let cands = synapses(1500, grid: g, seed: 4, make: { _ in (0.3, 0.2) }, tagging: ComplementTagging(), complement: 3)
         let a = try runEngulfment(tagging: ComplementTagging(), candidates: cands, cytokine: 3, steps: 4)
         let b = try runEngulfment(tagging: ComplementTagging(), candidates: cands.reversed(), cytokine: 3, steps: 4)
         XCTAssertFalse(a.isEmpty)
@@ -274,6 +275,133 @@ final class InflammationTests: XCTestCase {
         XCTAssertGreaterThan(released[2], 0)
     }
 
+    // MARK: - Priming (the persistent state after LPS)
+
+    /// Priming and complement output against their closed forms: for a constant drive u,
+    /// P(t) = P* + (P₀ − P*)·e^(−λt) with λ = u/τ_P↑ + 1/τ_P↓, P* = (u/τ_P↑)/λ, and
+    /// Q(t) = P* + (Q₀ − P*)·e^(−μt) + (P₀ − P*)·μ·(e^(−λt) − e^(−μt))/(μ − λ), μ = 1/τ_Q,
+    /// whatever the step (also at λ = μ, where the last term is (P₀ − P*)·μt·e^(−μt)); with no
+    /// drive P decays as P₀·e^(−t/τ_P↓) — and so does a primed microglion in a field without
+    /// cytokine (a = 0, surveilling: the persistence is the priming's, not the activation's).
+    func testPrimingFollowsItsClosedForm() throws {
+        var p = MicrogliaParameters()
+        func closed(_ p: MicrogliaParameters, p0: Double, q0: Double, u: Double, t: Double) -> (Double, Double) {
+            let lam = u / p.primingOn + 1 / p.primingOff, mu = 1 / p.complementLag, star = u / p.primingOn / lam
+            let pt = star + (p0 - star) * exp(-lam * t)
+            let cross = abs(lam - mu) < 1e-15 ? mu * t * exp(-mu * t) : mu * (exp(-lam * t) - exp(-mu * t)) / (mu - lam)
+            return (pt, star + (q0 - star) * exp(-mu * t) + (p0 - star) * cross)
+        }
+        for u in [0.0, 0.3, 1.0] {
+            for (p0, q0) in [(0.0, 0.0), (0.4, 0.1), (1.0, 0.7)] {
+                var x = (priming: p0, complement: q0)
+                for _ in 0..<240 { x = p.primed(priming: x.priming, complement: x.complement, drive: u, dt: 0.5) }
+                let (pe, qe) = closed(p, p0: p0, q0: q0, u: u, t: 120)
+                XCTAssertEqual(x.priming, pe, accuracy: 1e-13, "u = \(u), P₀ = \(p0)")
+                XCTAssertEqual(x.complement, qe, accuracy: 1e-13, "u = \(u), Q₀ = \(q0)")
+                let once = p.primed(priming: p0, complement: q0, drive: u, dt: 120)
+                XCTAssertEqual(once.priming, pe, accuracy: 1e-15)
+                XCTAssertEqual(once.complement, qe, accuracy: 1e-14)
+            }
+        }
+        // λ = μ exactly (u chosen so), stepped and in one go.
+        var q = MicrogliaParameters(); q.primingOn = 24; q.primingOff = 480; q.complementLag = 240
+        let uEq = (1 / q.complementLag - 1 / q.primingOff) * q.primingOn
+        var y = (priming: 0.2, complement: 0.05)
+        for _ in 0..<100 { y = q.primed(priming: y.priming, complement: y.complement, drive: uEq, dt: 1) }
+        let (pq, qq) = closed(q, p0: 0.2, q0: 0.05, u: uEq, t: 100)
+        XCTAssertEqual(y.priming, pq, accuracy: 1e-13)
+        XCTAssertEqual(y.complement, qq, accuracy: 1e-13)
+        // Fully activated for two days primes to > 0.85; the output lags: below 0.15 by then.
+        let twoDays = p.primed(priming: 0, complement: 0, drive: 1, dt: 48)
+        XCTAssertGreaterThan(twoDays.priming, 0.85)
+        XCTAssertLessThan(twoDays.complement, 0.15)
+        // A primed, resting microglion in a field without cytokine: P₀·e^(−t/τ_P↓) over 8 weeks.
+        p.complementLag = 10 * 24
+        let g = microgliaGrid()
+        let f = try CytokineField(grid: g)
+        var m = Microglion(id: 1, x: 100, y: 100, priming: 0.9, complement: 0)
+        for _ in 0..<(56 * 48) { m = p.activated(m, dt: 0.5, cytokine: f) }
+        XCTAssertEqual(m.activation, 0)
+        XCTAssertEqual(m.state, .surveilling)
+        XCTAssertEqual(m.priming, 0.9 * exp(-56 * 24 / p.primingOff), accuracy: 1e-12)
+        XCTAssertEqual(m.complement, closed(p, p0: 0.9, q0: 0, u: 0, t: 56 * 24).1, accuracy: 1e-12)
+        XCTAssertEqual(p.phagocytic(m), m.complement)
+        print("priming: 2 days fully activated → P \(twoDays.priming), Q \(twoDays.complement); P 0.9 after 8 weeks at rest → P \(m.priming), Q \(m.complement)")
+    }
+
+    /// A primed, resting microglion engulfs tagged synapses in reach at the steady rate
+    /// k_e·Q·tag per hour: over T steps of dt the engulfed fraction is 1 − (1 − p_tag·p_e)^T with
+    /// p_e = 1 − e^(−k_e·Q·dt) (with P = Q, Q changes by < 0.01 % in the 48 h). One without
+    /// complement output engulfs none.
+    func testPrimedMicroglionEngulfsAtTheSteadyRate() throws {
+        let g = microgliaGrid()
+        var p = MicrogliaParameters(); p.motility = 0
+        let f = try CytokineField(grid: g)
+        let n = 20_000, tag = 0.05, dt = 1.0, steps = 48, P = 0.8
+        let rng = CounterRNG(seed: 3)
+        let cands = (0..<n).map { k -> SynapseCandidate in
+            let r = 40 * rng.uniform(.sample, entity: UInt64(k), counter: 0).squareRoot()
+            let th = 2 * Double.pi * rng.uniform(.sample, entity: UInt64(k), counter: 1)
+            return SynapseCandidate(id: UInt64(k), x: 250 + r * cos(th), y: 250 + r * sin(th), weight: 1, activity: 1, tag: tag)
+        }
+        func run(priming: Double) -> Int {
+            var pop = MicrogliaPopulation(grid: g, parameters: p, agents: [Microglion(id: 0, x: 250, y: 250, priming: priming, complement: priming)], seed: 8)
+            var remaining = cands, gone = 0
+            for k in 0..<steps {
+                let r = pop.step(index: UInt64(k), dt: dt, cytokine: f, damage: GridArray(grid: g, values: []), candidates: remaining)
+                let ids = Set(r.engulfed.map(\.synapse))
+                gone += ids.count
+                remaining.removeAll { ids.contains($0.id) }
+            }
+            return gone
+        }
+        let pe = -expm1(-p.engulfment * P * dt)
+        let expected = Double(n) * (1 - pow(1 - tag * pe, Double(steps)))
+        let sd = (expected * (1 - expected / Double(n))).squareRoot()
+        let got = Double(run(priming: P))
+        print("primed engulfment over 48 h: \(got) engulfed, expected \(expected) ± \(sd)")
+        XCTAssertLessThan(abs(got - expected), 5 * sd)
+        XCTAssertEqual(run(priming: 0), 0)
+    }
+
+    /// The complement a synapse sees is q_C·Σ Q over the microglia within reach (exactly the
+    /// engulfment's distance test), summed in the same order however the agents are split in
+    /// strips; the tag probability reads it.
+    func testComplementFromPrimedMicrogliaInReach() throws {
+        let g = CytokineGrid(width: 700, height: 400, cellSize: 10, boundary: .periodic)
+        var p = MicrogliaParameters(); p.maxDensity = 5000
+        var pop = try MicrogliaPopulation(count: 300, grid: g, parameters: p, seed: 31)
+        let rng = CounterRNG(seed: 4)
+        for k in pop.agents.indices {
+            pop.agents[k].priming = rng.uniform(.sample, entity: UInt64(k), counter: 0)
+            pop.agents[k].complement = rng.uniform(.sample, entity: UInt64(k), counter: 3)
+        }
+        let f = try CytokineField(grid: g)
+        let points = (0..<500).map { k in (x: rng.uniform(.sample, entity: UInt64(k), counter: 1) * g.width,
+                                           y: rng.uniform(.sample, entity: UInt64(k), counter: 2) * g.height) }
+        let whole = MicrogliaPopulation.inReach([pop], dt: 0.5, cytokine: f, points: points)
+        let tiled = MicrogliaPopulation.inReach(pop.split(g.strips(5)), dt: 0.5, cytokine: f, points: points)
+        XCTAssertEqual(whole.map(\.complement.bitPattern), tiled.map(\.complement.bitPattern))
+        let after = pop.agents.map { p.activated($0, dt: 0.5, cytokine: f) }
+        var covered = 0
+        for (q, r) in zip(points, whole) {
+            var sum = 0.0
+            for m in after {
+                var dx = abs(m.x - q.x), dy = abs(m.y - q.y)
+                dx = min(dx, g.width - dx); dy = min(dy, g.height - dy)
+                if dx * dx + dy * dy <= p.reach * p.reach { sum += m.complement }
+            }
+            XCTAssertEqual(r.complement, sum, accuracy: 1e-12)
+            XCTAssertEqual(r.engulfing, sum > 0)
+            if sum > 0 { covered += 1 }
+        }
+        XCTAssertGreaterThan(covered, 400)
+        let t = ComplementTagging()
+        XCTAssertEqual(t.probability(microglia: 2, activity: 1, weight: 1),
+                       t.maxProbability * (2 * t.microglialComplement) / (2 * t.microglialComplement + t.halfComplement) * 0.5 * 0.5, accuracy: 1e-15)
+        XCTAssertEqual(t.probability(microglia: 0, activity: 1, weight: 1), 0)
+    }
+
     /// Chemotaxis: microglia drift toward a damage spot.
     func testChemotaxisTowardDamage() throws {
         let g = microgliaGrid(boundary: .closed)
@@ -302,7 +430,7 @@ final class InflammationTests: XCTestCase {
             var damage = [Double](repeating: 0, count: g.cellCount)
             for j in 0..<g.rows { for i in 0..<g.columns where abs(i - 50) < 5 { damage[g.index(column: i, row: j)] = 5 } }
             let dmg = GridArray(grid: g, values: damage)
-            let cands = synapses(3000, grid: g, seed: 22, make: { k in (Double(k % 5) * 0.3, Double(k % 3)) }, tagging: p.tagging, cytokine: 2)
+            let cands = synapses(3000, grid: g, seed: 22, make: { k in (Double(k % 5) * 0.3, Double(k % 3)) }, tagging: p.tagging, complement: 2)
             var whole = whole0
             var tiles = whole0.split(g.strips(7))
             var shards = whole0.split(g.strips(7))   // each reads only its own cytokine tile
@@ -337,6 +465,9 @@ final class InflammationTests: XCTestCase {
             XCTAssertEqual(joined.agents.map(\.x.bitPattern), whole.agents.map(\.x.bitPattern))
             XCTAssertEqual(joined.agents.map(\.y.bitPattern), whole.agents.map(\.y.bitPattern))
             XCTAssertEqual(joined.agents.map(\.activation.bitPattern), whole.agents.map(\.activation.bitPattern))
+            XCTAssertEqual(joined.agents.map(\.priming.bitPattern), whole.agents.map(\.priming.bitPattern))
+            XCTAssertEqual(joined.agents.map(\.complement.bitPattern), whole.agents.map(\.complement.bitPattern))
+            XCTAssertGreaterThan(whole.agents.map(\.complement).max() ?? 0, 0)
             XCTAssertEqual(joined.agents.map(\.state), whole.agents.map(\.state))
             print("microglia tiles (\(boundary)): 1 vs 7 tiles identical over 30 steps; \(crossings) border crossings, \(engulfed) engulfed, activated \(whole.activatedFraction)")
             XCTAssertGreaterThan(crossings, 100)
