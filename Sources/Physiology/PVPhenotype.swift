@@ -24,7 +24,7 @@ import Darwin
 /// |---|---|---|
 /// | θ_b | 0.75 | only high occupancy counts: the human antidepressant infusion (PV block ≤ 0.70 here) and the mouse 10 mg/kg dose (0.77) give little, the 30 mg/kg of Behrens et al. 2007 (≈ 0.87) much [I] |
 /// | k_X, τ_X | 2 /h, 48 h | ketamine causes a persistent increase of neuronal superoxide from NOX2, and its reduction prevents the loss (Behrens et al. 2007 Science 318:1645 [V abstract]); persistence of days [I] |
-/// | k_Φ | 0.02 /(h·X) | two doses of 30 mg/kg i.p. on consecutive days lower the phenotype by about half within a day of the second (Behrens 2007, regimen [V via Behrens et al. 2008 J Neurosci 28:13957 Fig. 1 legend]; the size [I], the paper's percentage was not read) |
+/// | k_Φ | 0.05 /(h·X) | set so that two doses of 30 mg/kg i.p. on consecutive days lower the phenotype by about half within two days of the second (Behrens 2007, regimen [V via Behrens et al. 2008 J Neurosci 28:13957 Fig. 1 legend]; the size [I]: the paper's percentage was not read; 0.02 gave a fifth) |
 /// | τ_R | 120 h | "slow reversal", recovery under way by day 3 after the second dose and sampled to day 10 (Behrens 2008 Fig. 1 legend [V]) [I] |
 /// | ν | drug library (`nox2_inhibition`) | apocynin prevents the loss (Behrens 2007 [V abstract]) |
 ///
@@ -35,7 +35,7 @@ public struct PVPhenotypeParameters: Sendable, Equatable, Codable {
     public var blockThreshold = 0.75
     public var loadGain = 2.0
     public var loadTau = 48.0
-    public var lossRate = 0.02
+    public var lossRate = 0.05
     public var recoveryTau = 120.0
     public init() {}
 }

@@ -67,9 +67,9 @@ extension ScienceValidation {
                                   measured: "interneurons: " + inter.describe(against: interControl) + "; pyramidal cells: " + pyr.describe(against: pyrControl),
                                   pass: inter.formation / interControl.formation <= abolished && pyr.formation / pyrControl.formation > intact))
         let hnk = try arm("hnk")
-        rows.append(ScienceResult(number: "B6r", target: "(2R,6R)-HNK 10 mg/kg i.p. alone, no NMDA block: reported, not fitted — Zanos 2016 found an AMPA-dependent, NMDA-independent antidepressant effect; Yang 2018 and Suzuki 2017 dispute it",
+        rows.append(ScienceResult(number: "B6", target: "(2R,6R)-HNK 10 mg/kg i.p. alone, no NMDA block: reported, not fitted — Zanos 2016 found an AMPA-dependent, NMDA-independent antidepressant effect; Yang 2018 and Suzuki 2017 dispute it",
                                   source: "Zanos et al. 2016 Nature 533:481; Yang et al. 2018 IJNP 21:84; Suzuki et al. 2017 Nature 546:E1", scenario: scenario + " (arm hnk)",
-                                  measured: hnk.describe(against: control), pass: true))
+                                  measured: hnk.describe(against: control), pass: true, reported: true))
         return rows
     }
 }

@@ -9,13 +9,13 @@ struct ValidateScienceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate-science",
         abstract: "Measure the brief's calibration targets 3–7 on the shipped scenarios; write the VALIDATION.md table.",
-        discussion: "Runs ketamine-rodent, ketamine-infusion-human, chronic-stress-then-ketamine, the arms of ketamine-causal-chain and ketamine-slice, lps-inflammation and excitotoxic-insult (about half an hour on one core). Exit 0 when every target passes, 1 otherwise.")
+        discussion: "Runs ketamine-rodent, ketamine-infusion-human, chronic-stress-then-ketamine, the arms of ketamine-causal-chain and ketamine-slice, ketamine-acute-eeg, ketamine-wm-probe, ketamine-long-term-use, lps-inflammation and excitotoxic-insult (about an hour on one core). Exit 0 when every target passes, 1 otherwise.")
 
     @Option(help: "Folder with the shipped scenario files.") var scenarios = "Scenarios"
     @Option(help: "Folder for the runs.") var out = "Output/validate-science"
     @Option(help: "Markdown file whose validate-science section is replaced (\"-\" prints only).") var write = "VALIDATION.md"
     @Option(help: "Worker threads for the kernel.") var threads: Int = 1
-    @Option(help: "Which targets: pharmacology (3–7), causal (the blocking rows B1–B6, the slice rows S1–S2), inflammation (8, 8r and D), or all.") var only = "all"
+    @Option(help: "Which targets: pharmacology (3–7), causal (the blocking rows B1–B6, the slice rows S1–S2), side-effects (A1–A3, L1–L4), inflammation (8, 8r and D), or all.") var only = "all"
     @Flag(help: "Reuse finished runs in --out whose resolved scenario is unchanged.") var reuse = false
 
     func validate() throws {

@@ -21,6 +21,7 @@ enum ShortScenarios {
     static let smallFrames = ["--set", "frames.width=320", "--set", "frames.height=180", "--set", "frames.synapses=100"]
     static func counts(_ c: [Int]) -> [String] { c.enumerated().flatMap { ["--set", "populations.\($0.offset).count=\($0.element)"] } }
     static let pfc = counts([400, 60, 40])
+    static let ring = counts([512, 128])
 
     /// Every shipped scenario with the overrides that shorten it.
     static let all: [(file: String, args: [String])] = [
@@ -33,7 +34,17 @@ enum ShortScenarios {
         ("chronic-stress-then-ketamine", slow + pfc + smallFrames + ["--set", "stress.0.start=-2 d"]),
         ("esketamine-nasal", slow + pfc + smallFrames + ["--set", "pharmacology.doses.0.repeat={every: 1 h, times: 2}"]),
         ("excitotoxic-insult", slow + pfc),
+        ("ketamine-acute-eeg", slow + pfc + ["--set", "pharmacology.doses.0.at=30 min", "--set", "record.bands.window=100 ms"]),
         ("ketamine-causal-chain", slow + pfc),
+        ("ketamine-long-term-use", slow + ring + ["--set", "stimuli.0.count=1", "--set", "stimuli.1.count=1", "--set", "stimuli.1.start=1300 ms",
+                                                  "--set", "record.bump.delay=500 ms", "--set", "record.bands.window=100 ms",
+                                                  "--set", "slow_clock.window=2000 ms",
+                                                  "--set", "pharmacology.doses=[{drug: ketamine, route: intraperitoneal, dose: 30 mg/kg, at: 30 min, repeat: {every: 1 h, times: 2}}]",
+                                                  "--set", "arms=[{name: control, set: {pharmacology.doses: []}}, {name: daily-high, set: {}}, {name: apocynin, set: {pharmacology.doses: [{drug: ketamine, route: intraperitoneal, dose: 30 mg/kg, at: 30 min}, {drug: apocynin, route: oral, dose: 20 mg/kg, at: 20 min}]}}]"]),
+        ("ketamine-slice", slow + pfc),
+        ("ketamine-wm-probe", slow + ring + ["--set", "stimuli.0.count=1", "--set", "stimuli.1.count=1", "--set", "stimuli.1.start=1300 ms",
+                                             "--set", "record.bump.delay=500 ms", "--set", "record.bands.window=100 ms",
+                                             "--set", "slow_clock.window=2000 ms", "--set", "pharmacology.doses.0.at=30 min"]),
         ("ketamine-infusion-human", slow + pfc + smallFrames),
         ("ketamine-rodent", slow + pfc + smallFrames),
         ("ketamine-under-inflammation", slow + pfc + ["--set", "pharmacology.doses.0.at=30 min"]),

@@ -78,4 +78,24 @@ import Testing
             #expect(ring.array.map(\.bitPattern) == rings[r].map(\.bitPattern), "receptor \(r), threads \(threads)")
         }
     }
+
+    /// A source population's GABA_A output scaled (PV cells that lost their phenotype): its
+    /// GABA factor onto every population is the layout's × scale, the other receptors and
+    /// populations untouched; scale 1 restores the layout's factors bit for bit.
+    @Test func gabaOutputScalesOneSourcePopulation() {
+        let k = kernel(), P = 3
+        k.setGABAOutput(source: 1, scale: 0.5)
+        let gaba = k.mixBuffers.gaba, layout = k.layout.mixGABA
+        for m in 0..<(P * P) {
+            let expected = m / P == 1 ? layout[m] * 0.5 : layout[m]
+            #expect(gaba.pointer[m].bitPattern == expected.bitPattern, "factor \(m)")
+        }
+        #expect((0..<(P * P)).allSatisfy { k.mixBuffers.ampa.pointer[$0] == k.layout.mixAMPA[$0] })
+        k.setGABAOutput(source: 1, scale: 1)
+        #expect((0..<(P * P)).allSatisfy { gaba.pointer[$0].bitPattern == layout[$0].bitPattern })
+        // Out of range and non-finite scales are ignored.
+        k.setGABAOutput(source: 7, scale: 0.5)
+        k.setGABAOutput(source: 0, scale: .nan)
+        #expect((0..<(P * P)).allSatisfy { gaba.pointer[$0].bitPattern == layout[$0].bitPattern })
+    }
 }

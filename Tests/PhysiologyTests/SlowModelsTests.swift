@@ -196,6 +196,74 @@ final class SignallingModelTests: XCTestCase {
     }
 }
 
+// MARK: - PV phenotype
+
+final class PVPhenotypeTests: XCTestCase {
+    let q = PVPhenotypeParameters()
+
+    /// Below the block threshold nothing moves, whatever the time.
+    func testBlockBelowThresholdLeavesThePhenotype() {
+        var s = PVPhenotypeState(populations: 2)
+        for _ in 0..<1000 { s.step(1, dt: 0.5, block: q.blockThreshold, inhibition: 0, parameters: q) }
+        XCTAssertEqual(s.load, [0, 0])
+        XCTAssertEqual(s.phenotype, [1, 1])
+    }
+
+    /// A constant block b: the load relaxes to k_X·u·τ_X·(1 − ν) exactly, and the phenotype
+    /// (driven by the load of each step's start) to (1/τ_R)/(k_Φ·X + 1/τ_R).
+    func testConstantBlockReachesTheClosedForms() {
+        let b = 0.9, u = (b - q.blockThreshold) / (1 - q.blockThreshold)
+        for nu in [0.0, 0.6] {
+            var s = PVPhenotypeState(populations: 1)
+            var t = 0.0
+            while t < 2000 {
+                s.step(0, dt: 0.5, block: b, inhibition: nu, parameters: q)
+                t += 0.5
+                if abs(t - 10) < 1e-9 {
+                    XCTAssertEqual(s.load[0], q.loadGain * u * (1 - nu) * q.loadTau * (1 - exp(-10 / q.loadTau)), accuracy: 1e-9)
+                }
+            }
+            let x = q.loadGain * u * (1 - nu) * q.loadTau
+            XCTAssertEqual(s.load[0], x, accuracy: 1e-9)
+            XCTAssertEqual(s.phenotype[0], (1 / q.recoveryTau) / (q.lossRate * x + 1 / q.recoveryTau), accuracy: 1e-6)
+        }
+    }
+
+    /// With the load gone the phenotype returns as 1 − (1 − Φ₀)·e^(−t/τ_R).
+    func testRecoveryIsExponential() {
+        var s = PVPhenotypeState(populations: 1)
+        s.phenotype[0] = 0.4
+        for _ in 0..<100 { s.step(0, dt: 1, block: 0, inhibition: 0, parameters: q) }
+        XCTAssertEqual(s.phenotype[0], 1 - 0.6 * exp(-100 / q.recoveryTau), accuracy: 1e-12)
+    }
+
+    /// NOX2 inhibition lowers the load in proportion; full inhibition prevents any loss.
+    func testFullNOX2InhibitionPreventsTheLoss() {
+        var s = PVPhenotypeState(populations: 1)
+        for _ in 0..<200 { s.step(0, dt: 0.5, block: 0.95, inhibition: 1, parameters: q) }
+        XCTAssertEqual(s.load[0], 0)
+        XCTAssertEqual(s.phenotype[0], 1)
+    }
+
+    func testValidityOfARestoredState() {
+        XCTAssertTrue(PVPhenotypeState(populations: 3).isValid(populations: 3))
+        XCTAssertFalse(PVPhenotypeState(populations: 3).isValid(populations: 2))
+        for (load, pheno) in [(-1.0, 1.0), (.nan, 1.0), (1.0, 1.5), (1.0, .nan), (.infinity, 0.5)] {
+            var s = PVPhenotypeState(populations: 1)
+            s.load[0] = load; s.phenotype[0] = pheno
+            XCTAssertFalse(s.isValid(populations: 1), "\(load), \(pheno)")
+        }
+    }
+
+    /// HCN block: pyramidal cells lose their resting I_h in proportion; other classes nothing.
+    func testHCNBlockShiftsPyramidalCurrentOnly() {
+        XCTAssertEqual(HCNBlock.currentShift(cellClass: "pyramidal", block: 0.5), -0.5 * HCNBlock.restingCurrent(cellClass: "pyramidal"))
+        XCTAssertEqual(HCNBlock.currentShift(cellClass: "pv", block: 0.9), 0)
+        XCTAssertEqual(HCNBlock.currentShift(cellClass: "pyramidal", block: .nan), 0)
+        XCTAssertEqual(HCNBlock.currentShift(cellClass: "pyramidal", block: 3), -HCNBlock.restingCurrent(cellClass: "pyramidal"))
+    }
+}
+
 // MARK: - Spine pools
 
 final class SpinePoolTests: XCTestCase {

@@ -296,6 +296,22 @@ final class SlowBiologyDecoderTests: XCTestCase {
         assertLocated(edited("  doses:\n", "  bdnf: absent\n  doses:\n"), says: "knockout", at: "absent")
     }
 
+    /// A bath holds the free brain concentration: the plasma curve that yields it through
+    /// the drug's brain:plasma ratio and unbound fraction, over the whole run.
+    func testBathBecomesAConstantCurve() throws {
+        let text = edited("  doses:\n    - {drug: ketamine, route: iv_infusion, dose: 0.5 mg/kg, at: 0 h, duration: 40 min}\n",
+                          "  bath: [{drug: ketamine, concentration: 1 uM}]\n")
+        let ph = try XCTUnwrap(ScenarioLoader.load(text: text, file: "slow.yaml").slow?.pharmacology)
+        let k = try XCTUnwrap(ph.drugs.first { $0.name == "ketamine" })
+        let curve = try XCTUnwrap(ph.curves.first)
+        XCTAssertEqual(curve.plasma[0], curve.plasma[1])
+        XCTAssertEqual(curve.plasma[0] / k.molarMass * k.brainPlasmaRatio * k.brainUnboundFraction, 1, accuracy: 1e-12)
+        XCTAssertEqual(curve.times[0], 0)
+        XCTAssertGreaterThan(curve.times[1], 14 * 24, "the curve covers the run")
+        assertLocated(edited("  doses:\n", "  bath: [{drug: ketamine, concentration: 5 mM}]\n  doses:\n"), says: "at most", at: "5 mM")
+        assertLocated(edited("  doses:\n", "  bath: [{drug: ketamine}]\n  doses:\n"), says: "concentration", at: "{drug: ketamine}")
+    }
+
     func testStressEpisodeMustEndAfterItStarts() {
         let text = slowScenario + "\nstress:\n  - {start: 2 d, stop: 1 d, level: 1}\n"
         assertLocated(text, says: "`stop` must come after `start`", at: "1 d,", after: "stress:")

@@ -147,6 +147,8 @@ _TABLE_LIST: List[Table] = [
         _c("formation_pct_per_day", "float64", "%/day", "spine formation over the last structural update; NaN before one"),
         _c("elimination_pct_per_day", "float64", "%/day", "spine elimination over the last structural update; NaN before one"),
         _c("rate_<pop>_hz", "float64", "Hz", "firing rate of the population in the last fast window", pattern=r"rate_.+_hz"),
+        _c("pv_output_<pop>", "float64", "1", "GABA output of a PV population, 0…1 (its phenotype; with `pharmacology`)", pattern=r"pv_output_.+"),
+        _c("oxidative_load_<pop>", "float64", "1", "NOX2 superoxide load of a PV population (with `pharmacology`)", pattern=r"oxidative_load_.+"),
         _c("cytokine_mean", "float64", "1", "mean cytokine over the sheet (reference units; with `inflammation`)", optional=True),
         _c("cytokine_max", "float64", "1", "largest cytokine value on the grid (with `inflammation`)", optional=True),
         _c("microglia", "Int64", "1", "microglia (with `inflammation`)", optional=True),
