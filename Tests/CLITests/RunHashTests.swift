@@ -34,7 +34,7 @@ enum ShortScenarios {
         ("chronic-stress-then-ketamine", slow + pfc + smallFrames + ["--set", "stress.0.start=-2 d"]),
         ("esketamine-nasal", slow + pfc + smallFrames + ["--set", "pharmacology.doses.0.repeat={every: 1 h, times: 2}"]),
         ("excitotoxic-insult", slow + pfc),
-        ("ketamine-acute-eeg", slow + pfc + ["--set", "pharmacology.doses.0.at=30 min", "--set", "record.bands.window=100 ms"]),
+        ("ketamine-acute-eeg", slow + pfc + ["--set", "pharmacology.doses.0.at=30 min", "--set", "record.bands.window=100 ms", "--set", "time.record_interval=100 ms"]),
         ("ketamine-causal-chain", slow + pfc),
         ("ketamine-long-term-use", slow + ring + ["--set", "stimuli.0.count=1", "--set", "stimuli.1.count=1", "--set", "stimuli.1.start=1300 ms",
                                                   "--set", "record.bump.delay=500 ms", "--set", "record.bands.window=100 ms",
