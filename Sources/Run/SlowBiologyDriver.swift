@@ -116,7 +116,7 @@ struct SlowBiologyDriver {
             updateBlockAndEffects(dt: dt)
         }
         for q in scenario.populations.indices where scenario.populations[q].cellClass == "pv" {
-            pv.step(q, dt: dt, block: block[q], inhibition: effects["nox2_inhibition"] ?? 0, parameters: pvParameters)
+            pv.step(q, dt: dt, activation: effects["nox2_activation"] ?? 0, inhibition: effects["nox2_inhibition"] ?? 0, parameters: pvParameters)
         }
         let g = stress.level
         var spineParameters = self.spineParameters

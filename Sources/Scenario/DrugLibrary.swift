@@ -146,7 +146,7 @@ struct DrugLibraryDecoder {
 
     static let species = ["human", "rat", "mouse", "macaque", "dog"]
     static let routes = ["intramuscular", "intraperitoneal", "subcutaneous", "intranasal", "oral"]
-    static let effects = ["ampa_potentiation", "ampa_block", "hcn_block", "nox2_inhibition", "mtor_inhibition", "bdnf_synthesis", "anti_inflammatory"]
+    static let effects = ["ampa_potentiation", "ampa_block", "hcn_block", "nox2_activation", "nox2_inhibition", "mtor_inhibition", "bdnf_synthesis", "anti_inflammatory"]
     static let subtypes = ["GluN2A", "GluN2B", "GluN2C", "GluN2D"]
     static let drugKeys = ["name", "molar_mass_g_per_mol", "brain_plasma_ratio", "brain_unbound_fraction",
                            "plasma_unbound_fraction", "pk", "nmda", "effects", "metabolites", "sources"]

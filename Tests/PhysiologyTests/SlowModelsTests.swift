@@ -201,23 +201,26 @@ final class SignallingModelTests: XCTestCase {
 final class PVPhenotypeTests: XCTestCase {
     let q = PVPhenotypeParameters()
 
-    /// Below the block threshold nothing moves, whatever the time.
-    func testBlockBelowThresholdLeavesThePhenotype() {
+    /// Without NOX2 activation nothing moves, whatever the time; activation outside 0…1 is
+    /// clamped.
+    func testNoActivationLeavesThePhenotype() {
         var s = PVPhenotypeState(populations: 2)
-        for _ in 0..<1000 { s.step(1, dt: 0.5, block: q.blockThreshold, inhibition: 0, parameters: q) }
+        for _ in 0..<1000 { s.step(1, dt: 0.5, activation: 0, inhibition: 0, parameters: q) }
         XCTAssertEqual(s.load, [0, 0])
         XCTAssertEqual(s.phenotype, [1, 1])
+        for _ in 0..<10 { s.step(0, dt: 0.5, activation: .nan, inhibition: 0, parameters: q); s.step(0, dt: 0.5, activation: -3, inhibition: 0, parameters: q) }
+        XCTAssertEqual(s.load, [0, 0])
     }
 
-    /// A constant block b: the load relaxes to k_X·u·τ_X·(1 − ν) exactly, and the phenotype
-    /// (driven by the load of each step's start) to (1/τ_R)/(k_Φ·X + 1/τ_R).
-    func testConstantBlockReachesTheClosedForms() {
-        let b = 0.9, u = (b - q.blockThreshold) / (1 - q.blockThreshold)
+    /// A constant activation u: the load relaxes to k_X·u·τ_X·(1 − ν) exactly, and the
+    /// phenotype (driven by the load of each step's start) to (1/τ_R)/(k_Φ·X + 1/τ_R).
+    func testConstantActivationReachesTheClosedForms() {
+        let u = 0.4
         for nu in [0.0, 0.6] {
             var s = PVPhenotypeState(populations: 1)
             var t = 0.0
             while t < 2000 {
-                s.step(0, dt: 0.5, block: b, inhibition: nu, parameters: q)
+                s.step(0, dt: 0.5, activation: u, inhibition: nu, parameters: q)
                 t += 0.5
                 if abs(t - 10) < 1e-9 {
                     XCTAssertEqual(s.load[0], q.loadGain * u * (1 - nu) * q.loadTau * (1 - exp(-10 / q.loadTau)), accuracy: 1e-9)
@@ -233,14 +236,14 @@ final class PVPhenotypeTests: XCTestCase {
     func testRecoveryIsExponential() {
         var s = PVPhenotypeState(populations: 1)
         s.phenotype[0] = 0.4
-        for _ in 0..<100 { s.step(0, dt: 1, block: 0, inhibition: 0, parameters: q) }
+        for _ in 0..<100 { s.step(0, dt: 1, activation: 0, inhibition: 0, parameters: q) }
         XCTAssertEqual(s.phenotype[0], 1 - 0.6 * exp(-100 / q.recoveryTau), accuracy: 1e-12)
     }
 
     /// NOX2 inhibition lowers the load in proportion; full inhibition prevents any loss.
     func testFullNOX2InhibitionPreventsTheLoss() {
         var s = PVPhenotypeState(populations: 1)
-        for _ in 0..<200 { s.step(0, dt: 0.5, block: 0.95, inhibition: 1, parameters: q) }
+        for _ in 0..<200 { s.step(0, dt: 0.5, activation: 1, inhibition: 1, parameters: q) }
         XCTAssertEqual(s.load[0], 0)
         XCTAssertEqual(s.phenotype[0], 1)
     }
