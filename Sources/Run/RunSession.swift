@@ -114,6 +114,8 @@ public final class RunSession {
             slow = try SlowClockRun(scenario: sc, slow: s, blueprint: bp,
                                     synapses: resume?.slow == nil ? await sim.synapses(between: pairs) : [],
                                     firstStep: schedule.firstSlowStep ?? 0, strips: options.shards, dir: dir, resume: resume?.slow)
+            // A resumed run's kernels hold the GABA output of the last window start again.
+            if let g = slow?.appliedGABAOutput, g.contains(where: { $0 != 1 }) { await sim.setGABAOutput(g) }
         }
         let trials = Self.bumpTrials(sc, schedule: schedule)
         if sc.record.bump != nil || !sc.record.overlap.isEmpty {
@@ -279,7 +281,12 @@ public final class RunSession {
                 await simulation.scaleInputs(ratio.map { 1 / $0 }, fromExcitatory: false, wMax: 10)
             }
             await simulation.setCells(s.cells(at: now))
-            await simulation.setGABAOutput(s.driver.gabaOutput)
+            // PV cells that lost their phenotype release less GABA: spikes still pending
+            // between shards are delivered first with the output they were sent under.
+            if let g = s.gabaOutputChange() {
+                await simulation.flush()
+                await simulation.setGABAOutput(g)
+            }
             slow = s
         case .connectome, .connectomeEnd:
             try await ConnectomeDump.write(dir: dir, time: now, synapses: await simulation.synapses(between: allPairs))

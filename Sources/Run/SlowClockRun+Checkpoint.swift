@@ -48,6 +48,8 @@ struct SlowCheckpoint: Codable {
     var lastFormation: Double?, lastElimination: Double?
     var spines: PackedArray<Int>
     var driver: SlowDriverState
+    /// The GABA_A output scales the kernels hold (set at the last window start).
+    var appliedGABAOutput: [Float]
     var rewiring: RewiringState
     var realiserUpdates: UInt64
     var recorderBytes: Int

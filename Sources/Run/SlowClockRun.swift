@@ -33,6 +33,8 @@ struct SlowClockRun {
     var windowCounts: [Int] = []
     var windowPerNeuron: [Double] = []
     var statsFrom = 0
+    /// The GABA_A output scale per population the kernels hold now (1 as built).
+    var appliedGABAOutput: [Float]
 
     /// `synapses`: the structural synapses now; `strips`: the inflammation's strips (shards).
     init(scenario sc: Scenario, slow: SlowBiology, blueprint bp: Blueprint, synapses: [(key: SynapseKey, weight: Float)],
@@ -51,8 +53,10 @@ struct SlowClockRun {
                                     resume: resume.map { ($0.recorderBytes, $0.series, $0.seriesOrder) })
         recorder.dosed = Set((slow.pharmacology?.doses.map(\.drug) ?? []) + (slow.pharmacology?.curves.map(\.drug) ?? []))
         lastRealised = Double(firstStep) * slow.clock.step
+        appliedGABAOutput = [Float](repeating: 1, count: sc.populations.count)
         if let c = resume {
             try driver.restore(c.driver)
+            appliedGABAOutput = c.appliedGABAOutput
             realiser.rewiring.restore(c.rewiring)
             realiser.updates = c.realiserUpdates
             lastRealised = c.lastRealised
@@ -76,6 +80,9 @@ struct SlowClockRun {
             throw bad("realisation counter \(c.realiserUpdates) lies beyond \(RewiringState.maxUpdates)")
         }
         guard c.lastRealised.isFinite else { throw bad("last realisation time \(c.lastRealised) h is not finite") }
+        guard c.appliedGABAOutput.count == c.driver.block.count, c.appliedGABAOutput.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
+            throw bad("GABA output scales (one per population, 0…1) do not fit")
+        }
     }
 
     static func counts(_ syn: [(key: SynapseKey, weight: Float)], neurons: Int) -> [Int] {
@@ -143,6 +150,15 @@ struct SlowClockRun {
             cells[p].current += HCNBlock.currentShift(cellClass: blueprint.scenario.populations[p].cellClass, block: hcn)
         }
         return cells
+    }
+
+    /// The GABA_A output scales for the coming window if they differ from the ones the
+    /// kernels hold (the PV phenotype moved), and records them as applied.
+    mutating func gabaOutputChange() -> [Float]? {
+        let now = driver.gabaOutput
+        guard now != appliedGABAOutput else { return nil }
+        appliedGABAOutput = now
+        return now
     }
 
     /// Starts a window at network step `step`: the E/I shift to apply first, if it changed.
@@ -249,7 +265,8 @@ struct SlowClockRun {
     func capture() throws -> SlowCheckpoint {
         let rec = try recorder.capture()
         return SlowCheckpoint(lastRealised: lastRealised, lastFormation: lastFormation, lastElimination: lastElimination,
-                              spines: PackedArray(spines), driver: driver.state, rewiring: realiser.rewiring.state,
+                              spines: PackedArray(spines), driver: driver.state, appliedGABAOutput: appliedGABAOutput,
+                              rewiring: realiser.rewiring.state,
                               realiserUpdates: realiser.updates, recorderBytes: rec.bytes, series: rec.series, seriesOrder: rec.order)
     }
 }

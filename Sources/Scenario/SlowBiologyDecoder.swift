@@ -185,6 +185,10 @@ extension ScenarioDecoder {
                 let drug = drugName(bm.required("drug", in: item))
                 let c = bm.required("concentration", in: item)?.quantity(.concentration, min: 0, max: 1)   // [mM], at most 1 mM
                 guard let drug, let c, let d = library?.entries[drug] else { continue }
+                if doses.contains(where: { $0.drug == drug }) || curves.contains(where: { $0.drug == drug }) {
+                    bm["drug"]?.error("`\(drug)` is also dosed or given a concentration curve; a bath holds its concentration for the whole run, so give one or the other")
+                    continue
+                }
                 guard d.brainPlasmaRatio > 0, d.brainUnboundFraction > 0 else {
                     bm["drug"]?.error("`\(drug)` reaches no free brain concentration (brain:plasma or unbound fraction 0), so a bath of it cannot be held")
                     continue

@@ -75,6 +75,21 @@ import Recording
                                                garbage: ["slow.csv", "metrics.csv"])
     }
 
+    /// Hourly high doses in a mouse: the PV phenotype falls between windows, so the kernels'
+    /// GABA output changes at window starts with spikes pending between shards — stopped and
+    /// resumed, the run equals the uninterrupted one.
+    @Test func pvPhenotypeRunResumesBitForBit() async throws {
+        let sc = try SlowClockTests.small(["pharmacology.species=mouse", "pharmacology.body_weight=25 g",
+                                           "pharmacology.doses=[{drug: ketamine, route: intraperitoneal, dose: 30 mg/kg, at: 0 h, repeat: {every: 1 h, times: 6}}]"])
+        let root = EngineFixtures.temporaryDirectory("pv-out")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try await RunSession.run(sc, options: Self.options(root, "a", shards: 2))
+        let csv = try String(contentsOfFile: r.directory + "/slow.csv", encoding: .utf8)
+        let output = SlowClockTests.column(csv, "pv_output_pv")
+        #expect((output.min() ?? 1) < 0.95, "the doses should cost the PV cells some output: \(output)")
+        try await Self.expectResumeEqualsWhole(sc, stopAt: 450, shards: 2, mustContain: ["slow.csv", "metrics.csv"])
+    }
+
     /// With inflammation (cytokine strips, microglia, engulfment queue) as well.
     @Test func inflammationRunResumesBitForBit() async throws {
         let sc = try InflammationRunTests.smallLPS(["slow_clock.duration=1 d", "slow_clock.windows=[{until: 1 d, every: 6 h}]",

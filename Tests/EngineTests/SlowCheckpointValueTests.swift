@@ -45,6 +45,10 @@ import Physiology
             ("BDNF NaN", { $0.signalling.bdnf[0] = .nan }),
             ("block beyond 1", { $0.block[0] = 2 }),
             ("activity NaN", { $0.activity[0] = .nan }),
+            ("PV phenotype NaN", { $0.pv.phenotype[0] = .nan }),
+            ("PV phenotype above 1", { $0.pv.phenotype[0] = 2 }),
+            ("oxidative load negative", { $0.pv.load[0] = -1 }),
+            ("PV state of another network", { $0.pv.load.append(0); $0.pv.phenotype.append(1) }),
             ("set-point huge", { $0.setPointRatio[0] = 1e9 }),
             ("neuron activity negative", { $0.neuronActivity.values[3] = -1 }),
             ("rate infinite", { $0.lastRate[0] = .infinity }),
@@ -86,10 +90,14 @@ import Physiology
         let n = bp.neuronCount
         let good = SlowCheckpoint(lastRealised: 0, lastFormation: nil, lastElimination: nil,
                                   spines: PackedArray([Int](repeating: 20, count: n)), driver: d.state,
+                                  appliedGABAOutput: [Float](repeating: 1, count: sc.populations.count),
                                   rewiring: realiser.rewiring.state, realiserUpdates: 3, recorderBytes: 0, series: [], seriesOrder: [])
         try SlowClockRun.check(good, neurons: n)
         let crafted: [(String, (inout SlowCheckpoint) -> Void)] = [
             ("spine count huge", { $0.spines.values[0] = .max }),
+            ("GABA output above 1", { $0.appliedGABAOutput[0] = 1.5 }),
+            ("GABA output NaN", { $0.appliedGABAOutput[0] = .nan }),
+            ("GABA output of another network", { $0.appliedGABAOutput.append(1) }),
             ("realiser counter", { $0.realiserUpdates = .max }),
             ("rewiring counter", { $0.rewiring.updates = .max }),
             ("repeated weak synapse", { $0.rewiring.weakPre = [1, 1]; $0.rewiring.weakPost = [2, 2]; $0.rewiring.weakSince = [0, 0] }),

@@ -310,6 +310,7 @@ final class SlowBiologyDecoderTests: XCTestCase {
         XCTAssertGreaterThan(curve.times[1], 14 * 24, "the curve covers the run")
         assertLocated(edited("  doses:\n", "  bath: [{drug: ketamine, concentration: 5 mM}]\n  doses:\n"), says: "at most", at: "5 mM")
         assertLocated(edited("  doses:\n", "  bath: [{drug: ketamine}]\n  doses:\n"), says: "concentration", at: "{drug: ketamine}")
+        assertLocated(edited("  doses:\n", "  bath: [{drug: ketamine, concentration: 1 uM}]\n  doses:\n"), says: "also dosed", at: "ketamine, concentration")
     }
 
     func testStressEpisodeMustEndAfterItStarts() {
