@@ -30,6 +30,15 @@ let cpuFlags: [String] = {
     #endif
 }()
 
+/// MPI ranks need MPICH's headers (`libmpich-dev`, pkg-config `mpich`). Without them — or with
+/// `NEUROPLAST_NO_MPI=1` — the package builds as before and `neuroplast run` under an MPI
+/// launcher says this build has no MPI.
+let withMPI: Bool = {
+    if ProcessInfo.processInfo.environment["NEUROPLAST_NO_MPI"] != nil { return false }
+    return ["/usr/lib/x86_64-linux-gnu/pkgconfig/mpich.pc", "/usr/lib/aarch64-linux-gnu/pkgconfig/mpich.pc",
+            "/usr/lib/pkgconfig/mpich.pc", "/usr/local/lib/pkgconfig/mpich.pc"].contains { FileManager.default.fileExists(atPath: $0) }
+}()
+
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"] + cpuFlags, .when(configuration: .release))]
 
 let package = Package(
@@ -64,9 +73,10 @@ let package = Package(
                 swiftSettings: optimise),
         .target(name: "Validation", dependencies: ["NeuroplastCore", "Scenario", "Physiology", "Network", "Recording", "Run"],
                 swiftSettings: optimise),
+        .target(name: "Ranks", dependencies: ["Network"] + (withMPI ? ["CMPI"] : [])),
         .target(name: "Experiments", dependencies: ["NeuroplastCore", "Scenario", "Rendering", "PNGCodec", "Yams"]),
         .executableTarget(name: "neuroplast", dependencies: [
-            "NeuroplastCore", "Scenario", "Kernel", "Network", "Recording", "Run", "Validation", "Rendering", "PNGCodec", "Experiments",
+            "NeuroplastCore", "Scenario", "Kernel", "Network", "Recording", "Run", "Validation", "Rendering", "PNGCodec", "Experiments", "Ranks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The libFuzzer target over the loader (built with -sanitize=fuzzer,address -DFUZZING by
@@ -84,5 +94,5 @@ let package = Package(
         .testTarget(name: "PhysiologyTests", dependencies: ["Physiology", "Scenario", "NeuroplastCore"]),
         .testTarget(name: "PlasticityTests", dependencies: ["Plasticity", "Kernel", "NeuroplastCore"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Scenario", "NeuroplastCore", "TestSupport"]),
-    ]
+    ] + (withMPI ? [.systemLibrary(name: "CMPI", pkgConfig: "mpich", providers: [.apt(["libmpich-dev"])])] : [])
 )

@@ -33,6 +33,12 @@ public struct RunOptions: Sendable {
     public var runDirectory: String?
     /// Set to make the run checkpoint at its next segment boundary and stop (`RunStopped`).
     public var stop: StopRequest?
+    /// The MPI ranks this run is spread over (`shards` counts the shards of all of them);
+    /// nil = one process.
+    public var ranks: (any RankGroup)?
+    /// This process is a rank other than 0: it runs the same session but its outputs are a
+    /// private copy (`RankMirror`) kept only so that it can resume its part.
+    public var isMirror: Bool { (ranks?.rank ?? 0) != 0 }
 
     public init(threads: Int = 1, shards: Int = 1, chunkSize: Int = 2048, outputRoot: String? = nil,
                 runID: String? = nil, progress: Bool = true, frames: Bool = true, video: Bool = false,

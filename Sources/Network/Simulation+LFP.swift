@@ -9,9 +9,14 @@ extension Shard {
 
 extension Simulation {
     /// Adds every shard's sums of the segment just run into the merger.
-    func mergeLFP() async {
+    func mergeLFP() async throws {
         var total = LFPSums(firstSample: -1, electrodes: 0, values: [])
-        for s in shards { total.add(await s.takeLFP()) }
+        let parts = try await gather({ await $0.takeLFP() }, encode: { l, w in
+            w.put(Int64(l.firstSample)); w.put(Int64(l.electrodes)); w.put(array: l.values)
+        }, decode: { r in
+            LFPSums(firstSample: Int(try r.get(Int64.self)), electrodes: Int(try r.get(Int64.self)), values: try r.getArray(Int64.self))
+        })
+        for p in parts { total.add(p) }
         lfpSampler?.add(total, end: step)
     }
 

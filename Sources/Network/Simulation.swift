@@ -1,5 +1,7 @@
 // The simulation: the actor that owns the shards and runs the schedule of the fast clock,
-// exchanging spikes between shards at epoch boundaries.
+// exchanging spikes between shards at epoch boundaries. With ranks (`RankGroup`), this
+// process owns a contiguous block of the shards; every question to the network is gathered
+// from every rank in shard order (`gather`), so each rank sees what one process would.
 
 import Foundation
 import Kernel
@@ -8,7 +10,14 @@ import Plasticity
 public actor Simulation {
     public let blueprint: Blueprint
     public let options: RunOptions
+    /// The shards this process holds: all of them, or with ranks its block (`RankLayout`).
     let shards: [Shard]
+    /// Shards of the whole network, over every rank.
+    public let shardCount: Int
+    /// Index of this process's first shard.
+    let firstShard: Int
+    /// The ranks the network is spread over; nil = this process holds every shard.
+    let ranks: (any RankGroup)?
     /// Steps per epoch: the smallest synaptic delay, so a spike never arrives in the epoch
     /// that emitted it.
     public let epochSteps: Int
@@ -27,11 +36,16 @@ public actor Simulation {
         self.options = options
         let S = max(1, options.shards)
         let parts = blueprint.partition(shards: S)
-        let perShard = max(1, options.threads / S)
+        let group = options.ranks.flatMap { $0.size > 1 ? $0 : nil }
+        let mine = group.map { RankLayout.shards(rank: $0.rank, size: $0.size, total: S) } ?? 0..<S
+        ranks = group
+        shardCount = S
+        firstShard = mine.lowerBound
+        let perShard = max(1, options.threads / max(1, mine.count))
         let statEvery = max(1, Int((1.0 / blueprint.scenario.time.dt).rounded()) / 1)
         let lfp = blueprint.scenario.record.lfp.map { LFPGeometry(blueprint: blueprint, config: $0) }
         let built = try await withThrowingTaskGroup(of: (Int, Shard).self) { group in
-            for (i, targets) in parts.enumerated() {
+            for (i, targets) in parts.enumerated() where mine.contains(i) {
                 group.addTask {
                     (i, try Shard.build(index: i, targets: targets, blueprint: blueprint, threads: perShard,
                                         chunkSize: options.chunkSize, statEvery: statEvery, lfp: lfp))
@@ -47,8 +61,12 @@ public actor Simulation {
         }
         // The epoch is bounded by the smallest delay any synapse can have — including synapses
         // structural plasticity may create later — not just the ones that exist now.
-        epochSteps = min(Simulation.epochSteps(blueprint.scenario), built.map(\.minDelay).filter { $0 > 0 }.min() ?? Int.max)
-        synapseCount = built.reduce(0) { $0 + $1.synapseCount }
+        let local = [Int64(built.reduce(0) { $0 + $1.synapseCount }), Int64(built.reduce(0) { $0 + $1.synapseBytes }),
+                     Int64(built.map(\.minDelay).filter { $0 > 0 }.min() ?? Int.max)]
+        let totals = try Simulation.combine(local, over: group)
+        epochSteps = min(Simulation.epochSteps(blueprint.scenario), Int(totals.map { $0[2] }.min() ?? Int64.max))
+        synapseCount = Int(totals.reduce(0) { $0 + $1[0] })
+        synapseBytes = Int(totals.reduce(0) { $0 + $1[1] })
         if let rules = WeightRules.kernelRules(blueprint.scenario) {
             for s in built {
                 await s.enablePlasticity(PlasticDelivery(neurons: blueprint.neuronCount,
@@ -56,7 +74,39 @@ public actor Simulation {
                                                          rules: rules, dt: blueprint.scenario.time.dt))
             }
         }
-        synapseBytes = built.reduce(0) { $0 + $1.synapseBytes }
+    }
+
+    /// Every rank's values (this process's alone without ranks).
+    static func combine(_ values: [Int64], over group: (any RankGroup)?) throws -> [[Int64]] {
+        guard let g = group else { return [values] }
+        var w = WireWriter()
+        w.put(array: values)
+        return try g.exchange(w.bytes).map { b in var r = WireReader(b); return try r.getArray(Int64.self) }
+    }
+
+    /// Each shard's answer, in shard order over every rank: this process's shards answer `ask`;
+    /// with ranks the parts are exchanged, so every rank returns the whole list.
+    func gather<T>(_ ask: (Shard) async -> T, encode: (T, inout WireWriter) -> Void,
+                   decode: (inout WireReader) throws -> T) async throws -> [T] {
+        var mine: [T] = []
+        for s in shards { mine.append(await ask(s)) }
+        guard let g = ranks else { return mine }
+        var w = WireWriter()
+        w.put(Int64(mine.count))
+        for m in mine { encode(m, &w) }
+        var all: [T] = []
+        for part in try g.exchange(w.bytes) {
+            var r = WireReader(part)
+            let n = try r.get(Int64.self)
+            guard (0...Int64(shardCount)).contains(n) else { throw WireReader.Malformed() }
+            for _ in 0..<n { all.append(try decode(&r)) }
+        }
+        return all
+    }
+
+    /// Whether any rank says yes (this process's answer without ranks).
+    package func anyRank(_ yes: Bool) throws -> Bool {
+        try Simulation.combine([yes ? 1 : 0], over: ranks).contains { $0.first == 1 }
     }
 
     /// Steps per epoch: the smallest synaptic delay of any projection (so a spike never
@@ -76,13 +126,14 @@ public actor Simulation {
     ///   3. the spikes of all shards are gathered and sorted into the new `pending`.
     /// Because E ≤ the minimum delay, no spike is due inside the epoch that emitted it, so
     /// shards need not talk mid-epoch. With one shard, delivery happens inside the shard at
-    /// the same epoch boundaries and the exchange is skipped.
-    public func advance(steps: Int) async -> [Spike] {
+    /// the same epoch boundaries and the exchange is skipped. With ranks, step 3 gathers the
+    /// spikes of every rank's shards (one exchange per epoch) before the sort.
+    public func advance(steps: Int) async throws -> [Spike] {
         var out: [Spike] = []
-        if shards.count == 1 {
+        if shardCount == 1 {
             out = await shards[0].advance(from: step, steps: steps, incoming: [], selfDeliver: true, epoch: epochSteps)
             step += steps
-            if lfpSampler != nil { await mergeLFP() }
+            if lfpSampler != nil { try await mergeLFP() }
             return out
         }
         var remaining = steps
@@ -104,29 +155,61 @@ public actor Simulation {
                 }
             }
             var merged = results.flatMap { $0 }
+            if let g = ranks { merged = try Simulation.exchange(merged, over: g) }
             merged.sort()
             out.append(contentsOf: merged)
             pending = merged
             step += e
             remaining -= e
         }
-        if lfpSampler != nil { await mergeLFP() }
+        if lfpSampler != nil { try await mergeLFP() }
         return out
     }
 
+    /// Every rank's spikes of an epoch, in rank order.
+    static func exchange(_ spikes: [Spike], over g: any RankGroup) throws -> [Spike] {
+        var w = WireWriter()
+        w.put(array: spikes.map(\.step))
+        w.put(array: spikes.map(\.source))
+        var all: [Spike] = []
+        for part in try g.exchange(w.bytes) {
+            var r = WireReader(part)
+            let steps = try r.getArray(Int.self), sources = try r.getArray(Int32.self)
+            guard steps.count == sources.count else { throw WireReader.Malformed() }
+            all += zip(steps, sources).map { Spike(step: $0, source: $1) }
+        }
+        return all
+    }
+
     /// Per-neuron state means since the last call, in global order.
-    package func takeState() async -> GlobalState {
+    package func takeState() async throws -> GlobalState {
         var g = GlobalState(count: blueprint.neuronCount)
-        for s in shards { g.scatter(await s.takeStateMeans()) }
+        let parts = try await gather({ await $0.takeStateMeans() }, encode: { m, w in
+            w.put(array: m.ids); w.put(array: m.v); w.put(array: m.gAMPA); w.put(array: m.gNMDA); w.put(array: m.gGABA); w.put(array: m.vNow)
+        }, decode: { r in
+            let m = StateMeans(ids: try r.getArray(), v: try r.getArray(), gAMPA: try r.getArray(), gNMDA: try r.getArray(),
+                               gGABA: try r.getArray(), vNow: try r.getArray())
+            let n = m.ids.count
+            guard [m.v, m.gAMPA, m.gNMDA, m.gGABA, m.vNow].allSatisfy({ $0.count == n }),
+                  m.ids.allSatisfy({ $0 >= 0 && Int($0) < blueprint.neuronCount }) else { throw WireReader.Malformed() }
+            return m
+        })
+        for m in parts { g.scatter(m) }
         return g
     }
 
     /// A sample of about `count` synapses as (pre, post) global ids, sorted.
-    package func synapseSample(count: Int) async -> (pre: [Int32], post: [Int32]) {
+    package func synapseSample(count: Int) async throws -> (pre: [Int32], post: [Int32]) {
         guard count > 0, synapseCount > 0 else { return ([], []) }
         let fraction = Double(count) / Double(synapseCount)
-        var pairs: [(Int32, Int32)] = []
-        for s in shards { pairs += await s.synapseSample(fraction: fraction, seed: blueprint.scenario.seed) }
+        let seed = blueprint.scenario.seed
+        var pairs = try await gather({ await $0.synapseSample(fraction: fraction, seed: seed) }, encode: { p, w in
+            w.put(array: p.map(\.0)); w.put(array: p.map(\.1))
+        }, decode: { r in
+            let a = try r.getArray(Int32.self), b = try r.getArray(Int32.self)
+            guard a.count == b.count else { throw WireReader.Malformed() }
+            return Array(zip(a, b))
+        }).flatMap { $0 }
         pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         return (pairs.map(\.0), pairs.map(\.1))
     }
@@ -143,17 +226,30 @@ extension Simulation {
     }
 
     /// Every synapse between the given population pairs, sorted by (post, pre).
-    public func synapses(between pairs: Set<[Int]>) async -> [(key: SynapseKey, weight: Float)] {
-        var all: [(key: SynapseKey, weight: Float)] = []
-        for s in shards { all += await s.synapses(between: pairs, populationOf: blueprint.populationOf) }
+    public func synapses(between pairs: Set<[Int]>) async throws -> [(key: SynapseKey, weight: Float)] {
+        let pop = blueprint.populationOf
+        let all = try await gather({ await $0.synapses(between: pairs, populationOf: pop) }, encode: { l, w in
+            w.put(array: l.map(\.key.pre)); w.put(array: l.map(\.key.post)); w.put(array: l.map(\.weight))
+        }, decode: { r in
+            let pre = try r.getArray(Int32.self), post = try r.getArray(Int32.self), weight = try r.getArray(Float.self)
+            guard pre.count == post.count, pre.count == weight.count else { throw WireReader.Malformed() }
+            return (0..<pre.count).map { (key: SynapseKey(pre: pre[$0], post: post[$0]), weight: weight[$0]) }
+        }).flatMap { $0 }
         return sortedByPost(all) { $0.key }
     }
 
     /// Every synapse of the network with its weight and delay, sorted by (post, pre): the
     /// edges of a SONATA network file.
-    package func edges() async -> [SynapseEdge] {
-        var all: [SynapseEdge] = []
-        for s in shards { all += await s.edges(populationOf: blueprint.populationOf) }
+    package func edges() async throws -> [SynapseEdge] {
+        let pop = blueprint.populationOf
+        let all = try await gather({ await $0.edges(populationOf: pop) }, encode: { l, w in
+            w.put(array: l.map(\.key.pre)); w.put(array: l.map(\.key.post)); w.put(array: l.map(\.weight)); w.put(array: l.map(\.delay))
+        }, decode: { r in
+            let pre = try r.getArray(Int32.self), post = try r.getArray(Int32.self)
+            let weight = try r.getArray(Float.self), delay = try r.getArray(UInt16.self)
+            guard pre.count == post.count, pre.count == weight.count, pre.count == delay.count else { throw WireReader.Malformed() }
+            return (0..<pre.count).map { SynapseEdge(key: SynapseKey(pre: pre[$0], post: post[$0]), weight: weight[$0], delay: delay[$0]) }
+        }).flatMap { $0 }
         return sortedByPost(all) { $0.key }
     }
 
@@ -183,18 +279,34 @@ extension Simulation {
     }
 
     /// Excitatory synapses (spines) onto every neuron, global order.
-    package func inDegrees() async -> [Int] {
+    package func inDegrees() async throws -> [Int] {
         var out = [Int](repeating: 0, count: blueprint.neuronCount)
-        let exc = blueprint.scenario.populations.map(\.excitatory)
-        for s in shards { for (g, c) in await s.inDegrees(excitatory: exc) { out[Int(g)] = c } }
+        let exc = blueprint.scenario.populations.map(\.excitatory), n = blueprint.neuronCount
+        let parts = try await gather({ await $0.inDegrees(excitatory: exc) }, encode: { l, w in
+            w.put(array: l.map(\.0)); w.put(array: l.map(\.1))
+        }, decode: { r in
+            let ids = try r.getArray(Int32.self), counts = try r.getArray(Int.self)
+            guard ids.count == counts.count, ids.allSatisfy({ $0 >= 0 && Int($0) < n }) else { throw WireReader.Malformed() }
+            return Array(zip(ids, counts))
+        })
+        for l in parts { for (g, c) in l { out[Int(g)] = c } }
         return out
     }
 
     /// Problems found by every shard's synapse-table invariant check.
-    package func storageProblems() async -> [String] {
-        var out: [String] = []
-        for s in shards { out += await s.storageProblems() }
-        return out
+    package func storageProblems() async throws -> [String] {
+        try await gather({ await $0.storageProblems() }, encode: { l, w in
+            w.put(Int64(l.count)); for x in l { w.put(x) }
+        }, decode: { r in
+            let n = try r.get(Int64.self)
+            guard n >= 0, n < 1 << 20 else { throw WireReader.Malformed() }
+            return try (0..<n).map { _ in try r.getString() }
+        }).flatMap { $0 }
+    }
+
+    /// Every shard's count, summed over every rank.
+    func total(_ ask: (Shard) async -> Int) async throws -> Int {
+        try await gather(ask, encode: { v, w in w.put(Int64(v)) }, decode: { r in Int(try r.get(Int64.self)) }).reduce(0, +)
     }
 
     /// Drives that switch at `time` [ms] take effect from the next step.
@@ -210,17 +322,14 @@ extension Simulation {
     }
 
     /// Live synapse count.
-    package func liveSynapses() async -> Int {
-        var n = 0
-        for s in shards { n += await s.liveSynapseCount() }
-        return n
+    package func liveSynapses() async throws -> Int {
+        try await total { await $0.liveSynapseCount() }
     }
 
     /// A warning for the run's notes when calcium-rule updates missed spikes the fixed-depth
     /// spike history had overwritten (`PlasticDelivery.calciumUpdatesMissingSpikes`); nil if none.
-    package func plasticityWarning() async -> String? {
-        var n = 0
-        for s in shards { n += await s.calciumUpdatesMissingSpikes() }
+    package func plasticityWarning() async throws -> String? {
+        let n = try await total { await $0.calciumUpdatesMissingSpikes() }
         guard n > 0 else { return nil }
         return "warning: \(n) calcium-rule weight updates missed spikes: a neuron fired more than 64 times "
             + "between two spikes of a presynaptic partner, and the oldest of those spikes were no longer in "
@@ -228,21 +337,30 @@ extension Simulation {
     }
 
     /// Membrane potentials now [mV], global order.
-    package func currentPotentials() async -> [Float] {
+    package func currentPotentials() async throws -> [Float] {
         var out = [Float](repeating: 0, count: blueprint.neuronCount)
-        for s in shards {
-            for (id, v) in await s.potentials() { out[Int(id)] = Float(v) }
-        }
+        let n = blueprint.neuronCount
+        let parts = try await gather({ await $0.potentials() }, encode: { l, w in
+            w.put(array: l.map(\.0)); w.put(array: l.map(\.1))
+        }, decode: { r in
+            let ids = try r.getArray(Int32.self), v = try r.getArray(Double.self)
+            guard ids.count == v.count, ids.allSatisfy({ $0 >= 0 && Int($0) < n }) else { throw WireReader.Malformed() }
+            return Array(zip(ids, v))
+        })
+        for l in parts { for (id, v) in l { out[Int(id)] = Float(v) } }
         return out
     }
 }
 
 /// The simulation's part of a checkpoint: the step, the spikes awaiting exchange and every
-/// shard's state (in shard order; a checkpoint resumes with the same shard count).
+/// shard's state (in shard order; a checkpoint resumes with the same shard count). With ranks,
+/// each rank's checkpoint holds its own shards (`part`) and the pending spikes of all.
 package struct SimulationState: Codable {
     var step: Int
     var pending: SpikeList
     var shards: [ShardState]
+    /// With ranks: which rank wrote it, of how many, and its first shard of how many; nil = one process.
+    var part: RankPart?
     /// The LFP merger (delay ring, open sample); nil without `record.lfp`.
     var lfp: LFPSampler?
 }
@@ -251,7 +369,8 @@ extension Simulation {
     package func captureState() async -> SimulationState {
         var states: [ShardState] = []
         for s in shards { states.append(await s.captureState()) }
-        return SimulationState(step: step, pending: SpikeList(pending), shards: states, lfp: lfpSampler)
+        let part = ranks.map { RankPart(rank: $0.rank, ranks: $0.size, firstShard: firstShard, shards: shardCount) }
+        return SimulationState(step: step, pending: SpikeList(pending), shards: states, part: part, lfp: lfpSampler)
     }
 
     /// Restores the state a checkpoint at `atStep` holds. Every index and count is checked
@@ -259,6 +378,11 @@ extension Simulation {
     /// sources (neuron ids) and steps (emitted, not yet delivered: at most one epoch back).
     package func restore(_ s: SimulationState, atStep: Int) async throws {
         guard (1...64).contains(s.shards.count) else { throw CheckpointError.corrupt("the checkpoint holds \(s.shards.count) shards; a run has 1 to 64") }
+        let mine = ranks.map { RankPart(rank: $0.rank, ranks: $0.size, firstShard: firstShard, shards: shardCount) }
+        if s.part != mine {
+            throw CheckpointError.ranks(checkpoint: s.part.map { "rank \($0.rank) of \($0.ranks), \($0.shards) shards" } ?? "one process, \(s.shards.count) shards",
+                                        run: mine.map { "rank \($0.rank) of \($0.ranks), \($0.shards) shards" } ?? "one process, \(shardCount) shards")
+        }
         guard s.shards.count == shards.count else {
             throw CheckpointError.shards(checkpoint: s.shards.count, run: shards.count)
         }
@@ -289,6 +413,8 @@ extension Simulation {
 
 extension Simulation {
     /// Sets every population's cell model (the slow clock's receptor block between windows).
+    /// Like every command to the shards, each rank applies it to its own: all ranks take the
+    /// same decisions from the same gathered answers, so no exchange is needed.
     package func setCells(_ cells: [CellModel]) async {
         for s in shards { await s.setCells(cells) }
     }
@@ -313,9 +439,9 @@ extension Simulation {
     }
 
     /// Every synapse from or onto the given neurons (all projections), sorted.
-    package func synapses(touching ids: Set<Int32>) async -> [SynapseKey] {
+    package func synapses(touching ids: Set<Int32>) async throws -> [SynapseKey] {
         let all = Set(blueprint.scenario.projections.map { [$0.source, $0.target] })
-        return await synapses(between: all).map(\.key).filter { ids.contains($0.pre) || ids.contains($0.post) }
+        return try await synapses(between: all).map(\.key).filter { ids.contains($0.pre) || ids.contains($0.post) }
     }
 }
 
@@ -326,4 +452,12 @@ extension Simulation {
         let flags = blueprint.scenario.populations.map { $0.excitatory == fromExcitatory }
         for s in shards { await s.scaleExcitatoryInputs(factor, excitatory: flags, wMax: wMax) }
     }
+}
+
+/// Which part of a run's shards a rank's checkpoint holds.
+package struct RankPart: Codable, Equatable {
+    var rank: Int
+    var ranks: Int
+    var firstShard: Int
+    var shards: Int
 }

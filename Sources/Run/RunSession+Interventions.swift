@@ -45,7 +45,7 @@ extension RunSession {
             switch iv.action {
             case let .removeSpines(from, to):
                 // Spines: excitatory synapses onto the targets, still present.
-                let live = Set(await simulation.synapses(between: allPairs).map(\.key))
+                let live = Set(try await simulation.synapses(between: allPairs).map(\.key))
                 let excitatory = scenario.populations.map(\.excitatory)
                 removed = ledger.formed(from: from, to: to).filter { k in
                     targets.contains(k.post) && live.contains(k) && excitatory[Int(blueprint.populationOf[Int(k.pre)])]
@@ -56,13 +56,13 @@ extension RunSession {
                 let pr = scenario.projections[projection]
                 let rng = CounterRNG(seed: scenario.seed)
                 let stream = CounterRNG.Stream.plasticity.sub(1000 + p.intervention)
-                removed = await simulation.synapses(between: [[pr.source, pr.target]]).map(\.key).filter { k in
+                removed = try await simulation.synapses(between: [[pr.source, pr.target]]).map(\.key).filter { k in
                     targets.contains(k.post) &&
                         rng.uniform(stream, entity: UInt64(UInt32(bitPattern: k.pre)) << 32 | UInt64(UInt32(bitPattern: k.post)), counter: 0) < fraction
                 }
             case .kill:
                 dead = targets.filter { !killed.contains($0) }.sorted()
-                removed = await simulation.synapses(touching: Set(dead))
+                removed = try await simulation.synapses(touching: Set(dead))
             }
             if !removed.isEmpty || !dead.isEmpty {
                 await simulation.flush()
@@ -71,10 +71,10 @@ extension RunSession {
                 ledger.deleted(removed)
                 killed.formUnion(dead)
                 if var s = slow {
-                    s.recount(await simulation.synapses(between: s.pairs))
+                    s.recount(try await simulation.synapses(between: s.pairs))
                     slow = s
                 }
-                if structural != nil { spinesPerNeuron = await simulation.inDegrees() }
+                if structural != nil { spinesPerNeuron = try await simulation.inDegrees() }
             }
             let kind = iv.kind
             try interventionRecorder?.row(time: now, name: iv.name, kind: kind, targets: targets.count,

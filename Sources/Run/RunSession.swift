@@ -28,10 +28,24 @@ import Recording
 
 public final class RunSession {
     /// Runs `scenario` (every arm of it, if it has arms) to a finished run folder.
-    public static func run(_ scenario: Scenario, options: RunOptions) async throws -> RunResult {
-        if !scenario.arms.isEmpty, options.runDirectory == nil { return try await ArmComparison.run(scenario, options: options) }
-        let session = try await RunSession(scenario, options: options)
-        return try await session.execute()
+    /// With ranks, every rank calls it: rank 0 writes the run folder, the others their mirror
+    /// (`RankMirror`).
+    public static func run(_ scenario: Scenario, options given: RunOptions) async throws -> RunResult {
+        let options = try RankMirror.prepare(scenario, options: given)
+        do {
+            let result: RunResult
+            if !scenario.arms.isEmpty, options.runDirectory == nil {
+                result = try await ArmComparison.run(scenario, options: options)
+            } else {
+                let session = try await RunSession(scenario, options: options)
+                result = try await session.execute()
+            }
+            try RankMirror.removeAfterRun(scenario, options: options, root: given.outputRoot, finished: true)
+            return result
+        } catch {
+            try? RankMirror.removeAfterRun(scenario, options: options, root: given.outputRoot, finished: false)
+            throw error
+        }
     }
 
     let scenario: Scenario
@@ -94,7 +108,7 @@ public final class RunSession {
                                 rasterWindow: max(500, sc.time.recordInterval), resume: resume?.recorder)
         if let r = resume?.recorder, let step = resume?.step { try await recorder.restore(r, step: step) }
         lfpRecorder = try sc.record.lfp.map { _ in try LFPRecorder(dir: dir, scenario: sc, resume: resume?.lfp) }
-        if let fc = frames {
+        if let fc = frames, !options.isMirror {
             let fw = try FrameWriter(dir: dir + "/frames", config: fc, scenarioName: sc.name, seed: sc.seed, blueprint: bp)
             if let r = resume { await fw.resume(after: r.session.framesWritten) }
             frameWriter = fw
@@ -103,7 +117,7 @@ public final class RunSession {
         }
         if let cfg = sc.plasticity.structural {
             var d = StructuralDriver(config: cfg, blueprint: bp)
-            if let r = resume, let s = r.structural { try d.restore(s, now: Double(r.step) * sc.time.dt) } else { d.seedElements(with: await sim.synapses(between: d.pairs)) }
+            if let r = resume, let s = r.structural { try d.restore(s, now: Double(r.step) * sc.time.dt) } else { d.seedElements(with: try await sim.synapses(between: d.pairs)) }
             structural = d
             structureRecorder = try StructureRecorder(dir: dir, blueprint: bp, resume: resume?.structure)
         } else {
@@ -158,7 +172,7 @@ public final class RunSession {
             // Stimuli on at the checkpoint are on again (they are not kernel state).
             await applyStimuli()
         } else if let fc = frames {
-            synapseSample = await sim.synapseSample(count: fc.synapses)
+            synapseSample = try await sim.synapseSample(count: fc.synapses)
         }
     }
 
@@ -175,8 +189,9 @@ public final class RunSession {
                 if e.kind != .checkpoint { cursor += 1 }
                 executed.add(e, dt: scenario.time.dt)
                 i += 1
-                if e.mayStop, options.stop?.isRequested(now: Double(t) * scenario.time.dt) ?? false {
-                    guard RunSetup.checkpointFits(scenario, shards: options.shards) else {
+                // Every rank stops at the same event: a signal reaches them at different times.
+                if e.mayStop, try await simulation.anyRank(options.stop?.isRequested(now: Double(t) * scenario.time.dt) ?? false) {
+                    guard try await !simulation.anyRank(!RunSetup.checkpointFits(scenario, options: options)) else {
                         throw RunError.io("stopped at \(Double(t) * scenario.time.dt) ms by a signal without a checkpoint: a checkpoint of this network would need more memory than this process may use (see `neuroplast describe`), so the run cannot be resumed")
                     }
                     // A checkpoint planned at this point serves the stop too.
@@ -240,7 +255,7 @@ public final class RunSession {
 
     /// One segment of network time, up to `step`.
     func advance(to step: Int) async throws {
-        let spikes = await simulation.advance(steps: step - t)
+        let spikes = try await simulation.advance(steps: step - t)
         segmentSpikes.append(contentsOf: spikes)
         structural?.observe(spikes, dt: scenario.time.dt)
         slow?.observe(spikes)
@@ -259,7 +274,7 @@ public final class RunSession {
             await simulation.flush()
             let hours = e.hours ?? 0
             let blocks = activeBlocks(now: hours)
-            let change = s.realise(hours: hours, before: await simulation.synapses(between: s.pairs),
+            let change = s.realise(hours: hours, before: try await simulation.synapses(between: s.pairs),
                                    blocked: { k in blocks.contains { $0.targets.contains(k.post) } }, killed: killed)
             await simulation.apply(deleted: change.deleted, created: change.created)
             ledger.deleted(change.deleted)
@@ -267,7 +282,7 @@ public final class RunSession {
             notePrevented(change.prevented, blocks: blocks)
             slow = s
             if options.checkInvariants {
-                let problems = await simulation.storageProblems()
+                let problems = try await simulation.storageProblems()
                 if !problems.isEmpty { throw RunError.invalid("storage invariants broken at \(e.hours ?? 0) h: \(problems.prefix(5))") }
             }
         case .windowStart:
@@ -309,7 +324,7 @@ public final class RunSession {
             let factor = Homeostat.factors(h, spikes: segmentSpikes, blueprint: blueprint, interval: interval)
             await simulation.scaleExcitatoryInputs(factor, wMax: 10)
         case .record:
-            let state = await simulation.takeState()
+            let state = try await simulation.takeState()
             try await recordLFP(now: now)
             let batch = segmentSpikes
             segmentSpikes = []
@@ -328,10 +343,10 @@ public final class RunSession {
                 // Neurons that died fall silent and lose every synapse (pending spikes first).
                 await simulation.flush()
                 await simulation.silence(dead)
-                let gone = await simulation.synapses(touching: Set(dead))
+                let gone = try await simulation.synapses(touching: Set(dead))
                 await simulation.apply(deleted: gone, created: [])
                 ledger.deleted(gone)
-                s.recount(await simulation.synapses(between: s.pairs))
+                s.recount(try await simulation.synapses(between: s.pairs))
             }
             slow = s
         case .intervention:
@@ -373,7 +388,7 @@ public final class RunSession {
     func rewire(now: Double) async throws {
         guard var d = structural, let sr = structureRecorder else { return }
         await simulation.flush()
-        let plan = d.update(now: now, synapses: await simulation.synapses(between: d.pairs))
+        let plan = d.update(now: now, synapses: try await simulation.synapses(between: d.pairs))
         let blocks = activeBlocks(now: now)
         let prevented = plan.created.filter { k in blocks.contains { $0.targets.contains(k.post) } }
         d.discardCreated(prevented)
@@ -383,10 +398,10 @@ public final class RunSession {
         await simulation.apply(deleted: plan.deleted, created: created)
         ledger.deleted(plan.deleted)
         ledger.created(created.map(\.key), at: now)
-        spinesPerNeuron = await simulation.inDegrees()
-        let after = await simulation.synapses(between: d.pairs)
+        spinesPerNeuron = try await simulation.inDegrees()
+        let after = try await simulation.synapses(between: d.pairs)
         if options.checkInvariants {
-            let problems = d.checkInvariants(after) + (await simulation.storageProblems())
+            let problems = d.checkInvariants(after) + (try await simulation.storageProblems())
             if !problems.isEmpty {
                 throw RunError.invalid("structural invariants broken at \(now) ms: " + problems.prefix(5).joined(separator: "; "))
             }
@@ -397,7 +412,11 @@ public final class RunSession {
 
     /// A frame of the network now, with structural or slow-clock quantities when present.
     func frame(now: Double) async throws {
-        guard let fw = frameWriter else { return }
+        guard let fw = frameWriter else {
+            // Rank 0 draws the frame; another rank sends its neurons' potentials.
+            if options.isMirror { _ = try await simulation.currentPotentials() }
+            return
+        }
         try await inFlight?.value
         var extra: [PerNeuronQuantity] = []
         if let d = structural {
@@ -405,7 +424,7 @@ public final class RunSession {
             extra.append(PerNeuronQuantity(key: "spines", label: "spines per neuron", unit: "", values: spinesPerNeuron.map { Float($0) }))
         }
         var snap = await FrameSnapshotBuilder.make(recorder: recorder, blueprint: blueprint, time: now,
-                                                   vNow: await simulation.currentPotentials(), synapses: synapseSample, extra: extra)
+                                                   vNow: try await simulation.currentPotentials(), synapses: synapseSample, extra: extra)
         slow?.decorate(&snap, hours: hours)
         try await fw.submit(snap)
         framesWritten += 1
@@ -445,8 +464,8 @@ public final class RunSession {
                                spikes: await recorder.totalSpikes, buildSeconds: buildSeconds, runSeconds: runSeconds,
                                totalSeconds: Date().timeIntervalSince(started), summary: await recorder.runSummary(endStep: total),
                                frames: framesWritten, note: videoNote)
-        result.liveSynapses = await simulation.liveSynapses()
-        if let w = await simulation.plasticityWarning() { result.note = [result.note, w].compactMap { $0 }.joined(separator: "\n") }
+        result.liveSynapses = try await simulation.liveSynapses()
+        if let w = try await simulation.plasticityWarning() { result.note = [result.note, w].compactMap { $0 }.joined(separator: "\n") }
         result.series = series
         result.slowSeries = slow?.recorder.allSeries ?? []
         result.resumedAt = resume.map { Double($0.step) * scenario.time.dt }

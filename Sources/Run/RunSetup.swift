@@ -47,22 +47,28 @@ extension RunSetup {
     /// (`RunSession.checkpoint`).
     static func checkMemory(_ sc: Scenario, options: RunOptions,
                             budget: (bytes: Double, source: String) = MemoryBudget.process) throws {
-        let est = SizeEstimate(scenario: sc)
+        let est = SizeEstimate(scenario: sc).share(ofShards: localShards(options), in: options.shards)
         let file = options.scenarioPath ?? sc.name
-        let build = est.buildPeak(shards: options.shards, threads: options.threads)
+        let build = est.buildPeak(shards: localShards(options), threads: options.threads)
         let usable = "\(formatBytes(budget.bytes)) usable (\(budget.source))"
         if build > budget.bytes {
             throw RunError.invalid("\(file): the network is too large for this machine: about \(est.synapses.formattedCount) synapses and \(est.neurons.formattedCount) neurons need ≈ \(formatBytes(build)) while being built with \(options.shards) shard(s) and \(options.threads) thread(s), but only \(usable); reduce the network or --shards, or ask Slurm for more --mem")
         }
         let writes = options.checkpointEvery != nil ? "--checkpoint-every" : sc.checkpoint != nil ? "the scenario's `checkpoint`" : nil
-        if let why = options.resume ? "--resume" : writes, est.checkpointPeak(shards: options.shards) > budget.bytes {
-            throw RunError.invalid("\(file): \(why) needs ≈ \(formatBytes(est.checkpointPeak(shards: options.shards))) while a checkpoint of this network (about \(est.synapses.formattedCount) synapses) is \(why == "--resume" ? "read" : "written"), but only \(usable); the run without checkpoints needs ≈ \(formatBytes(build))")
+        if let why = options.resume ? "--resume" : writes, est.checkpointPeak(shards: localShards(options)) > budget.bytes {
+            throw RunError.invalid("\(file): \(why) needs ≈ \(formatBytes(est.checkpointPeak(shards: localShards(options)))) while a checkpoint of this network (about \(est.synapses.formattedCount) synapses) is \(why == "--resume" ? "read" : "written"), but only \(usable); the run without checkpoints needs ≈ \(formatBytes(build))")
         }
     }
 
-    /// Whether a checkpoint of this run fits in memory (see `checkMemory`).
-    static func checkpointFits(_ sc: Scenario, shards: Int, budget: Double = MemoryBudget.process.bytes) -> Bool {
-        SizeEstimate(scenario: sc).checkpointPeak(shards: shards) <= budget
+    /// Whether this process's checkpoint of the run fits in memory (see `checkMemory`).
+    static func checkpointFits(_ sc: Scenario, options: RunOptions, budget: Double = MemoryBudget.process.bytes) -> Bool {
+        SizeEstimate(scenario: sc).share(ofShards: localShards(options), in: options.shards).checkpointPeak(shards: localShards(options)) <= budget
+    }
+
+    /// The shards this process holds (with ranks, its block).
+    static func localShards(_ options: RunOptions) -> Int {
+        guard let g = options.ranks, g.size > 1 else { return options.shards }
+        return RankLayout.shards(rank: g.rank, size: g.size, total: options.shards).count
     }
 }
 
@@ -76,20 +82,22 @@ enum RunDirectory {
             return exact
         }
         let base = root + "/" + scenario
-        var id = runID ?? {
-            let f = DateFormatter()
-            f.dateFormat = "yyyyMMdd-HHmmss"
-            f.timeZone = TimeZone(identifier: "UTC")
-            return f.string(from: Date()) + "-seed\(seed)"
-        }()
-        if runID == nil {
-            var k = 2
-            let stem = id
-            while fm.fileExists(atPath: base + "/" + id) { id = "\(stem)-\(k)"; k += 1 }
-        }
+        let id = runID ?? freshID(root: root, scenario: scenario, seed: seed)
         let dir = base + "/" + id
         try makeFolders(dir)
         return dir
+    }
+
+    /// A run id not yet taken under `<root>/<scenario>`: the time stamp and the seed, with a
+    /// counter when that folder exists.
+    static func freshID(root: String, scenario: String, seed: UInt64) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        f.timeZone = TimeZone(identifier: "UTC")
+        let stem = f.string(from: Date()) + "-seed\(seed)"
+        var id = stem, k = 2
+        while FileManager.default.fileExists(atPath: root + "/" + scenario + "/" + id) { id = "\(stem)-\(k)"; k += 1 }
+        return id
     }
 
     /// Creates `path` and its missing parents, or throws naming the first component that

@@ -54,6 +54,15 @@ public struct SizeEstimate: Sendable {
         self.init(populations: scenario.populations, projections: scenario.projections, sheet: scenario.sheet)
     }
 
+    /// The part one rank holds when it has `local` of `total` shards: its share of the
+    /// synapses; neurons count whole (the blueprint and the gathered per-neuron arrays are
+    /// held by every rank, so this errs on the safe side).
+    public func share(ofShards local: Int, in total: Int) -> SizeEstimate {
+        var e = self
+        e.synapses = synapses * Double(max(1, local)) / Double(max(1, total))
+        return e
+    }
+
     /// The steady size with one shard.
     public var bytes: Double { steady(shards: 1) }
 

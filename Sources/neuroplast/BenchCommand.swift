@@ -105,11 +105,11 @@ struct BenchCommand: AsyncParsableCommand {
                 spikes = r.spikes; synapses = r.liveSynapses; bytes = 0
                 continue
             }
-            s = await sim.advance(steps: sc.time.steps)
+            s = try await sim.advance(steps: sc.time.steps)
             runs.append(Date().timeIntervalSince(t1))
             spikes = s.count; synapses = await sim.synapseCount; bytes = await sim.synapseBytes
             if benchCase == .stdp {   // mean E→E weight factor at the end (Brian2's stdp_w_mean_nS / 6 nS)
-                let w = await sim.synapses(between: [[0, 0]])
+                let w = try await sim.synapses(between: [[0, 0]])
                 wMean = w.reduce(0.0) { $0 + Double($1.weight) } / Double(max(1, w.count))
             }
         }

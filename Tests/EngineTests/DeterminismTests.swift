@@ -15,7 +15,7 @@ import Run
             for threads in [1, 2] {
                 let sim = try await Simulation(blueprint: Blueprint(scenario: sc),
                                            options: RunOptions(threads: threads, shards: shards, chunkSize: 64))
-                let spikes = await sim.advance(steps: sc.time.steps)
+                let spikes = try await sim.advance(steps: sc.time.steps)
                 hashes["\(shards)×\(threads)"] = EngineFixtures.hash(spikes)
                 counts.insert(spikes.count)
                 #expect(spikes.count > 500, "the sheet should be active")
