@@ -2,12 +2,13 @@
 # Installs the system libraries Neuroplast builds against (Debian/Ubuntu): libpng, libhdf5 and
 # Cairo with their headers, the DejaVu fonts used in frames, pkg-config; pngcheck and
 # ffmpeg (an independent PNG check in the tests, and --video); and Slurm with munge (the
-# sweep tests start a real one-node cluster; `neuroplast sweep slurm` submits to one); and
+# sweep tests start a real one-node cluster; `neuroplast sweep slurm` submits to one); MPICH
+# (MPI ranks: one network over several processes, `mpiexec`, `srun --mpi=pmi2`); and
 # python3 with venv for the Python package (python/, tested by scripts/python-tests.sh).
 # Needs root or sudo when something is missing; does nothing when everything is present.
 set -euo pipefail
 
-packages=(libpng-dev libcairo2-dev libhdf5-dev fonts-dejavu-core pkg-config pngcheck ffmpeg slurmctld slurmd slurm-client munge python3 python3-venv)
+packages=(libpng-dev libcairo2-dev libhdf5-dev fonts-dejavu-core pkg-config pngcheck ffmpeg slurmctld slurmd slurm-client munge libmpich-dev mpich python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

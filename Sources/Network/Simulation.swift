@@ -219,7 +219,7 @@ extension Simulation {
     /// Delivers spikes still waiting for exchange, so that none emitted before a rewiring is
     /// delivered through a synapse created by it (NEST issue #571).
     package func flush() async {
-        guard shards.count > 1, !pending.isEmpty else { return }
+        guard shardCount > 1, !pending.isEmpty else { return }
         let p = pending
         for s in shards { await s.deliverOnly(p) }
         pending = []

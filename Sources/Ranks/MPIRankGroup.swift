@@ -50,7 +50,14 @@ public final class MPIRankGroup: RankGroup {
     public func exchange(_ bytes: [UInt8]) throws -> [[UInt8]] {
         try state.withLock { phase in
             guard case .open = phase else { throw RankFailure(rank: rank, message: "exchange after the run ended") }
-            return try Self.check(try collect(.data, bytes))
+            do {
+                return try Self.check(try collect(.data, bytes))
+            } catch {
+                // The others have ended (a failure was sent, or MPI failed): no exchange can
+                // follow, so a later `reportFailure` must not wait for one.
+                phase = .closed
+                throw error
+            }
         }
     }
 

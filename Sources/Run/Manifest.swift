@@ -38,6 +38,7 @@ enum Manifest {
             "seed": scenario.seed,
             "threads": options.threads,
             "shards": options.shards,
+            "ranks": options.ranks?.size ?? 1,
             "chunk_size": options.chunkSize,
             "clock": [
                 "dt_ms": scenario.time.dt,

@@ -28,7 +28,9 @@ enum RunSetup {
         }
         let bp = Blueprint(scenario: scenario)
         let sim: Simulation
-        do { sim = try await Simulation(blueprint: bp, options: options) } catch { throw RunError.invalid("cannot build the network of `\(scenario.name)`: \(error)") }
+        do { sim = try await Simulation(blueprint: bp, options: options) } catch let e as RankFailure { throw e } catch {
+            throw RunError.invalid("cannot build the network of `\(scenario.name)`: \(error)")
+        }
         if let r = resume { try await sim.restore(r.simulation, atStep: r.step) }
         let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed,
                                           exact: options.runDirectory)
