@@ -19,11 +19,11 @@ struct SweepRunCommand: ParsableCommand {
         """)
 
     @Argument(help: "Sweep folder written by `sweep plan`.") var sweepDirectory: String
-    @Option(help: "Child processes at once (default: the cores this process may use — SLURM_CPUS_PER_TASK under Slurm, else the affinity mask and cgroup quota); the cores are divided among the children as their --threads.") var jobs: Int?
+    @Option(help: "Child processes at once (default: the cores this process may use — SLURM_CPUS_PER_TASK under Slurm, else the affinity mask and cgroup quota — divided by --ranks, and 1 for ranks under srun); the cores are divided among the children (and their ranks) as their --threads.") var jobs: Int?
     @Option(help: "Run only the points of this array task index.") var index: Int?
     @Flag(help: "Take the task index from SLURM_ARRAY_TASK_ID.") var arrayTask = false
     @Option(help: "Points per array task (with --index or --array-task).") var pointsPerTask: Int = 1
-    @Option(help: "MPI ranks per point (default 1: one process per point); each point's network is spread over them.") var ranks: Int = 1
+    @Option(help: "MPI ranks per point, over which each point's network is spread (1: one process per point).") var ranks: Int = 1
     @Option(help: "--shards of each point's run (default: run's own, one per rank; never fewer than --ranks).") var shards: Int?
     @Option(help: "How the ranks are started: srun (inside a Slurm job) or mpiexec (MPICH); default srun when SLURM_JOB_ID is set, else mpiexec.")
     var launcher: RankLauncher.Kind?

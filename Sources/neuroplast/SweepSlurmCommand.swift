@@ -9,10 +9,10 @@ struct SweepSlurmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slurm", abstract: "Write an sbatch job-array script for a planned sweep.",
         discussion: """
-        Each array task runs `sweep run SWEEP --array-task`; USR1 (sent 60 s before the time limit) or TERM makes the points checkpoint, and exit 3 requeues the task. \
+        Each array task runs `sweep run SWEEP --array-task`; USR1 (sent 60 s before the time limit) makes the running points checkpoint and the task requeue itself (runner exit 3); TERM stops them too, without a requeue. \
         With --ranks R > 1 each task asks for --ntasks=R (with --cpus per task) and runs its points one at a time, each as one network over R MPI ranks: \
         `srun --mpi=pmi2 --kill-on-bad-exit=1 -n R --cpus-per-task=C neuroplast run … --shards max(R, --shards)`. The runner passes USR1 and TERM on to srun as USR1 \
-        (srun would SIGKILL the ranks on TERM), every rank checkpoints at the same event, and the task requeues. `scancel` signals srun itself, which kills the ranks: \
+        (srun would SIGKILL the ranks on TERM), every rank checkpoints at the same event, and after USR1 the task requeues. `scancel` signals srun itself, which kills the ranks: \
         a cancelled point resumes from its last periodic checkpoint or starts again.
         """)
 

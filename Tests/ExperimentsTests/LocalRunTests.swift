@@ -111,8 +111,10 @@ import Testing
     func pointsOfTwoRanksStoppedAndRerunEqualOneProcessWithTwoShards() throws {
         let dir = CLI.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // Two points, long enough (2 s of network time, a few seconds a point) to stop mid-run.
+        // Two spiking points (E 22 and 94 Hz), long enough (2 s of network time, a few seconds
+        // a point) to be stopped mid-run.
         let sweep = tinySweep.replacingOccurrences(of: "axes:", with: "set: {time.duration: 2 s}\naxes:")
+            .replacingOccurrences(of: "values: [1.5 kHz, 2.5 kHz]", with: "values: [5 kHz, 10 kHz]")
             .replacingOccurrences(of: "  - {key: projections.1.gaba_a, name: g_inh, values: [2 nS, 6 nS]}\n", with: "")
             .replacingOccurrences(of: "  - {seeds: [1, 2]}\n", with: "")
         _ = try writeSweep(sweep, in: dir)
@@ -151,6 +153,7 @@ import Testing
         for q in points {
             let a = FileManager.default.contents(atPath: ranks.runDir(q) + "/spikes.bin")
             let b = FileManager.default.contents(atPath: shards.runDir(q) + "/spikes.bin")
+            #expect((a?.count ?? 0) > 4096, "point \(q.id): too few spikes to compare")
             #expect(a != nil && a == b, "point \(q.id): the spikes of 2 ranks differ from those of 1 process with 2 shards")
             let resumed = (try? String(contentsOfFile: ranks.stdoutLog(q.id), encoding: .utf8)) ?? ""
             if q.id == points[0].id { #expect(resumed.contains("resumed from the checkpoint"), "\(resumed)") }
