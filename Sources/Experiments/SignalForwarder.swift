@@ -1,6 +1,7 @@
 // SignalForwarder and Heartbeat: the runner's two background duties. The forwarder turns
 // SIGTERM, SIGINT and SIGUSR1 (Slurm's warning before the time limit) into "stop starting
-// points" and passes the signal on to every running child; the heartbeat touches the
+// points" and passes the signal on to every running child (as SIGUSR1 to an MPI launcher,
+// see `RankLauncher`); the heartbeat touches the
 // claim of every running point so that claims of live runs never look stale.
 
 import Foundation
@@ -22,7 +23,7 @@ enum SignalForwarder {
                     if s.signal == nil { s.signal = sig }
                     return Array(s.children.keys)
                 }
-                for pid in pids { kill(pid, sig) }
+                for pid in pids { kill(pid, state.forwardAs ?? sig) }
             }
             src.resume()
             return src

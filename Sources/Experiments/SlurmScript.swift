@@ -2,7 +2,9 @@
 // `pointsPerTask` consecutive points, each task calling `neuroplast sweep run SWEEP
 // --array-task`. `--requeue` and `--signal=B:USR1@60` let a task that is about to hit its
 // time limit forward USR1 to the runner; a runner exit code 3 (interrupted or checkpointed)
-// makes the task requeue itself with `scontrol requeue`.
+// makes the task requeue itself with `scontrol requeue`. With `ranks` R > 1 a task asks for R
+// tasks of `cpus` CPUs each and runs its points one at a time, each as one `srun --mpi=pmi2`
+// step of R ranks (`RankLauncher`); with R = 1 the script is the one-process script, unchanged.
 
 import Foundation
 
@@ -16,6 +18,10 @@ public struct SlurmOptions: Sendable {
     /// Tasks running at once (`%K` of `--array`); nil = no limit.
     public var maxParallel: Int?
     public var pointsPerTask: Int = 1
+    /// MPI ranks per point (`--ntasks` of each array task); 1: one process per point.
+    public var ranks: Int = 1
+    /// `--shards` of each point's run (nil: run's default; at least `ranks` with ranks).
+    public var shards: Int?
     public init() {}
 
     /// What is wrong with these options, one message per fault. Each text value goes into a
@@ -33,6 +39,8 @@ public struct SlurmOptions: Sendable {
         if !(1...SweepDecoder.maxPoints).contains(pointsPerTask) {
             out.append("--points-per-task must be between 1 and \(SweepDecoder.maxPoints); got \(pointsPerTask)")
         }
+        if !(1...RankLauncher.maxRanks).contains(ranks) { out.append("--ranks must be between 1 and \(RankLauncher.maxRanks); got \(ranks)") }
+        if let s = shards, s < 1 { out.append("--shards must be at least 1; got \(s)") }
         return out
     }
 
@@ -62,13 +70,18 @@ public enum SlurmScript {
             "#SBATCH --requeue",
             "#SBATCH --signal=B:USR1@60",
             "#SBATCH --cpus-per-task=\(o.cpus)",
+        ] + (o.ranks > 1 ? ["#SBATCH --ntasks=\(o.ranks)"] : []) + [
             "#SBATCH --output=\(layout.slurmLogs)/%A_%a.out",
             "#SBATCH --open-mode=append",
         ]
         if let p = o.partition { head.append("#SBATCH --partition=\(p)") }
         if let t = o.time { head.append("#SBATCH --time=\(t)") }
         if let mem = o.memory { head.append("#SBATCH --mem=\(mem)") }
-        let jobs = max(1, min(o.cpus, o.pointsPerTask))
+        // Several ranks per point: one point at a time (its srun step takes every task).
+        let jobs = o.ranks > 1 ? 1 : max(1, min(o.cpus, o.pointsPerTask))
+        var runner = "--array-task --points-per-task \(o.pointsPerTask) --jobs \(jobs)"
+        if o.ranks > 1 { runner += " --ranks \(o.ranks) --launcher srun" }
+        if let s = o.shards { runner += " --shards \(s)" }
         return """
         #!/bin/bash
         \(head.joined(separator: "\n"))
@@ -76,12 +89,12 @@ public enum SlurmScript {
         # \(o.pointsPerTask) per task). Each task runs its points with `sweep run --array-task`;
         # points already done are skipped, so re-submitting this script finishes a sweep.
         # Exit code 3 from the runner (interrupted by USR1/TERM, or a run checkpointed after
-        # a signal) requeues the task.
+        # a signal) requeues the task.\(rankComment(o))
         set -u
         NEUROPLAST="${NEUROPLAST_BIN:-\(shellQuoted(executable))}"
         SWEEP=\(shellQuoted(layout.root))
         echo "task ${SLURM_ARRAY_TASK_ID:-?} of job ${SLURM_ARRAY_JOB_ID:-?} on $(hostname) at $(date -Is)"
-        "$NEUROPLAST" sweep run "$SWEEP" --array-task --points-per-task \(o.pointsPerTask) --jobs \(jobs) &
+        "$NEUROPLAST" sweep run "$SWEEP" \(runner) &
         runner=$!
         trap 'kill -USR1 "$runner" 2>/dev/null' USR1
         trap 'kill -TERM "$runner" 2>/dev/null' TERM INT
@@ -98,6 +111,21 @@ public enum SlurmScript {
           *) exit "$rc" ;;
         esac
 
+        """
+    }
+
+    /// The comment saying how a multi-rank point is started (empty for one rank), from the
+    /// launcher's own arguments, so that it says what the runner does.
+    static func rankComment(_ o: SlurmOptions) -> String {
+        guard o.ranks > 1 else { return "" }
+        let srun = RankLauncher(kind: .srun, path: "srun", ranks: o.ranks, cpusPerRank: o.cpus)
+        let shards = max(o.ranks, o.shards ?? 1)
+        return """
+
+        # Each point runs as \(o.ranks) MPI ranks of one network, one point at a time:
+        #   \((["srun"] + srun.launcherArguments).joined(separator: " ")) "$NEUROPLAST" run … --shards \(shards)
+        # USR1 and TERM reach the ranks as USR1 (srun would SIGKILL them on TERM); they
+        # checkpoint at the same event and exit 3.
         """
     }
 

@@ -6,6 +6,7 @@
 //   <id>/claim.lock  <id>/failure.json           claim while running; why it last failed
 //   <id>/stdout.log  <id>/stderr.log             the child's output
 //   <id>/<scenario>/run/                         the run folder (complete: manifest.json)
+//   <id>/.ranks/                                 ranks 1… of a multi-rank point (while unfinished)
 //   slurm/sweep.sbatch  slurm/jobs.txt  slurm/logs/
 //   collect/results.csv  collect/*.png
 
@@ -28,6 +29,8 @@ public struct SweepLayout: Sendable {
     public func stdoutLog(_ id: String) -> String { pointDir(id) + "/stdout.log" }
     public func stderrLog(_ id: String) -> String { pointDir(id) + "/stderr.log" }
     public func runDir(_ p: SweepPoint) -> String { root + "/" + p.runDir }
+    /// The mirrors of a multi-rank point's ranks other than 0 (`RankMirror` of the run).
+    public func rankMirrors(_ id: String) -> String { pointDir(id) + "/.ranks" }
     public var slurmDir: String { root + "/slurm" }
     public var slurmScript: String { slurmDir + "/sweep.sbatch" }
     public var slurmJobs: String { slurmDir + "/jobs.txt" }

@@ -27,6 +27,9 @@ struct RunCommand: AsyncParsableCommand {
         checkpoint of another scenario, 1 runtime failure or a damaged checkpoint.
         """)
 
+    /// The most shards a run takes (and so the most ranks: each rank holds at least one).
+    static let maxShards = 64
+
     @Argument(help: "Scenario file (YAML).") var file: String
     @OptionGroup var scenario: ScenarioOverrides
     @Option(help: "Root folder for run output (default: the scenario's output.directory).") var out: String?
@@ -42,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let t = threads, !(1...256).contains(t) { throw ValidationError("--threads must be between 1 and 256; got \(t)") }
-        if let s = shards, !(1...64).contains(s) { throw ValidationError("--shards must be between 1 and 64; got \(s)") }
+        if let s = shards, !(1...Self.maxShards).contains(s) { throw ValidationError("--shards must be between 1 and \(Self.maxShards); got \(s)") }
         if let r = runId, let why = FolderName.problem(r) { throw ValidationError("--run-id \(why)") }
         if let o = out, o.isEmpty || o.contains("\0") { throw ValidationError("--out must be a folder path (not empty, no NUL); got \(String(reflecting: o))") }
         if resume, runId == nil { throw ValidationError("--resume needs the --run-id of the run to resume") }
@@ -114,6 +117,10 @@ struct RunCommand: AsyncParsableCommand {
             throw e
         } catch let e as RunStopped {
             // Every rank stopped at the same event (they agree on stops), so none reports it.
+            // No rank exits before every rank has written its part of the checkpoint: a launcher
+            // may end the other ranks as soon as one exits non-zero (`srun --kill-on-bad-exit`
+            // sends them TERM, then KILL), and 3 is non-zero.
+            try group?.close(ok: true)
             guard (group?.rank ?? 0) == 0 else { throw ExitCode(3) }
             Report.stderr(e.description)
             Report.stderr("resume with: neuroplast run \(file) --run-id \((e.directory as NSString).lastPathComponent) --resume (same --set, --seed and --shards\(group.map { ", and \($0.size) ranks" } ?? ""))")

@@ -6,6 +6,8 @@ import ArgumentParser
 import Experiments
 import Foundation
 
+extension RankLauncher.Kind: ExpressibleByArgument {}
+
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
@@ -30,6 +32,17 @@ enum SweepCLI {
             return ExitCode(64)
         }
         return Report.exitCode(for: error)
+    }
+
+    /// Why `--ranks`/`--shards` of a sweep cannot run, if they cannot: every rank of a point
+    /// holds at least one of the run's shards, and a run has at most `RunCommand.maxShards`.
+    static func rankProblem(ranks: Int, shards: Int?) -> String? {
+        if !(1...RankLauncher.maxRanks).contains(ranks) { return "--ranks must be between 1 and \(RankLauncher.maxRanks); got \(ranks)" }
+        if ranks > RunCommand.maxShards {
+            return "--ranks \(ranks) needs \(ranks) shards (one per rank at least), but a run has at most \(RunCommand.maxShards); use --ranks \(RunCommand.maxShards) or fewer"
+        }
+        if let s = shards, !(1...RunCommand.maxShards).contains(s) { return "--shards must be between 1 and \(RunCommand.maxShards); got \(s)" }
+        return nil
     }
 
     static func manifest(_ dir: String) throws -> (SweepManifest, SweepLayout) {

@@ -1,7 +1,8 @@
 // Local runs through the CLI: two concurrent `sweep run` processes on one folder never run
 // a point twice; a runner killed with SIGKILL mid-way (with its child) leaves no point that
 // looks done but is not, and re-running completes every point once; a failing point records
-// its reason; collect writes the tidy table and figures.
+// its reason; collect writes the tidy table and figures; points of two MPI ranks (mpiexec),
+// stopped by USR1 and run again, write the spikes of one process with two shards.
 
 import Experiments
 import Foundation
@@ -103,5 +104,60 @@ import Testing
         #expect(s.out.contains("1 failed"), "\(s.out)")
         #expect(s.out.contains("exit code 64"), "\(s.out)")
         #expect(s.out.contains("error: ") && s.out.contains("does not exist"), "\(s.out)")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mpiexec"), "needs MPICH's mpiexec (apt-get install mpich)"),
+          .timeLimit(.minutes(3)))
+    func pointsOfTwoRanksStoppedAndRerunEqualOneProcessWithTwoShards() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Two spiking points (E 22 and 94 Hz), long enough (2 s of network time, a few seconds
+        // a point) to be stopped mid-run.
+        let sweep = tinySweep.replacingOccurrences(of: "axes:", with: "set: {time.duration: 2 s}\naxes:")
+            .replacingOccurrences(of: "values: [1.5 kHz, 2.5 kHz]", with: "values: [5 kHz, 10 kHz]")
+            .replacingOccurrences(of: "  - {key: projections.1.gaba_a, name: g_inh, values: [2 nS, 6 nS]}\n", with: "")
+            .replacingOccurrences(of: "  - {seeds: [1, 2]}\n", with: "")
+        _ = try writeSweep(sweep, in: dir)
+        for out in ["ranks", "shards"] {
+            #expect(try CLI.run(["sweep", "plan", "sweep.yaml", "--out", out], cwd: dir).status == 0)
+        }
+        let ranks = SweepLayout(root: dir + "/ranks"), shards = SweepLayout(root: dir + "/shards")
+        let points = try SweepManifest.read(ranks).points
+        #expect(points.count == 2)
+        let one = try CLI.run(["sweep", "run", "shards", "--shards", "2", "--jobs", "1"], cwd: dir)
+        #expect(one.status == 0, "\(one.err)")
+
+        // USR1 to the runner once the first point's launcher runs: the ranks checkpoint, exit 3.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.executable)
+        p.arguments = ["sweep", "run", ranks.root, "--ranks", "2", "--jobs", "1"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["SLURM_JOB_ID": ""]) { $1 }
+        let log = dir + "/stopped.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        p.standardOutput = FileHandle(forWritingAtPath: log)
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !((try? String(contentsOfFile: ranks.lock(points[0].id), encoding: .utf8)) ?? "").contains("child=") { usleep(20_000) }
+        usleep(1_500_000)  // past MPI start-up and the network's construction
+        kill(p.processIdentifier, SIGUSR1)
+        p.waitUntilExit()
+        let stopped = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(p.terminationStatus == 3, "\(stopped)")
+        #expect(stopped.contains("interrupted 1"), "\(stopped)")
+        #expect(!ranks.isComplete(points[0]) && !ranks.isComplete(points[1]), "\(stopped)")
+        #expect(FileManager.default.fileExists(atPath: ranks.runDir(points[0]) + "/checkpoints/checkpoint.npck"), "\(stopped)")
+
+        let again = try CLI.run(["sweep", "run", "ranks", "--ranks", "2", "--jobs", "1"], cwd: dir, env: ["SLURM_JOB_ID": ""])
+        #expect(again.status == 0, "\(again.out)\(again.err)")
+        #expect(again.out.contains("/mpiexec -n 2 neuroplast run … --threads 1 --shards 2"), "\(again.out)")
+        for q in points {
+            let a = FileManager.default.contents(atPath: ranks.runDir(q) + "/spikes.bin")
+            let b = FileManager.default.contents(atPath: shards.runDir(q) + "/spikes.bin")
+            #expect((a?.count ?? 0) > 4096, "point \(q.id): too few spikes to compare")
+            #expect(a != nil && a == b, "point \(q.id): the spikes of 2 ranks differ from those of 1 process with 2 shards")
+            let resumed = (try? String(contentsOfFile: ranks.stdoutLog(q.id), encoding: .utf8)) ?? ""
+            if q.id == points[0].id { #expect(resumed.contains("resumed from the checkpoint"), "\(resumed)") }
+        }
+        #expect(!FileManager.default.fileExists(atPath: ranks.rankMirrors(points[0].id) + "/run"), "the ranks' mirrors go when the run ends")
     }
 }

@@ -7,8 +7,14 @@ enum SlurmClusterScript {
 # A one-node Slurm cluster (Debian slurmctld/slurmd/munge, daemons in the foreground,
 # config in a temporary folder) runs a sweep as a job array; one array task is cancelled
 # mid-run; the array is submitted again; every point must be done exactly once, and the
-# collected table must equal that of a purely local run of the same sweep.
-# Needs: NEUROPLAST_BIN, SWEEP_FILE (a sweep), WORK (an empty folder). Run as root.
+# collected table must equal that of a purely local run of the same sweep. Then a sweep of
+# multi-rank points (RANKS_SWEEP_FILE, `sweep slurm --ranks 2`): each array task asks for 2
+# tasks and runs its point as `srun --mpi=pmi2 -n 2`; the first task is sent USR1 mid-point
+# (what `--signal=B:USR1@60` sends before the time limit), its ranks checkpoint, the task
+# requeues itself and resumes; every point's spikes must equal those of one local process
+# with 2 shards.
+# Needs: NEUROPLAST_BIN, SWEEP_FILE (a sweep), WORK (an empty folder); RANKS_SWEEP_FILE
+# optional. Run as root.
 set -euo pipefail
 : "${NEUROPLAST_BIN:?}" "${SWEEP_FILE:?}" "${WORK:?}"
 NP="$NEUROPLAST_BIN"
@@ -123,5 +129,43 @@ LO="$WORK/local-sweep"
 "$NP" sweep collect "$LO" --no-figures >/dev/null
 cmp "$SW/collect/results.csv" "$LO/collect/results.csv" || { echo "tables differ"; diff "$SW/collect/results.csv" "$LO/collect/results.csv" | head; exit 1; }
 say "SLURM-SWEEP-OK $N points, cancelled $KILLED, tables identical"
+
+[ -n "${RANKS_SWEEP_FILE:-}" ] || exit 0
+RS="$WORK/ranks-sweep"
+"$NP" sweep plan "$RANKS_SWEEP_FILE" --out "$RS" >/dev/null
+RN=$(grep -c '"run_dir"' "$RS/sweep.json")
+RJOB=$("$NP" sweep slurm "$RS" --ranks 2 --cpus 1 --submit | sed -n 's/^submitted job \([0-9]*\).*/\1/p')
+[ -n "$RJOB" ] || { echo "no job id for the multi-rank sweep"; exit 1; }
+grep -q '^#SBATCH --ntasks=2$' "$RS/slurm/sweep.sbatch" || { echo "no --ntasks=2"; exit 1; }
+say "submitted multi-rank job $RJOB ($RN points of 2 ranks)"
+SIGNALLED=""
+for _ in $(seq 600); do
+  T=$(squeue -h -j "$RJOB" -t R -o '%i' | grep '_' | head -1 || true)
+  if [ -n "$T" ] && grep -lq 'child=' "$RS"/*/claim.lock 2>/dev/null; then
+    sleep 2; scancel --batch --signal=USR1 "$T"; SIGNALLED="$T"; break
+  fi
+  sleep 0.05
+done
+[ -n "$SIGNALLED" ] || { echo "no multi-rank point ran"; cat "$RS"/slurm/logs/* 2>/dev/null; exit 1; }
+say "sent USR1 to the running task $SIGNALLED"
+# A requeued job waits for a begin time; start it now (the test's clock, not Slurm's policy).
+for _ in $(seq 600); do
+  [ -z "$(squeue -h -j "$RJOB" 2>/dev/null)" ] && break
+  squeue -h -j "$RJOB" -t PD -o %i 2>/dev/null | xargs -r -n1 -I{} scontrol update JobId={} StartTime=now 2>/dev/null || true
+  sleep 0.2
+done
+[ -z "$(squeue -h -j "$RJOB" 2>/dev/null)" ] || { echo "job $RJOB did not finish"; squeue; exit 1; }
+"$NP" sweep status "$RS" | tee "$WORK/status-ranks.txt"
+grep -q "points — $RN done, 0 running, 0 failed, 0 pending" "$WORK/status-ranks.txt" || { echo "not every multi-rank point is done"; cat "$RS"/slurm/logs/*; cat "$RS"/*/stderr.log; exit 1; }
+grep -q "runner exit 3 (interrupted or checkpointed): requeueing" "$RS"/slurm/logs/*.out || { echo "no task requeued itself"; cat "$RS"/slurm/logs/*; exit 1; }
+grep -lq "resumed from the checkpoint" "$RS"/*/stdout.log || { echo "no point resumed from its checkpoint"; cat "$RS"/slurm/logs/* "$RS"/*/stdout.log; exit 1; }
+RL="$WORK/ranks-local"
+"$NP" sweep plan "$RANKS_SWEEP_FILE" --out "$RL" >/dev/null
+"$NP" sweep run "$RL" --shards 2 --jobs 1 >/dev/null
+for f in "$RS"/*/*/run/spikes.bin; do
+  [ "$(stat -c %s "$f")" -gt 4096 ] || { echo "too few spikes to compare in $f"; exit 1; }
+  cmp "$f" "$RL/${f#"$RS"/}" || { echo "spikes differ: $f"; exit 1; }
+done
+say "SLURM-RANKS-OK $RN points of 2 ranks, requeued after USR1, spikes equal to 1 process with 2 shards"
 """#
 }
