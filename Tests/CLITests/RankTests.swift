@@ -149,7 +149,10 @@ struct RankTests {
         let resumed = try Self.mpirun(2, common + ["--run-id", "parts", "--resume"])
         #expect(resumed.status == 0, "\(resumed.err)")
         #expect(resumed.out.contains("resumed from the checkpoint"), "\(resumed.out)")
-        Self.expectSame(Self.files(tmp + "/lps-inflammation/whole"), Self.files(tmp + "/lps-inflammation/parts"), "resumed over 2 ranks")
+        // The figures are left out: after a resume they can differ in pixels from an uninterrupted
+        // run's in one process too (the data under them are the same bytes).
+        let figures = { (d: [String: Data]) in d.filter { !["summary.png", "slow.png"].contains($0.key) } }
+        Self.expectSame(figures(Self.files(tmp + "/lps-inflammation/whole")), figures(Self.files(tmp + "/lps-inflammation/parts")), "resumed over 2 ranks")
         #expect(!FileManager.default.fileExists(atPath: tmp + "/.ranks"), "the ranks' mirrors were left behind")
     }
 

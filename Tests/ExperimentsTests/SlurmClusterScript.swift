@@ -13,7 +13,8 @@ enum SlurmClusterScript {
 # (what `--signal=B:USR1@60` sends before the time limit), its ranks checkpoint, the task
 # requeues itself and resumes; every point's spikes must equal those of one local process
 # with 2 shards.
-# Needs: NEUROPLAST_BIN, SWEEP_FILE (a sweep), WORK (an empty folder); RANKS_SWEEP_FILE
+# Needs: NEUROPLAST_BIN, SWEEP_FILE (a sweep), WORK (an empty folder); SLOW_SCENARIO and
+# SLOW_ARGS (a slow-clock run for 2 ranks under srun; one argument per line); RANKS_SWEEP_FILE
 # optional. Run as root.
 set -euo pipefail
 : "${NEUROPLAST_BIN:?}" "${SWEEP_FILE:?}" "${WORK:?}"
@@ -142,7 +143,9 @@ SIGNALLED=""
 for _ in $(seq 600); do
   T=$(squeue -h -j "$RJOB" -t R -o '%i' | grep '_' | head -1 || true)
   if [ -n "$T" ] && grep -lq 'child=' "$RS"/*/claim.lock 2>/dev/null; then
-    sleep 2; scancel --batch --signal=USR1 "$T"; SIGNALLED="$T"; break
+    # A task may end between squeue and scancel: then try the next running one.
+    sleep 0.5
+    if scancel --batch --signal=USR1 "$T" 2>/dev/null; then SIGNALLED="$T"; break; fi
   fi
   sleep 0.05
 done
@@ -167,5 +170,28 @@ for f in "$RS"/*/*/run/spikes.bin; do
   cmp "$f" "$RL/${f#"$RS"/}" || { echo "spikes differ: $f"; exit 1; }
 done
 say "SLURM-RANKS-OK $RN points of 2 ranks, requeued after USR1, spikes equal to 1 process with 2 shards"
+
+# One run of the slow clock with inflammation (SLOW_SCENARIO and its SLOW_ARGS) as a batch job
+# of 2 tasks, `srun --mpi=pmi2 -n 2`: the same spikes, metrics, slow.csv and summary as one
+# local process with 2 shards.
+[ -n "${SLOW_SCENARIO:-}" ] || exit 0
+mapfile -t SLOW <<< "$SLOW_ARGS"
+QUOTED=$(printf '%q ' "${SLOW[@]}")
+{
+  echo '#!/bin/bash'
+  echo '#SBATCH --ntasks=2'
+  echo '#SBATCH --cpus-per-task=1'
+  echo "#SBATCH --output=$WORK/ranks-run.out"
+  echo "srun --mpi=pmi2 --kill-on-bad-exit=1 \"$NP\" run \"$SLOW_SCENARIO\" $QUOTED --no-frames --quiet --out \"$WORK/srun\" --run-id two"
+} > "$WORK/ranks-run.sbatch"
+SJOB=$(sbatch --parsable "$WORK/ranks-run.sbatch")
+for _ in $(seq 1200); do [ -z "$(squeue -h -j "$SJOB" 2>/dev/null)" ] && break; sleep 0.1; done
+"$NP" run "$SLOW_SCENARIO" "${SLOW[@]}" --no-frames --quiet --shards 2 --out "$WORK/one" --run-id two >/dev/null
+NAME=$(basename "$SLOW_SCENARIO" .yaml)
+for f in spikes.bin metrics.csv slow.csv summary.json; do
+  cmp "$WORK/srun/$NAME/two/$f" "$WORK/one/$NAME/two/$f" || { echo "srun -n 2: $f differs"; cat "$WORK/ranks-run.out"; exit 1; }
+done
+grep -q '"ranks" : 2' "$WORK/srun/$NAME/two/manifest.json" || { echo "the run was not one of 2 ranks"; cat "$WORK/ranks-run.out"; exit 1; }
+say "SLURM-RUN-OK srun --mpi=pmi2 -n 2: spikes, metrics, slow.csv and summary equal to 1 process with 2 shards"
 """#
 }

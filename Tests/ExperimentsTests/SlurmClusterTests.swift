@@ -22,10 +22,10 @@ let slurmInstalled = FileManager.default.isExecutableFile(atPath: "/usr/sbin/slu
         let sweep = tinySweep.replacingOccurrences(of: "axes:", with: "set: {time.duration: 600 ms}\naxes:")
             .replacingOccurrences(of: "values: [1.5 kHz, 2.5 kHz]", with: "values: [1.5 kHz, 2 kHz, 2.5 kHz]")
         let file = try writeSweep(sweep, in: dir)
-        // 2 spiking points of 2 ranks, 600 ms of network time (≈ 7 s a point under srun here):
-        // long enough to be stopped mid-point.
+        // 2 spiking points of 2 ranks, 1500 ms of network time (2–15 s a point under srun here,
+        // depending on the load): long enough to be stopped mid-point.
         let ranks = tinySweep.replacingOccurrences(of: "name: tiny", with: "name: tiny-ranks")
-            .replacingOccurrences(of: "axes:", with: "set: {time.duration: 600 ms}\naxes:")
+            .replacingOccurrences(of: "axes:", with: "set: {time.duration: 1500 ms}\naxes:")
             .replacingOccurrences(of: "values: [1.5 kHz, 2.5 kHz]", with: "values: [5 kHz, 10 kHz]")
             .replacingOccurrences(of: "  - {key: projections.1.gaba_a, name: g_inh, values: [2 nS, 6 nS]}\n", with: "")
             .replacingOccurrences(of: "  - {seeds: [1, 2]}\n", with: "")
@@ -37,7 +37,11 @@ let slurmInstalled = FileManager.default.isExecutableFile(atPath: "/usr/sbin/slu
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = [dir + "/slurm-cluster.sh"]
         p.environment = ProcessInfo.processInfo.environment.merging(
-            ["NEUROPLAST_BIN": CLI.executable, "SWEEP_FILE": file, "RANKS_SWEEP_FILE": dir + "/ranks.yaml", "WORK": dir + "/work"]) { $1 }
+            ["NEUROPLAST_BIN": CLI.executable, "SWEEP_FILE": file, "RANKS_SWEEP_FILE": dir + "/ranks.yaml", "WORK": dir + "/work",
+             "SLOW_SCENARIO": CLI.root + "/Scenarios/lps-inflammation.yaml",
+             "SLOW_ARGS": (["--set", "slow_clock.duration=2 h", "--set", "slow_clock.windows=[{until: 2 h, every: 1 h}]",
+                            "--set", "slow_clock.window=200 ms", "--set", "slow_clock.settle=50 ms"]
+                           + ["400", "60", "40"].enumerated().flatMap { ["--set", "populations.\($0.offset).count=\($0.element)"] }).joined(separator: "\n")]) { $1 }
         let log = dir + "/cluster.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         p.standardOutput = FileHandle(forWritingAtPath: log)
@@ -50,5 +54,6 @@ let slurmInstalled = FileManager.default.isExecutableFile(atPath: "/usr/sbin/slu
         #expect(p.terminationStatus == 0, "\(out)")
         #expect(out.contains("SLURM-SWEEP-OK 12 points"), "\(out)")
         #expect(out.contains("SLURM-RANKS-OK 2 points of 2 ranks"), "\(out)")
+        #expect(out.contains("SLURM-RUN-OK"), "\(out)")
     }
 }
