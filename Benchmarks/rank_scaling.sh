@@ -4,7 +4,8 @@
 # the machine's drift hits all. Prints, per layout, the median build and run time (as
 # `neuroplast run` reports them), the largest peak RSS of any rank (`/usr/bin/time -f %M`
 # around each rank) and the spikes exchanged per epoch.
-# Usage: Benchmarks/rank_scaling.sh [rounds] [neurons] [duration]
+# Usage: [LAYOUTS="1x1 1x2 2x1"] [SHARDS=2] Benchmarks/rank_scaling.sh [rounds] [neurons] [duration]
+# (LAYOUTS: ranks x threads; SHARDS: --shards of every layout, at least the most ranks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -16,21 +17,20 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 E=$((neurons * 4 / 5)); I=$((neurons - E))
 args=(run Scenarios/brunel-ai.yaml --set "populations.E.count=$E" --set "populations.I.count=$I"
-      --set "time.duration=$duration" --set "time.transient=100 ms" --no-frames --quiet --shards 2 --out "$out")
-layouts=("1 1" "1 2" "2 1")
+      --set "time.duration=$duration" --set "time.transient=100 ms" --no-frames --quiet --shards "${SHARDS:-2}" --out "$out")
+read -r -a _l <<< "${LAYOUTS:-1x1 1x2 2x1}"; layouts=(); for x in "${_l[@]}"; do layouts+=("${x/x/ }"); done
 declare -A build run rss
 for i in $(seq 1 "$rounds"); do
   for l in "${layouts[@]}"; do
     read -r ranks threads <<< "$l"
     id="r$ranks-t$threads-$i"
-    if [ "$ranks" = 1 ]; then
-      log=$(/usr/bin/time -f "RSS %M" "$bin" "${args[@]}" --threads "$threads" --run-id "$id" 2>&1)
-    else
-      log=$(mpiexec -n "$ranks" /usr/bin/time -f "RSS %M" "$bin" "${args[@]}" --threads "$threads" --run-id "$id" 2>&1)
-    fi
+    # Each rank's peak RSS into its own file (rss.<rank>).
+    rm -f "$out"/rss.*
+    timed=(sh -c '/usr/bin/time -f "%M" -o "$0.${PMI_RANK:-0}" "$@"' "$out/rss" "$bin" "${args[@]}" --threads "$threads" --run-id "$id")
+    if [ "$ranks" = 1 ]; then log=$("${timed[@]}" 2>&1); else log=$(mpiexec -n "$ranks" "${timed[@]}" 2>&1); fi
     b=$(sed -n 's/.*build \([0-9.]*\) s, run \([0-9.]*\) s.*/\1/p' <<< "$log")
     r=$(sed -n 's/.*build \([0-9.]*\) s, run \([0-9.]*\) s.*/\2/p' <<< "$log")
-    m=$(sed -n 's/^RSS //p' <<< "$log" | sort -n | tail -1)
+    m=$(cat "$out"/rss.* | sort -n | tail -1)
     spikes=$(sed -n 's/.* synapses, \([0-9]*\) spikes.*/\1/p' <<< "$log")
     synapses=$(sed -n 's/.* neurons, \([0-9]*\) synapses.*/\1/p' <<< "$log")
     epoch=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["clock"]["epoch_steps"], m["clock"]["dt_ms"], m["clock"]["duration_ms"])' \

@@ -123,7 +123,7 @@ public actor Simulation {
     ///      then source) into its delay rings — reads `pending`, writes shard rings only;
     ///   2. every shard runs E kernel steps (see `ShardKernel.step`) — shards run concurrently
     ///      as child tasks, each with its own Dispatch chunk loop; they share nothing;
-    ///   3. the spikes of all shards are gathered and sorted into the new `pending`.
+    ///   3. the spikes of all shards (sorted lists) are merged into the new `pending`.
     /// Because E ≤ the minimum delay, no spike is due inside the epoch that emitted it, so
     /// shards need not talk mid-epoch. With one shard, delivery happens inside the shard at
     /// the same epoch boundaries and the exchange is skipped. With ranks, step 3 gathers the
@@ -154,9 +154,11 @@ public actor Simulation {
                     for await (i, r) in group { results[i] = r }
                 }
             }
-            var merged = results.flatMap { $0 }
-            if let g = ranks { merged = try Simulation.exchange(merged, over: g) }
-            merged.sort()
+            // Each shard's spikes are sorted, and so is each rank's merge of them: merging the
+            // sorted lists gives the sort of their union (keys (step, source) are unique) in
+            // O(S log parts) — every rank does it for every spike of the network, each epoch.
+            var merged = SpikeMerge.merge(results)
+            if let g = ranks { merged = SpikeMerge.merge(try Simulation.exchange(merged, over: g)) }
             out.append(contentsOf: merged)
             pending = merged
             step += e
@@ -166,19 +168,17 @@ public actor Simulation {
         return out
     }
 
-    /// Every rank's spikes of an epoch, in rank order.
-    static func exchange(_ spikes: [Spike], over g: any RankGroup) throws -> [Spike] {
+    /// Every rank's spikes of an epoch, one list per rank.
+    static func exchange(_ spikes: [Spike], over g: any RankGroup) throws -> [[Spike]] {
         var w = WireWriter()
         w.put(array: spikes.map(\.step))
         w.put(array: spikes.map(\.source))
-        var all: [Spike] = []
-        for part in try g.exchange(w.bytes) {
+        return try g.exchange(w.bytes).map { part in
             var r = WireReader(part)
             let steps = try r.getArray(Int.self), sources = try r.getArray(Int32.self)
             guard steps.count == sources.count else { throw WireReader.Malformed() }
-            all += zip(steps, sources).map { Spike(step: $0, source: $1) }
+            return zip(steps, sources).map { Spike(step: $0, source: $1) }
         }
-        return all
     }
 
     /// Per-neuron state means since the last call, in global order.

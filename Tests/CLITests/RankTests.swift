@@ -76,7 +76,7 @@ struct RankTests {
             #expect(ref.status == 0, "\(c.file): \(ref.err)")
             let reference = Self.files(tmp + "/one/\(c.file)/r")
             var layouts = [(2, 1), (4, 2)]
-            if c.file == "lps-inflammation" { layouts += [(1, 1), (2, 2), (4, 1)] }
+            if c.file == "lps-inflammation" { layouts += [(1, 1), (1, 2), (2, 2), (4, 1)] }
             for (ranks, threads) in layouts {
                 let id = "r\(ranks)t\(threads)"
                 let r = try Self.mpirun(ranks, common + ["--threads", "\(threads)", "--out", tmp + "/ranks", "--run-id", id])
