@@ -22,21 +22,7 @@ let mpiAvailable = FileManager.default.isExecutableFile(atPath: mpiexec)
 struct RankTests {
     /// `mpiexec -n ranks neuroplast ARGS`, output captured.
     static func mpirun(_ ranks: Int, _ args: [String], env: [String: String] = [:]) throws -> CLI.Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: mpiexec)
-        p.arguments = ["-n", "\(ranks)", CLI.executable] + args
-        if !env.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 } }
-        let scratch = CLI.tempDir()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let out = scratch + "/out", err = scratch + "/err"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
-        p.standardOutput = FileHandle(forWritingAtPath: out)
-        p.standardError = FileHandle(forWritingAtPath: err)
-        try p.run()
-        p.waitUntilExit()
-        return CLI.Result(status: p.terminationStatus, out: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                          err: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        try CLI.run(args, env: env, launcher: [mpiexec, "-n", "\(ranks)"])
     }
 
     /// Every file under `dir` (relative path → bytes) but manifests and checkpoints.

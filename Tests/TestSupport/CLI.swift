@@ -26,10 +26,12 @@ public enum CLI {
         public init(status: Int32, out: String, err: String) { self.status = status; self.out = out; self.err = err }
     }
 
-    public static func run(_ args: [String], cwd: String? = nil, env: [String: String] = [:]) throws -> Result {
+    /// `neuroplast ARGS`, or with `launcher` (e.g. `["/usr/bin/mpiexec", "-n", "2"]`)
+    /// `LAUNCHER… neuroplast ARGS`; output captured.
+    public static func run(_ args: [String], cwd: String? = nil, env: [String: String] = [:], launcher: [String] = []) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
+        p.executableURL = URL(fileURLWithPath: launcher.first ?? executable)
+        p.arguments = launcher.isEmpty ? args : Array(launcher.dropFirst()) + [executable] + args
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         if !env.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 } }
         let scratch = tempDir()
