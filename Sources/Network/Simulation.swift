@@ -104,6 +104,11 @@ public actor Simulation {
         return all
     }
 
+    /// Every rank's value, in rank order (this process's alone without ranks).
+    package func valueOfEveryRank(_ v: Int64) throws -> [Int64] {
+        try Simulation.combine([v], over: ranks).map { $0.first ?? v }
+    }
+
     /// Whether any rank says yes (this process's answer without ranks).
     package func anyRank(_ yes: Bool) throws -> Bool {
         try Simulation.combine([yes ? 1 : 0], over: ranks).contains { $0.first == 1 }

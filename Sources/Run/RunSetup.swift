@@ -32,6 +32,13 @@ enum RunSetup {
             throw RunError.invalid("cannot build the network of `\(scenario.name)`: \(error)")
         }
         if let r = resume { try await sim.restore(r.simulation, atStep: r.step) }
+        // Every rank resumes from its own part of a checkpoint: the parts must be of one moment
+        // (a rank that failed while writing its part keeps the one before).
+        let steps = try await sim.valueOfEveryRank(Int64(resume?.step ?? -1))
+        if let other = steps.firstIndex(where: { $0 != steps[0] }) {
+            let at = { (s: Int64) in s < 0 ? "has no checkpoint" : "is at \(Double(s) * scenario.time.dt) ms" }
+            throw CheckpointError.corrupt("the ranks' parts of the checkpoint are of different moments: rank 0's \(at(steps[0])), rank \(other)'s \(at(steps[other])) (a rank failed while writing its part, or a mirror under .ranks/ was removed); the run cannot be resumed: start it afresh")
+        }
         let dir = try RunDirectory.create(root: root, scenario: scenario.name, runID: options.runID, seed: scenario.seed,
                                           exact: options.runDirectory)
         if resume == nil { try? FileManager.default.removeItem(atPath: CheckpointFile.folder(dir)) }  // stale ones

@@ -66,6 +66,9 @@ struct RunCommand: AsyncParsableCommand {
         let size: Int
         if case let .ranks(_, n) = launch { size = n } else { size = 1 }
         let shardCount = shards ?? size
+        guard size <= Self.maxShards else {
+            throw ValidationError("\(size) ranks are more than a run can use: every rank holds at least one shard, and a run has at most \(Self.maxShards)")
+        }
         guard shardCount >= size else {
             throw ValidationError("--shards \(shardCount) is fewer than the \(size) ranks: every rank holds at least one shard; use --shards \(size) or more")
         }

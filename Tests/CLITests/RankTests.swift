@@ -132,6 +132,13 @@ struct RankTests {
         let one = try CLI.run(common + ["--run-id", "parts", "--resume"])
         #expect(one.status == 64 && one.err.contains("rank 0 of 2"), "\(one.err)")
 
+        // A rank whose part is missing (or of another moment) cannot resume with the others.
+        let part = tmp + "/.ranks/parts/rank1/lps-inflammation/parts/checkpoints/checkpoint.npck"
+        try FileManager.default.moveItem(atPath: part, toPath: tmp + "/aside.npck")
+        let torn = try Self.mpirun(2, common + ["--run-id", "parts", "--resume"])
+        #expect(torn.status != 0 && torn.err.contains("different moments") && torn.err.contains("rank 1's has no checkpoint"), "\(torn.err)")
+        try FileManager.default.moveItem(atPath: tmp + "/aside.npck", toPath: part)
+
         let resumed = try Self.mpirun(2, common + ["--run-id", "parts", "--resume"])
         #expect(resumed.status == 0, "\(resumed.err)")
         #expect(resumed.out.contains("resumed from the checkpoint"), "\(resumed.out)")
@@ -164,5 +171,10 @@ struct RankTests {
         // Slurm's default `srun -n 2` (no PMI) would start two whole runs into one folder.
         let noPMI = try CLI.run(args, env: ["SLURM_STEP_NUM_TASKS": "2"])
         #expect(noPMI.status == 64 && noPMI.err.contains("srun --mpi=pmi2"), "\(noPMI.err)")
+        // More ranks than a run has shards, and a launcher's environment that is not a rank.
+        let many = try CLI.run(args, env: ["PMI_SIZE": "65", "PMI_RANK": "0"])
+        #expect(many.status == 64 && many.err.contains("65 ranks are more than a run can use"), "\(many.err)")
+        let garbled = try CLI.run(args, env: ["PMI_SIZE": "2", "PMI_RANK": "7"])
+        #expect(garbled.status == 64 && garbled.err.contains("PMI_RANK=7"), "\(garbled.err)")
     }
 }

@@ -142,9 +142,11 @@ say "submitted multi-rank job $RJOB ($RN points of 2 ranks)"
 SIGNALLED=""
 for _ in $(seq 600); do
   T=$(squeue -h -j "$RJOB" -t R -o '%i' | grep '_' | head -1 || true)
-  if [ -n "$T" ] && grep -lq 'child=' "$RS"/*/claim.lock 2>/dev/null; then
-    # A task may end between squeue and scancel: then try the next running one.
-    sleep 0.5
+  # Signal once a point's ranks are running the network (its recorder has opened
+  # metrics.csv.partial; the stop handlers are installed before that): a signal that reaches
+  # srun before it has started the ranks is lost. A task may end between squeue and scancel:
+  # then try the next running one.
+  if [ -n "$T" ] && compgen -G "$RS/*/*/run/metrics.csv.partial" >/dev/null; then
     if scancel --batch --signal=USR1 "$T" 2>/dev/null; then SIGNALLED="$T"; break; fi
   fi
   sleep 0.05
