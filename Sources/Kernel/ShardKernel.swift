@@ -285,6 +285,9 @@ struct DeliveryView: Sendable {
     let n: Int, R: Int, P: Int
     let starts: SharedPointer<UInt32>, ends: SharedPointer<UInt32>, tgt: SharedPointer<UInt32>
     let wts: SharedPointer<Float>, dly: SharedPointer<UInt16>
+    /// The table's one weight and one delay when every synapse has the same (`wts`, `dly` are
+    /// then empty): NaN and −1 otherwise.
+    let uniformWeight: Float, uniformDelay: Int
     let popStart: SharedPointer<UInt32>, srcPop: SharedPointer<UInt8>
     let mA: SharedPointer<Float>, mN: SharedPointer<Float>, mG: SharedPointer<Float>
     let rA: SharedPointer<Float>, rN: SharedPointer<Float>, rG: SharedPointer<Float>
@@ -292,7 +295,8 @@ struct DeliveryView: Sendable {
     init(_ k: ShardKernel) {
         n = k.n; R = k.ringDepth; P = k.populations
         starts = k.synapses.rowStart.shared; ends = k.synapses.rowEnd.shared; tgt = k.synapses.target.shared
-        wts = k.synapses.weight.shared; dly = k.synapses.delay.shared
+        wts = k.synapses.weightStore.shared; dly = k.synapses.delayStore.shared
+        uniformWeight = k.synapses.uniformWeight ?? .nan; uniformDelay = k.synapses.uniformDelay.map { Int($0) } ?? -1
         popStart = k.populationStart.shared; srcPop = k.sourcePopulation.shared
         mA = k.mixBuffers.ampa.shared; mN = k.mixBuffers.nmda.shared; mG = k.mixBuffers.gaba.shared
         rA = k.ringA.shared; rN = k.ringN.shared; rG = k.ringG.shared
@@ -355,21 +359,54 @@ struct DeliveryView: Sendable {
         np_prefetch(starts.base + g); np_prefetch(ends.base + g)
     }
 
-    /// Prefetches the targets, weights and delays of source g's row, one hint per cache line.
+    /// Prefetches the head of source g's row — its first `rowHead` targets, weights and
+    /// delays, one hint per cache line. The head is what a row's first touch misses on; the
+    /// hardware's stream prefetcher follows a long row from there.
     @inline(__always)
     func prefetchRow(_ g: Int) {
-        let lo = Int(starts[g]), hi = Int(ends[g])
+        let lo = Int(starts[g]), hi = min(Int(ends[g]), lo + Self.rowHead)
         // SAFETY: hints only; the addresses lie in the row (a prefetch never faults anyway).
         var j = lo
-        while j < hi { np_prefetch(tgt.base + j); np_prefetch(wts.base + j); j += 16 }
-        j = lo
-        while j < hi { np_prefetch(dly.base + j); j += 32 }
+        while j < hi { np_prefetch(tgt.base + j); j += 16 }
+        if uniformWeight.isNaN {
+            j = lo
+            while j < hi { np_prefetch(wts.base + j); j += 16 }
+        }
+        if uniformDelay < 0 {
+            j = lo
+            while j < hi { np_prefetch(dly.base + j); j += 32 }
+        }
     }
 
+    /// Synapses at the head of a row that `prefetchRow` hints.
+    static let rowHead = 128
+
     /// ring[slot(j)·n + target(j)] += weight(j)·factor for the synapses j of `run`, where
-    /// slot(j) = (s0 + delay(j)) mod R.
+    /// slot(j) = (s0 + delay(j)) mod R. With one delay for the table the run has one slot;
+    /// with one weight, one product weight·factor (the same bits as each synapse's).
     @inline(__always)
     func add(_ ring: SharedPointer<Float>, _ factor: Float, _ s0: Int, _ run: Range<Int>) {
+        if uniformDelay >= 0 {
+            var slot = s0 + uniformDelay
+            while slot >= R { slot -= R }
+            let row = ring.base + slot * n
+            if !uniformWeight.isNaN {
+                let x = uniformWeight * factor
+                for j in run { row[Int(tgt[j])] += x }
+            } else {
+                for j in run { row[Int(tgt[j])] += wts[j] * factor }
+            }
+            return
+        }
+        if !uniformWeight.isNaN {
+            let x = uniformWeight * factor
+            for j in run {
+                var slot = s0 + Int(dly[j])
+                while slot >= R { slot -= R }
+                ring[slot * n + Int(tgt[j])] += x
+            }
+            return
+        }
         for j in run {
             var slot = s0 + Int(dly[j])   // = (step + d) mod R
             while slot >= R { slot -= R }

@@ -2,7 +2,9 @@
 // global source id, so delivering a spike touches one contiguous row and writes only
 // shard-local state. Rows have spare capacity and can grow, shrink and move, so structural
 // plasticity inserts and deletes synapses without rebuilding the table. 10 bytes per
-// synapse: target (4), weight (4), delay (2), plus spare capacity (at most as much again).
+// synapse: target (4), weight (4), delay (2), plus spare capacity (at most as much again);
+// 4 when every synapse of the shard has the same weight and the same delay (the weight and
+// the delay are then kept once: `uniformWeight`, `uniformDelay`).
 
 /// One synapse as produced by connectivity generation, before insertion.
 public struct SynapseSpec: Sendable, Equatable {
@@ -40,8 +42,27 @@ public final class SynapseTable {
     public private(set) var rowEnd: KernelBuffer<UInt32>
     public private(set) var rowCapacity: KernelBuffer<UInt32>
     public private(set) var target: KernelBuffer<UInt32>
-    public private(set) var weight: KernelBuffer<Float>
-    public private(set) var delay: KernelBuffer<UInt16>
+    /// Per-slot weights and delays, or an empty buffer while every synapse has the one
+    /// `uniformWeight` / `uniformDelay`.
+    private(set) var weightStore: KernelBuffer<Float>
+    private(set) var delayStore: KernelBuffer<UInt16>
+    /// The weight and the delay of every synapse when they are all the same (bit for bit):
+    /// set when the table is built or restored with such synapses, kept while inserted
+    /// synapses agree, dropped (each synapse gets its own entry) on the first that does not,
+    /// or when a writer asks for `weight` / `delay`. Delivery then reads 4 bytes per synapse
+    /// instead of 10 and computes one ring slot per run instead of one per synapse; the sums
+    /// are the same bits (w·f for the one w is the same product as for each synapse's copy).
+    public private(set) var uniformWeight: Float?
+    public private(set) var uniformDelay: UInt16?
+    /// Weights of every storage slot, for writers (weight plasticity, synaptic scaling): a
+    /// table of uniform weights first gives each synapse its own entry. Readers use `weight(at:)`.
+    public var weight: KernelBuffer<Float> { separateWeights(); return weightStore }
+    /// Delays of every storage slot, as `weight` is for weights. Readers use `delay(at:)`.
+    public var delay: KernelBuffer<UInt16> { separateDelays(); return delayStore }
+    /// The weight of storage slot j (a live synapse).
+    @inline(__always) public func weight(at j: Int) -> Float { uniformWeight ?? weightStore[j] }
+    /// The delay [steps] of storage slot j (a live synapse).
+    @inline(__always) public func delay(at j: Int) -> UInt16 { uniformDelay ?? delayStore[j] }
     /// Live synapses.
     public private(set) var count: Int
     /// Storage slots in use (live synapses, spare room and holes).
@@ -140,17 +161,62 @@ public final class SynapseTable {
         for r in 0..<N {
             rowStart[r] = starts[r]; rowEnd[r] = starts[r + 1]; rowCapacity[r] = starts[r + 1] - starts[r]
         }
-        target = tgt; weight = w; delay = d
+        target = tgt; weightStore = w; delayStore = d
         used = total
         maxDelay = total == 0 ? 0 : hi
         minDelay = total == 0 ? 0 : lo
+        keepUniformOnce()
     }
 
-    /// Bytes used per synapse (excluding the row index).
+    /// Keeps the weight (the delay) once if every live synapse has the same one.
+    private func keepUniformOnce() {
+        guard count > 0 else { return }
+        if uniformWeight == nil {
+            var w0: Float? = nil, same = true
+            for r in 0..<globalNeurons where same {
+                for j in row(r) {
+                    let w = weightStore[j]
+                    if let a = w0 { if a.bitPattern != w.bitPattern { same = false; break } } else { w0 = w }
+                }
+            }
+            if same, let w0 { uniformWeight = w0; weightStore = KernelBuffer(count: 0, initial: 0) }
+        }
+        if uniformDelay == nil, minDelay == maxDelay {
+            uniformDelay = UInt16(minDelay); delayStore = KernelBuffer(count: 0, initial: 0)
+        }
+    }
+
+    /// Gives every storage slot its own weight entry (the uniform weight, in live and spare slots).
+    private func separateWeights() {
+        guard let w0 = uniformWeight else { return }
+        weightStore = KernelBuffer(count: target.count, initial: w0)
+        uniformWeight = nil
+    }
+
+    private func separateDelays() {
+        guard let d0 = uniformDelay else { return }
+        delayStore = KernelBuffer(count: target.count, initial: d0)
+        uniformDelay = nil
+    }
+
+    /// Moves synapse slot `from` to slot `to` within the storage (target, and weight and delay
+    /// when each synapse has its own).
+    @inline(__always)
+    private func move(_ from: Int, to: Int) {
+        target[to] = target[from]
+        if uniformWeight == nil { weightStore[to] = weightStore[from] }
+        if uniformDelay == nil { delayStore[to] = delayStore[from] }
+    }
+
+    /// Bytes used per synapse (excluding the row index) when each has its own weight and
+    /// delay — the most a table takes, and what memory estimates count.
     public static let bytesPerSynapse = MemoryLayout<UInt32>.size + MemoryLayout<Float>.size + MemoryLayout<UInt16>.size
 
     /// Total bytes including spare room and the row index.
-    public var bytes: Int { target.count * Self.bytesPerSynapse + globalNeurons * 3 * MemoryLayout<UInt32>.size }
+    public var bytes: Int {
+        target.count * MemoryLayout<UInt32>.size + weightStore.count * MemoryLayout<Float>.size
+            + delayStore.count * MemoryLayout<UInt16>.size + globalNeurons * 3 * MemoryLayout<UInt32>.size
+    }
 
     /// Live synapses of row `source` as a storage index range.
     @inline(__always) public func row(_ source: Int) -> Range<Int> { Int(rowStart[source])..<Int(rowEnd[source]) }
@@ -158,14 +224,18 @@ public final class SynapseTable {
     /// Inserts a synapse, keeping the row sorted by target (after existing synapses to the
     /// same target).
     public func insert(_ s: SynapseSpec) {
+        if let w0 = uniformWeight, w0.bitPattern != s.weight.bitPattern { separateWeights() }
+        if let d0 = uniformDelay, d0 != s.delay { separateDelays() }
         let r = Int(s.source)
         if Int(rowEnd[r] - rowStart[r]) == Int(rowCapacity[r]) { relocate(row: r) }
         let lo = Int(rowStart[r]), hi = Int(rowEnd[r])
         var k = hi
         while k > lo, target[k - 1] > UInt32(s.target) { k -= 1 }
         var j = hi
-        while j > k { target[j] = target[j - 1]; weight[j] = weight[j - 1]; delay[j] = delay[j - 1]; j -= 1 }
-        target[k] = UInt32(s.target); weight[k] = s.weight; delay[k] = s.delay
+        while j > k { move(j - 1, to: j); j -= 1 }
+        target[k] = UInt32(s.target)
+        if uniformWeight == nil { weightStore[k] = s.weight }
+        if uniformDelay == nil { delayStore[k] = s.delay }
         rowEnd[r] += 1
         count += 1
         maxDelay = max(maxDelay, Int(s.delay))
@@ -177,7 +247,7 @@ public final class SynapseTable {
     public func remove(source: Int, target t: Int32) -> Bool {
         let lo = Int(rowStart[source]), hi = Int(rowEnd[source])
         guard let k = (lo..<hi).first(where: { target[$0] == UInt32(t) }) else { return false }
-        for j in k..<(hi - 1) { target[j] = target[j + 1]; weight[j] = weight[j + 1]; delay[j] = delay[j + 1] }
+        for j in k..<(hi - 1) { move(j + 1, to: j) }
         rowEnd[source] -= 1
         count -= 1
         return true
@@ -193,16 +263,21 @@ public final class SynapseTable {
         // compact() may have moved the row; read its position again.
         let lo = Int(rowStart[r]), n = Int(rowEnd[r] - rowStart[r])
         let dst = used
-        for j in 0..<n { target[dst + j] = target[lo + j]; weight[dst + j] = weight[lo + j]; delay[dst + j] = delay[lo + j] }
+        for j in 0..<n { move(lo + j, to: dst + j) }
         rowStart[r] = UInt32(dst); rowEnd[r] = UInt32(dst + n); rowCapacity[r] = UInt32(max(4, 2 * n))
         used += Int(rowCapacity[r])
     }
 
     private func grow(to slots: Int) {
-        let t = KernelBuffer<UInt32>(count: slots, initial: 0), w = KernelBuffer<Float>(count: slots, initial: 0)
-        let d = KernelBuffer<UInt16>(count: slots, initial: 0)
-        for j in 0..<used { t[j] = target[j]; w[j] = weight[j]; d[j] = delay[j] }
-        target = t; weight = w; delay = d
+        let t = KernelBuffer<UInt32>(count: slots, initial: 0)
+        let w = KernelBuffer<Float>(count: uniformWeight == nil ? slots : 0, initial: 0)
+        let d = KernelBuffer<UInt16>(count: uniformDelay == nil ? slots : 0, initial: 0)
+        for j in 0..<used {
+            t[j] = target[j]
+            if uniformWeight == nil { w[j] = weightStore[j] }
+            if uniformDelay == nil { d[j] = delayStore[j] }
+        }
+        target = t; weightStore = w; delayStore = d
     }
 
     /// Packs all rows to the front in source order (each keeping its live synapses and a
@@ -211,16 +286,21 @@ public final class SynapseTable {
         var rooms = 0
         for r in 0..<globalNeurons { rooms += Int(rowEnd[r] - rowStart[r]) + 2 }
         let slots = max(rooms + extra, 1)
-        let t = KernelBuffer<UInt32>(count: slots, initial: 0), w = KernelBuffer<Float>(count: slots, initial: 0)
-        let d = KernelBuffer<UInt16>(count: slots, initial: 0)
+        let t = KernelBuffer<UInt32>(count: slots, initial: 0)
+        let w = KernelBuffer<Float>(count: uniformWeight == nil ? slots : 0, initial: 0)
+        let d = KernelBuffer<UInt16>(count: uniformDelay == nil ? slots : 0, initial: 0)
         var at = 0
         for r in 0..<globalNeurons {
             let lo = Int(rowStart[r]), n = Int(rowEnd[r] - rowStart[r])
-            for j in 0..<n { t[at + j] = target[lo + j]; w[at + j] = weight[lo + j]; d[at + j] = delay[lo + j] }
+            for j in 0..<n {
+                t[at + j] = target[lo + j]
+                if uniformWeight == nil { w[at + j] = weightStore[lo + j] }
+                if uniformDelay == nil { d[at + j] = delayStore[lo + j] }
+            }
             rowStart[r] = UInt32(at); rowEnd[r] = UInt32(at + n); rowCapacity[r] = UInt32(n + 2)
             at += n + 2
         }
-        target = t; weight = w; delay = d
+        target = t; weightStore = w; delayStore = d
         used = at
     }
 
@@ -264,7 +344,7 @@ extension SynapseTable {
         for r in 0..<globalNeurons {
             let range = row(r)
             len.append(UInt32(range.count))
-            for j in range { tgt.append(target[j]); w.append(weight[j]); d.append(delay[j]) }
+            for j in range { tgt.append(target[j]); w.append(weight(at: j)); d.append(delay(at: j)) }
         }
         return Rows(length: PackedArray(len), target: PackedArray(tgt), weight: PackedArray(w), delay: PackedArray(d),
                     minDelay: minDelay, maxDelay: maxDelay)
@@ -309,9 +389,11 @@ extension SynapseTable {
             rowStart[r] = UInt32(at); rowEnd[r] = UInt32(at + m); rowCapacity[r] = UInt32(m + 2)
             at += m + 2; k += m
         }
-        target = t; weight = w; delay = d
+        target = t; weightStore = w; delayStore = d
+        uniformWeight = nil; uniformDelay = nil
         used = at; count = n
         minDelay = rows.minDelay; maxDelay = rows.maxDelay
+        keepUniformOnce()
         return nil
     }
 }

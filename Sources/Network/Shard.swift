@@ -213,7 +213,7 @@ extension Shard {
         for src in 0..<t.globalNeurons where excitatory[Int(kernel.layout.sourcePopulation[src])] {
             for j in t.row(src) {
                 let f = factor[Int(globalIds[Int(t.target[j])])]
-                if f != 1 { t.weight[j] = min(wMax, max(0, Float(Double(t.weight[j]) * f))) }
+                if f != 1 { t.weight[j] = min(wMax, max(0, Float(Double(t.weight(at: j)) * f))) }
             }
         }
     }
@@ -251,13 +251,13 @@ extension Shard {
                 for j in t.row(src) {
                     let post = globalIds[Int(t.target[j])]
                     if wanted[sp * P + Int(populationOf[Int(post)])] {
-                        emit(SynapseKey(pre: Int32(src), post: post), weight(src, j), t.delay[j])
+                        emit(SynapseKey(pre: Int32(src), post: post), weight(src, j), t.delay(at: j))
                     }
                 }
             }
         }
         // With STDP, the weight includes the facilitation still pending at the next pre spike.
-        if let p = plastic { p.withCurrentWeights(kernel: kernel) { gather($0) } } else { gather { t.weight[$1] } }
+        if let p = plastic { p.withCurrentWeights(kernel: kernel) { gather($0) } } else { gather { t.weight(at: $1) } }
     }
 
     /// Applies the part of a rewiring plan that concerns this shard's neurons.

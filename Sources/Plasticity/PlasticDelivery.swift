@@ -227,7 +227,7 @@ public final class PlasticDelivery {
         let tr = traces, layout = k.layout, table = k.synapses, flushed = self.flushed
         let rules = traceRules, P = populations
         return body { i, j in
-            let w = table.weight[j]
+            let w = table.weight(at: j)
             guard tr.lastSpike[i] >= 0, !flushed[i] else { return w }
             let local = Int(table.target[j])
             guard let r = rules[Int(layout.sourcePopulation[i]) * P + Int(layout.population[local])] else { return w }

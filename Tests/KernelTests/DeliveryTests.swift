@@ -13,15 +13,17 @@ import Testing
     static let population: [UInt8] = (0..<n).map { $0 < 60 ? 0 : $0 < 77 ? 1 : 2 }
 
     /// Source s has a row of s mod 61 synapses (0–60: below, at and across 16-lane blocks),
-    /// random targets with repeats (rows sorted by target), delays 1–4 steps; receptor factors differ per population
-    /// pair and some are 0.
-    func kernel() -> ShardKernel {
+    /// random targets with repeats (rows sorted by target), delays 1–4 steps (or all 3 with
+    /// `oneDelay`), weights in [0.5, 1.5) (or all 0.7 with `oneWeight`: the table then keeps
+    /// them once); receptor factors differ per population pair and some are 0.
+    func kernel(oneWeight: Bool = false, oneDelay: Bool = false) -> ShardKernel {
         var seq = KeyedSequence(key: 5)
         var synapses: [SynapseSpec] = []
         for s in 0..<Self.n {
             for _ in 0..<(s % 61) {
                 synapses.append(SynapseSpec(source: Int32(s), target: Int32(seq.below(Self.n)),
-                                            weight: Float(0.5 + seq.uniform()), delay: UInt16(1 + seq.below(4))))
+                                            weight: oneWeight ? 0.7 : Float(0.5 + seq.uniform()),
+                                            delay: oneDelay ? 3 : UInt16(1 + seq.below(4))))
             }
         }
         // Rows sorted by target, as connectivity builds them (generated target by target).
@@ -53,13 +55,14 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2, 3])
-    func deliveryEqualsReference(threads: Int) {
+    @Test(arguments: [1, 2, 3], [(false, false), (true, false), (false, true), (true, true)])
+    func deliveryEqualsReference(threads: Int, uniform: (weight: Bool, delay: Bool)) {
         var seq = KeyedSequence(key: 7)
         var spikes: [Spike] = []
         for step in 0..<3 { for _ in 0..<50 { spikes.append(Spike(step: step, source: Int32(seq.below(Self.n)))) } }
         spikes.sort()
-        let k = kernel()
+        let k = kernel(oneWeight: uniform.weight, oneDelay: uniform.delay)
+        #expect((k.synapses.uniformWeight != nil) == uniform.weight && (k.synapses.uniformDelay != nil) == uniform.delay)
         k.parallelDeliveryMinSpikes = 1
         k.deliver(spikes, threads: threads)
         // The reference: each synapse in row order, factor by (source, target) population.
@@ -70,12 +73,12 @@ import Testing
             for j in table.row(Int(s.source)) {
                 let target = Int(table.target[j])
                 let m = Int(Self.population[Int(s.source)]) * P + Int(Self.population[target])
-                let e = ((s.step + Int(table.delay[j])) % R) * Self.n + target
-                for r in 0..<3 where mixes[r][m] != 0 { rings[r][e] += table.weight[j] * mixes[r][m] }
+                let e = ((s.step + Int(table.delay(at: j))) % R) * Self.n + target
+                for r in 0..<3 where mixes[r][m] != 0 { rings[r][e] += table.weight(at: j) * mixes[r][m] }
             }
         }
         for (r, ring) in [k.ringA, k.ringN, k.ringG].enumerated() {
-            #expect(ring.array.map(\.bitPattern) == rings[r].map(\.bitPattern), "receptor \(r), threads \(threads)")
+            #expect(ring.array.map(\.bitPattern) == rings[r].map(\.bitPattern), "receptor \(r), threads \(threads), uniform \(uniform)")
         }
     }
 

@@ -5,7 +5,10 @@ import Testing
 @testable import Kernel
 
 @Suite struct SynapseTableTests {
-    @Test func randomRewiringMatchesReference() throws {
+    /// Insertions carry weight 1 and delay 1 — the initial synapses' — up to op `agreeing`
+    /// (the table keeps them once until then), their own weight and delay after it.
+    @Test(arguments: [0, 2500, 5000])
+    func randomRewiringMatchesReference(agreeing: Int) throws {
         let n = 40
         var seq = KeyedSequence(key: 3)
         var initial: [SynapseSpec] = []
@@ -15,11 +18,12 @@ import Testing
         var ref = [[(Int32, Float)]](repeating: [], count: n)
         for s in initial { ref[Int(s.source)].append((s.target, s.weight)) }
         for r in 0..<n { ref[r] = ref[r].enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element) }
+        #expect(table.uniformWeight == 1 && table.uniformDelay == 1)
         for op in 0..<5000 {
             let src = seq.below(n), tgt = Int32(seq.below(n))
             if seq.uniform() < 0.6 {
-                let w = Float(op)
-                table.insert(SynapseSpec(source: Int32(src), target: tgt, weight: w, delay: UInt16(1 + seq.below(9))))
+                let w = op < agreeing ? 1 : Float(op), d = UInt16(1 + seq.below(9))
+                table.insert(SynapseSpec(source: Int32(src), target: tgt, weight: w, delay: op < agreeing ? 1 : d))
                 let k = ref[src].lastIndex { $0.0 <= tgt }.map { $0 + 1 } ?? 0
                 ref[src].insert((tgt, w), at: k)
             } else {
@@ -31,16 +35,27 @@ import Testing
                 }
             }
             if op % 97 == 0 { #expect(table.checkInvariants().isEmpty, "\(table.checkInvariants())") }
+            if op < agreeing { #expect(table.uniformWeight == 1 && table.uniformDelay == 1, "op \(op)") }
         }
+        if agreeing < 5000 { #expect(table.uniformWeight == nil && table.uniformDelay == nil) }
         #expect(table.checkInvariants().isEmpty)
         for r in 0..<n {
-            let got = table.row(r).map { (Int32(table.target[$0]), table.weight[$0]) }
+            let got = table.row(r).map { (Int32(table.target[$0]), table.weight(at: $0)) }
             #expect(got.map(\.0) == ref[r].map(\.0) && got.map(\.1) == ref[r].map(\.1), "row \(r)")
         }
         #expect(table.count == ref.reduce(0) { $0 + $1.count })
         table.compact()
         #expect(table.checkInvariants().isEmpty)
         #expect(table.maxDelay <= 9)
+        // A checkpoint's rows restore the same synapses, kept once again if they agree.
+        let copy = try SynapseTable(globalNeurons: n, synapses: [])
+        #expect(copy.restore(table.rows(), localNeurons: n, maxRingDelay: 9) == nil)
+        for r in 0..<n { #expect(copy.row(r).map { copy.weight(at: $0) } == ref[r].map(\.1), "restored row \(r)") }
+        #expect((copy.uniformWeight != nil) == (agreeing == 5000) && (copy.uniformDelay != nil) == (agreeing == 5000))
+        // A writer's `weight` gives every synapse its own entry, with the same values.
+        _ = copy.weight
+        #expect(copy.uniformWeight == nil)
+        for r in 0..<n { #expect(copy.row(r).map { copy.weight[$0] } == ref[r].map(\.1)) }
     }
 
     /// Synapses onto target t of a random network: a few from random sources, drawn from
