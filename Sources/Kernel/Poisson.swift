@@ -65,38 +65,50 @@ func poissonInversion(_ u: Double, mean: Double, from k0: Int, p p0: Double, cdf
 }
 
 /// Adds weight × (Poisson count for (keys[i], counter)) to `target[i]` for i in `range`: the
-/// counts of `PoissonTable.count` for `CounterRNG.bits(key:counter:)`, four neurons at a time.
+/// counts of `PoissonTable.count` for `CounterRNG.bits(key:counter:)`, eight neurons at a time.
 ///
-/// The four mixes run as one 64-bit-lane vector (a native multiply with AVX-512DQ), the four
-/// comparisons with the table's first entries as lane masks; a lane whose count reaches 4
-/// (P < 10⁻⁴ at the drive's usual means) is counted again by `PoissonTable.count`. The adds
-/// are unconditional (adding +0 leaves a conductance ≥ 0 unchanged): a branch on "any input"
-/// would mispredict as often as inputs come. Same bits per neuron as the scalar draw, so the
-/// result does not depend on where a range or its groups start.
+/// The eight mixes run as one 64-bit-lane vector (a native multiply with AVX-512DQ). The
+/// count is 8 minus the number of the table's first eight entries above u, each read off the
+/// sign bit of u − cdf[c] (u ≥ c gives +0 or more, u < c a negative difference: both exact
+/// in sign), so the loop is plain arithmetic; Swift lowers vector masks of 64-bit lanes
+/// partly lane by lane. A lane whose count reaches 8 (P < 10⁻⁵ at a mean of 1 per step, the
+/// usual drive) is counted again by `PoissonTable.count`; with four entries, at a mean of 1
+/// one group in 14 took that scalar path. The adds are unconditional (adding +0 leaves a
+/// conductance ≥ 0 unchanged): a branch on "any input" would mispredict as often as inputs
+/// come. Same bits per neuron as the scalar draw, so the result does not depend on where a
+/// range or its groups start.
 ///
 /// Not inlined: in its own function the lane-wise SIMD code Swift emits vectorises again.
 @inline(never)
 func addPoisson(_ table: PoissonTable, keys: SharedPointer<UInt64>, counter: UInt64, weight: Double,
                 into target: SharedPointer<Double>, range: Range<Int>) {
-    let mixedCounter = CounterRNG.mix(counter)
-    let c0 = table.cdf[0], c1 = table.cdf[1], c2 = table.cdf[2], c3 = table.cdf[3]
+    typealias Lanes = SIMD8<Double>
+    typealias Bits = SIMD8<UInt64>
+    let mixedCounter = Bits(repeating: CounterRNG.mix(counter))
+    let cdf = table.cdf
+    let c0 = Lanes(repeating: cdf[0]), c1 = Lanes(repeating: cdf[1]), c2 = Lanes(repeating: cdf[2])
+    let c3 = Lanes(repeating: cdf[3]), c4 = Lanes(repeating: cdf[4]), c5 = Lanes(repeating: cdf[5])
+    let c6 = Lanes(repeating: cdf[6]), c7 = Lanes(repeating: cdf[7])
+    @inline(__always) func sign(_ x: Lanes) -> Bits {
+        // SAFETY: SIMD8<Double> and SIMD8<UInt64> have the same size; a bit pattern reinterpreted.
+        unsafeBitCast(x, to: Bits.self) &>> 63
+    }
     var i = range.lowerBound
-    while i + 4 <= range.upperBound {
-        // SAFETY: i ..< i+4 lies in `range`, which the caller's chunk owns (keys only read).
-        let k4 = UnsafeRawPointer(keys.base + i).loadUnaligned(as: SIMD4<UInt64>.self)
-        let bits = CounterRNG.mix(k4 ^ mixedCounter)
-        let u = SIMD4<Double>(SIMD4<Int64>(truncatingIfNeeded: bits &>> 11)) * 0x1.0p-53
-        var k = SIMD4<Double>(repeating: 0)
-        k.replace(with: k + 1, where: u .>= c0)
-        k.replace(with: k + 1, where: u .>= c1)
-        k.replace(with: k + 1, where: u .>= c2)
-        k.replace(with: k + 1, where: u .>= c3)
-        if any(k .== 4) {
-            for l in 0..<4 where k[l] == 4 { k[l] = Double(table.count(bits[l])) }
+    while i + 8 <= range.upperBound {
+        // SAFETY: i ..< i+8 lies in `range`, which the caller's chunk owns (keys only read).
+        let k8 = UnsafeRawPointer(keys.base + i).loadUnaligned(as: Bits.self)
+        let bits = CounterRNG.mix(k8 ^ mixedCounter)
+        let u = Lanes(SIMD8<Int64>(truncatingIfNeeded: bits &>> 11)) * 0x1.0p-53
+        let a: Bits = sign(u - c0) &+ sign(u - c1), b: Bits = sign(u - c2) &+ sign(u - c3)
+        let d: Bits = sign(u - c4) &+ sign(u - c5), e: Bits = sign(u - c6) &+ sign(u - c7)
+        let above: Bits = (a &+ b) &+ (d &+ e)
+        var k = Lanes(repeating: 8) - Lanes(SIMD8<Int64>(truncatingIfNeeded: above))
+        if above.min() == 0 {
+            for l in 0..<8 where above[l] == 0 { k[l] = Double(table.count(bits[l])) }
         }
         let t = UnsafeMutableRawPointer(target.base + i)
-        t.storeBytes(of: t.loadUnaligned(as: SIMD4<Double>.self) + k * weight, as: SIMD4<Double>.self)
-        i += 4
+        t.storeBytes(of: t.loadUnaligned(as: Lanes.self) + k * weight, as: Lanes.self)
+        i += 8
     }
     while i < range.upperBound {
         target[i] += Double(table.count(CounterRNG.bits(key: keys[i], counter: counter))) * weight

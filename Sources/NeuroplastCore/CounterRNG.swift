@@ -22,12 +22,12 @@ public struct CounterRNG: Sendable, Hashable {
         return z ^ (z >> 31)
     }
 
-    /// `mix` on four lanes at once (the same bits per lane).
+    /// `mix` on several lanes at once (the same bits per lane).
     @inlinable @inline(__always)
-    public static func mix(_ z0: SIMD4<UInt64>) -> SIMD4<UInt64> {
-        var z = z0 &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
+    public static func mix<V: SIMD>(_ z0: V) -> V where V.Scalar == UInt64 {
+        var z = z0 &+ V(repeating: 0x9E37_79B9_7F4A_7C15)
+        z = (z ^ (z &>> 30)) &* V(repeating: 0xBF58_476D_1CE4_E5B9)
+        z = (z ^ (z &>> 27)) &* V(repeating: 0x94D0_49BB_1331_11EB)
         return z ^ (z &>> 31)
     }
 

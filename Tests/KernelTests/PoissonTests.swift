@@ -37,7 +37,7 @@ import Foundation
 
     /// The drive four neurons at a time adds, to every neuron of any range, exactly what the
     /// scalar draw of `PoissonTable.count` gives — counts past 4 included.
-    @Test(arguments: [0.05, 0.2, 3.0, 12.0])
+    @Test(arguments: [0.05, 0.2, 1.0, 3.0, 12.0])
     func vectorDriveEqualsScalarDraws(mean: Double) {
         let n = 203, weight = 0.75, counter: UInt64 = 987
         let keys = KernelBuffer((0..<n).map { CounterRNG(seed: 3).key(stream: .drive, entity: UInt64($0)) }, empty: 0)
@@ -54,5 +54,7 @@ import Foundation
         let lanes = SIMD4<UInt64>(0, 1, 0xFFFF_FFFF_FFFF_FFFF, 0x1234_5678_9ABC_DEF0)
         let mixed = CounterRNG.mix(lanes)
         for l in 0..<4 { #expect(mixed[l] == CounterRNG.mix(lanes[l])) }
+        let eight = SIMD8<UInt64>(lowHalf: lanes, highHalf: lanes &* 3), mixed8 = CounterRNG.mix(eight)
+        for l in 0..<8 { #expect(mixed8[l] == CounterRNG.mix(eight[l])) }
     }
 }
