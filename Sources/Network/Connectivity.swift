@@ -91,6 +91,17 @@ public struct Connectivity: Sendable {
         }
     }
 
+    /// The weight and the delay [steps] every synapse will have, where the rules fix them:
+    /// weight 1 without angular profiles, and one delay when no projection has a conduction
+    /// velocity and all have the same synaptic delay (`SizeEstimate.uniformSynapses` is the
+    /// same test). The table is then built with targets only.
+    var uniform: (weight: Float?, delay: UInt16?) {
+        let sc = bp.scenario
+        let weight: Float? = sc.projections.allSatisfy { $0.profile == nil } ? 1 : nil
+        let delays = Set(fixedDelay)
+        return (weight, delays.count == 1 ? delays.first! : nil)
+    }
+
     /// The synapse table of a shard holding `targets` (global ids, ascending), built in two
     /// streaming passes on `threads` threads; refused (before the storage is allocated) when
     /// the shard would hold more synapses than its 32-bit row offsets address — or half as
@@ -99,7 +110,7 @@ public struct Connectivity: Sendable {
         let sc = bp.scenario
         let grows = sc.plasticity.structural != nil || sc.projections.contains(where: \.structural)
         return try SynapseTable(globalNeurons: bp.neuronCount, targets: targets.count, threads: threads,
-                                maxSlots: Int(UInt32.max) / (grows ? 2 : 1)) { range, values, emit in
+                                maxSlots: Int(UInt32.max) / (grows ? 2 : 1), uniform: uniform) { range, values, emit in
             for local in range {
                 forEachSynapse(onto: Int(targets[local]), values: values) { s, w, d in
                     emit(SynapseSpec(source: Int32(truncatingIfNeeded: s), target: Int32(truncatingIfNeeded: local), weight: w, delay: d))

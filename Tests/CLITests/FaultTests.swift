@@ -110,8 +110,8 @@ import Glibc
     /// The memory a run may use follows Slurm's `--mem`, and a checkpoint's transient counts:
     /// both refused before the network is built, with the figures.
     @Test func memoryBudgetFollowsSlurmAndCheckpoints() throws {
-        let brunel = CLI.root + "/Scenarios/brunel-ai.yaml"   // 1.56·10⁷ synapses ≈ 164 MiB
-        let small = try CLI.run(["validate", brunel], env: ["SLURM_MEM_PER_NODE": "100"])
+        let brunel = CLI.root + "/Scenarios/brunel-ai.yaml"   // 1.56·10⁷ synapses at 4 B ≈ 75 MiB with the neurons
+        let small = try CLI.run(["validate", brunel], env: ["SLURM_MEM_PER_NODE": "50"])
         #expect(small.status == 65 && small.err.contains("brunel-ai.yaml:") && small.err.contains("too large for this machine")
                 && small.err.contains("while being built"), "\(small.err)")
         let tmp = CLI.tempDir()

@@ -112,7 +112,8 @@ struct ScenarioDecoder {
         let checkpoint = top["checkpoint"].flatMap { decodeCheckpoint($0, time: time) }
 
         if let pr = top["populations"], pops.isEmpty, sink.isEmpty { pr.error("`populations` must list at least one population") }
-        checkSize(pops: pops, projections: projections, sheet: sheet, top: top, checkpoint: checkpoint)
+        checkSize(pops: pops, projections: projections, sheet: sheet, top: top, checkpoint: checkpoint, dt: time?.dt,
+                  staticWeights: plasticity.isEmpty && slow == nil && interventions.isEmpty && top["arms"] == nil)
 
         guard sink.isEmpty, let name, let time, let sheet, let receptors else { return nil }
         var sc = Scenario(name: name, description: description, seed: seed, time: time, sheet: sheet,
@@ -493,8 +494,9 @@ struct ScenarioDecoder {
     /// the estimate: the steady size plus construction (one shard, every core), and the
     /// checkpoint's transient when the scenario asks for periodic checkpoints. The run checks
     /// again with its own shards, threads and flags (`RunSetup`).
-    func checkSize(pops: [Population], projections: [Projection], sheet: Sheet?, top: [String: NodeReader], checkpoint: CheckpointConfig?) {
-        let est = SizeEstimate(populations: pops, projections: projections, sheet: sheet)
+    func checkSize(pops: [Population], projections: [Projection], sheet: Sheet?, top: [String: NodeReader], checkpoint: CheckpointConfig?,
+                   dt: Double?, staticWeights: Bool) {
+        let est = SizeEstimate(populations: pops, projections: projections, sheet: sheet, dt: dt, staticWeights: staticWeights)
         let build = est.buildPeak(shards: 1, threads: MemoryBudget.cores)
         if build > memoryLimit {
             (top["populations"] ?? root).error(

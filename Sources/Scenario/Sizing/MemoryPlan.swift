@@ -5,7 +5,10 @@
 // anything is allocated instead of dying in the allocator.
 //
 // Sizes (per shard S, the kernel's storage; see `SynapseTable`):
-//   steady        = 10 B × synapses + 1200 B × neurons + S × 12 B × neurons (row index)
+//   steady        = 10 B × synapses + 1200 B × neurons + S × 12 B × neurons (row index);
+//                   4 B × synapses when every synapse has one weight and one delay and
+//                   nothing in the scenario changes weights or forms synapses
+//                   (`uniformSynapses`): the table then keeps targets only
 //   construction  = S × blocks × 4 B × neurons   (per-block row counts; blocks = 4 × the
 //                   shard's threads, 1 on one thread) — synapses go straight into the table
 //   checkpoint    = 48 B × synapses + 400 B × neurons, on top of the steady size: the rows are
@@ -22,8 +25,10 @@ import Foundation
 public struct SizeEstimate: Sendable {
     public var neurons: Double
     public var synapses: Double
-    /// Bytes per synapse in the kernel's storage (target, weight, delay).
-    public static let bytesPerSynapse = 10.0
+    /// Bytes per synapse in the kernel's storage: target, weight and delay, or the target
+    /// alone for `uniformSynapses`.
+    public var bytesPerSynapse = SizeEstimate.fullBytesPerSynapse
+    public static let fullBytesPerSynapse = 10.0, targetBytesPerSynapse = 4.0
     /// Bytes per neuron: state, delay rings (≈ 3 channels × ring depth × 4 B) and recording.
     public static let bytesPerNeuron = 1200.0
     /// Bytes per neuron per shard: the shard's row index (start, end, capacity of every source).
@@ -34,7 +39,12 @@ public struct SizeEstimate: Sendable {
 
     /// Gaussian projections are estimated from the sheet's density as pMax·2πσ²·ρ_pre
     /// sources per target (capped at the source count); without a sheet, pMax·N_pre.
-    public init(populations: [Population], projections: [Projection], sheet: Sheet?) {
+    ///
+    /// `staticWeights`: nothing in the scenario writes weights or forms synapses (no
+    /// plasticity, slow clock, interventions or arms); with `dt`, the synapses are then
+    /// counted at 4 bytes when `uniformSynapses` holds.
+    public init(populations: [Population], projections: [Projection], sheet: Sheet?, dt: Double? = nil, staticWeights: Bool = false) {
+        if staticWeights, let dt, Self.uniformSynapses(projections, dt: dt) { bytesPerSynapse = Self.targetBytesPerSynapse }
         neurons = Double(populations.reduce(0) { $0 + $1.count })
         var s = 0.0
         for p in projections {
@@ -50,8 +60,17 @@ public struct SizeEstimate: Sendable {
         synapses = s
     }
 
-    public init(scenario: Scenario) {
-        self.init(populations: scenario.populations, projections: scenario.projections, sheet: scenario.sheet)
+    public init(scenario sc: Scenario) {
+        self.init(populations: sc.populations, projections: sc.projections, sheet: sc.sheet, dt: sc.time.dt,
+                  staticWeights: sc.plasticity.isEmpty && sc.slow == nil && sc.interventions.isEmpty && sc.arms.isEmpty)
+    }
+
+    /// Whether every synapse will have one weight (no angular profiles) and one delay (no
+    /// conduction velocity, one synaptic delay in steps) — the test `Connectivity` applies
+    /// before it builds a table of targets only — and no projection is structural.
+    public static func uniformSynapses(_ projections: [Projection], dt: Double) -> Bool {
+        projections.allSatisfy { $0.profile == nil && $0.velocity <= 0 && !$0.structural }
+            && Set(projections.map { $0.delaySteps(distance: 0, dt: dt) }).count <= 1
     }
 
     /// The part one rank holds when it has `local` of `total` shards: its share of the
@@ -68,7 +87,7 @@ public struct SizeEstimate: Sendable {
 
     /// Network and neuron state with `shards` shards.
     public func steady(shards: Int) -> Double {
-        synapses * Self.bytesPerSynapse + neurons * (Self.bytesPerNeuron + Double(max(1, shards)) * Self.rowIndexBytes)
+        synapses * bytesPerSynapse + neurons * (Self.bytesPerNeuron + Double(max(1, shards)) * Self.rowIndexBytes)
     }
 
     /// The transient of construction: each shard's per-block row counts.
