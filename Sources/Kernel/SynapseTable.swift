@@ -218,10 +218,6 @@ public final class SynapseTable {
         if uniformDelay == nil { delayStore[to] = delayStore[from] }
     }
 
-    /// Bytes used per synapse (excluding the row index) when each has its own weight and
-    /// delay — the most a table takes, and what memory estimates count.
-    public static let bytesPerSynapse = MemoryLayout<UInt32>.size + MemoryLayout<Float>.size + MemoryLayout<UInt16>.size
-
     /// Total bytes including spare room and the row index.
     public var bytes: Int {
         target.count * MemoryLayout<UInt32>.size + weightStore.count * MemoryLayout<Float>.size

@@ -35,6 +35,21 @@ import Scenario
         #expect(SizeEstimate(scenario: sc).bytesPerSynapse == 10)
     }
 
+    /// A weight rule gives every synapse its weight at build (the memory is taken before the
+    /// run, and reported); the one delay stays kept once: 8 bytes per synapse.
+    @Test func weightRulesTakeTheirBytesAtBuild() throws {
+        let text = try String(contentsOfFile: EngineFixtures.scenarioPath("brunel-ai.yaml"), encoding: .utf8)
+        let plain = "{from: E, to: E, ampa: 0.5 nS, connectivity: {rule: fixed_indegree, k: 1000}, delay: {synaptic: 1.5 ms}}"
+        #expect(text.contains(plain))
+        let sc = try ScenarioLoader.load(text: text.replacingOccurrences(of: plain, with: plain.dropLast() + ", plasticity: {rule: stdp, w_max: 2}}"),
+                                         file: "b.yaml", overrides: [try Override.parse("populations.E.count=800", index: 0),
+                                                                     try Override.parse("populations.I.count=200", index: 1)])
+        let shard = try Shard.build(index: 0, targets: (0..<1000).map(Int32.init), blueprint: Blueprint(scenario: sc),
+                                    threads: 1, chunkSize: 2048, statEvery: 10)
+        #expect(shard.synapseBytes == 1000 * 1250 * 8 + 1000 * 12)
+        #expect(SizeEstimate(scenario: sc).bytesPerSynapse == 10)
+    }
+
     /// Anything that may write weights or form synapses counts 10 bytes per synapse, even
     /// where the table starts with targets only: weights get their own entries when written.
     @Test func weightWritersCountEveryField() throws {
