@@ -47,10 +47,11 @@ public actor Shard {
                                  cells: bp.cellModels(), sourcePopulation: bp.populationOf,
                                  mixAMPA: mixes.ampa, mixNMDA: mixes.nmda, mixGABA: mixes.gaba, initialV: initV)
         let table = try Connectivity(blueprint: bp).table(onto: targets, threads: threads)
-        // Weight rules write every plastic synapse's weight from the first spike on: give each
-        // synapse its own entry now, so the memory is taken (and `synapseBytes` says so) at
-        // build rather than at the first delivery.
-        if sc.plasticity.rules.contains(where: { $0 != nil }) { _ = table.weight }
+        // Plasticity, the slow clock's spine turnover and interventions write weights or form
+        // synapses of other weights: give each synapse its own entry now, so the memory is
+        // taken (and `synapseBytes` says so) at build, as `SizeEstimate` counts it, rather
+        // than at the first spike or rewiring.
+        if !sc.plasticity.isEmpty || sc.slow != nil || !sc.interventions.isEmpty { _ = table.weight }
         // Rings deep enough for any delay a projection can produce, so synapses created by
         // structural plasticity fit too.
         let w = sc.sheet.periodic ? sc.sheet.width / 2 : sc.sheet.width
