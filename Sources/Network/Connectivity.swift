@@ -98,8 +98,8 @@ public struct Connectivity: Sendable {
     var uniform: (weight: Float?, delay: UInt16?) {
         let sc = bp.scenario
         let weight: Float? = sc.projections.allSatisfy { $0.profile == nil } ? 1 : nil
-        let delays = Set(fixedDelay)
-        return (weight, delays.count == 1 ? delays.first! : nil)
+        let delays = Set(fixedDelay)   // nil: a projection with a conduction velocity
+        return (weight, delays.count == 1 ? delays.first.flatMap { $0 } : nil)
     }
 
     /// The synapse table of a shard holding `targets` (global ids, ascending), built in two
