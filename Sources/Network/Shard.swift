@@ -51,7 +51,7 @@ public actor Shard {
         // synapses of other weights: give each synapse its own entry now, so the memory is
         // taken (and `synapseBytes` says so) at build, as `SizeEstimate` counts it, rather
         // than at the first spike or rewiring.
-        if !sc.plasticity.isEmpty || sc.slow != nil || !sc.interventions.isEmpty { _ = table.weight }
+        if sc.changesSynapses { _ = table.weight }
         // Rings deep enough for any delay a projection can produce, so synapses created by
         // structural plasticity fit too.
         let w = sc.sheet.periodic ? sc.sheet.width / 2 : sc.sheet.width

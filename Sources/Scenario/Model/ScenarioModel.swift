@@ -54,6 +54,10 @@ public struct Scenario: Sendable {
     /// Total neuron count.
     public var neuronCount: Int { populations.reduce(0) { $0 + $1.count } }
 
+    /// Whether the run may write synapse weights or form synapses: plasticity, the slow
+    /// clock's spine turnover, interventions (each arm is its own scenario).
+    public var changesSynapses: Bool { !plasticity.isEmpty || slow != nil || !interventions.isEmpty }
+
     /// Times [ms of network time] at which some drive or directly set NMDA block switches
     /// on or off, ascending (a start at 0 is no switch).
     public var switchTimes: [Double] {

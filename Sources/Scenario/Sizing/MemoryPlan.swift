@@ -62,7 +62,7 @@ public struct SizeEstimate: Sendable {
 
     public init(scenario sc: Scenario) {
         self.init(populations: sc.populations, projections: sc.projections, sheet: sc.sheet, dt: sc.time.dt,
-                  staticWeights: sc.plasticity.isEmpty && sc.slow == nil && sc.interventions.isEmpty && sc.arms.isEmpty)
+                  staticWeights: !sc.changesSynapses && sc.arms.isEmpty)
     }
 
     /// Whether every synapse will have one weight (no angular profiles) and one delay (no
