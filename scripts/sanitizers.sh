@@ -13,7 +13,7 @@ case "$kind" in
   address) dir=.build-asan ;;
   *) echo "usage: bash scripts/sanitizers.sh [thread|address]" >&2; exit 64 ;;
 esac
-filter='KernelTests|DeterminismTests|FrameDeterminismTests|CheckpointTests'
+filter='KernelTests|DeterminismTests|FrameDeterminismTests|CheckpointTests|PackedArrayTests'
 swift build --build-tests --sanitize="$kind" --scratch-path "$dir" 2>&1 | tail -1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

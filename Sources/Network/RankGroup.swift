@@ -78,6 +78,9 @@ package struct WireReader {
         let stride = MemoryLayout<T>.stride
         guard count >= 0, count <= Int64(bytes.count - at) / Int64(max(1, stride)) else { throw Malformed() }
         let n = Int(count)
+        // [] rather than capacity 0, whose count store lands in the shared empty-array
+        // singleton (a race under ThreadSanitizer; see PackedArray).
+        guard n > 0 else { return [] }
         let out = [T](unsafeUninitializedCapacity: n) { buf, initialized in
             // SAFETY: the guard above checked that n·stride bytes remain; T is BitwiseCopyable,
             // so copying its bytes makes a valid value, and all n elements are written.

@@ -19,9 +19,15 @@ public struct PackedArray<T: BitwiseCopyable & Sendable>: Codable, Sendable {
                                                     debugDescription: "\(data.count) bytes is not a whole number of \(size)-byte values"))
         }
         let n = data.count / size
+        // An empty array is built as [], not through unsafeUninitializedCapacity: with capacity 0
+        // the standard library stores the count into the shared empty-array singleton, a write
+        // that races (ThreadSanitizer) with any thread reading another empty array.
+        guard n > 0 else { values = []; return }
         values = [T](unsafeUninitializedCapacity: n) { buf, count in
+            // SAFETY: data holds n·size bytes (checked above), buf has room for n values, and
+            // T is BitwiseCopyable, so its bytes make valid values; all n are written.
             data.withUnsafeBytes { raw in
-                if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * size) }
+                UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * size)
             }
             count = n
         }

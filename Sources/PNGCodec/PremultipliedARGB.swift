@@ -15,6 +15,9 @@ public enum PremultipliedARGB {
         precondition(channels == 3 || channels == 4, "channels must be 3 or 4")
         precondition(stride >= width * 4, "stride shorter than a row")
         let count = width * height * channels
+        // [] rather than capacity 0, whose count store lands in the shared empty-array
+        // singleton (a race under ThreadSanitizer with threads reading empty arrays).
+        guard count > 0 else { return [] }
         return [UInt8](unsafeUninitializedCapacity: count) { out, initialised in
             for y in 0..<height {
                 // SAFETY: row y spans bytes [y*stride, y*stride + 4*width) of the caller's
