@@ -187,6 +187,8 @@ public final class ShardKernel {
     /// 64 000 on two threads 2.35 → 2.06 s against 64; COBA unchanged).
     public var gang: WorkerGang?
     public var gangDeliveryMinSpikes = 1
+    /// Delivery's cuts and segments for the current worker count (`deliveryPlan(threads:)`).
+    var plan: DeliveryPlan?
 
     // MARK: delivery
 
@@ -194,17 +196,20 @@ public final class ShardKernel {
     /// after the last step already run and within the ring's depth.
     ///
     /// With `threads` > 1 the local targets are cut into that many contiguous ranges and each
-    /// worker walks every spike, taking the part of its row that falls in its range (rows are
-    /// sorted by target, so counting the targets below its bounds finds it). Each target is
-    /// still summed in spike order, so the rings are bit-identical for any thread count.
+    /// worker walks every spike, taking the part of its row that falls in its range, in runs
+    /// of one target population, between the row's marks (`DeliveryPlan`, `RowMarks`). Each
+    /// target is still summed in spike order, so the rings are bit-identical for any thread
+    /// count.
     public func deliver(_ spikes: [Spike], threads: Int = 1) {
         // Below this many spikes a batch is delivered serially: waking the workers costs more
         // than it saves (measured: with a one-step epoch at 16 000 neurons, parallel delivery
         // of ~25 spikes per step made two threads slower than one).
         guard !spikes.isEmpty else { return }
+        let plan = deliveryPlan(threads: threads)
         let view = DeliveryView(self)
         let minSpikes = gang == nil ? parallelDeliveryMinSpikes : gangDeliveryMinSpikes
-        let workers = threads > 1 && spikes.count >= minSpikes ? min(threads, max(1, n / 64)) : 1
+        let workers = spikes.count >= minSpikes ? plan.workers : 1
+        let segments = plan.segments.shared
         // NMDA saturation: each spike's NMDA factor, from the traces advanced in spike order.
         let factors = saturation.map { s in spikes.withUnsafeBufferPointer { s.factors($0) } } ?? []
         factors.withUnsafeBufferPointer { fp in
@@ -212,23 +217,36 @@ public final class ShardKernel {
             // chunk has run), and only when it holds one factor per spike.
             let f = fp.isEmpty ? nil : SharedPointer(UnsafeMutablePointer(mutating: fp.baseAddress!))
             if workers <= 1 {
-                spikes.withUnsafeBufferPointer { view.deliver($0, nmdaFactors: f, targets: 0..<UInt32(n)) }
+                spikes.withUnsafeBufferPointer { view.deliver($0, nmdaFactors: f, segments: segments, plan.range(of: plan.workers)) }
                 return
             }
-            let bounds = (0...workers).map { UInt32($0 * n / workers) }
+            let ranges = (0..<workers).map { plan.range(of: $0) }
             spikes.withUnsafeBufferPointer { sp in
                 let list = SharedPointer(UnsafeMutablePointer(mutating: sp.baseAddress!))
                 let count = sp.count
                 ChunkedLoop.run(chunks: workers, threads: workers, gang: gang) { w in
-                    // SAFETY: worker w writes ring entries only for local targets in
-                    // bounds[w] ..< bounds[w+1]; the ranges are disjoint. The spike list is only read.
+                    // SAFETY: worker w writes ring entries only for local targets in its range
+                    // (its segments lie between its bounds); the ranges are disjoint. The spike
+                    // list and the plan's segments are only read; `plan` outlives the loop.
                     // The loop returns only when every chunk has run, so `list` is never read after
                     // `withUnsafeBufferPointer` ends (a gang member may still hold the finished
                     // phase, but its tickets are used up and the closure is not called again).
-                    view.deliver(UnsafeBufferPointer(start: list.base, count: count), nmdaFactors: f, targets: bounds[w]..<bounds[w + 1])
+                    view.deliver(UnsafeBufferPointer(start: list.base, count: count), nmdaFactors: f,
+                                 segments: segments, ranges[w])
                 }
             }
         }
+    }
+
+    /// The plan for `threads` (workers = threads, at most one per 64 targets), made when the
+    /// worker count changes; the table marks its rows at the plan's cuts.
+    func deliveryPlan(threads: Int) -> DeliveryPlan {
+        let workers = threads > 1 ? min(threads, max(1, n / 64)) : 1
+        if let p = plan, p.workers == workers, p.cuts == synapses.marks.cuts { return p }
+        let p = DeliveryPlan(n: n, populationStart: populationStart.array, workers: workers)
+        synapses.mark(cuts: p.cuts, threads: threads)
+        plan = p
+        return p
     }
 
     // MARK: update
@@ -283,88 +301,84 @@ public final class ShardKernel {
 /// What delivery reads and writes, shareable with parallel workers.
 struct DeliveryView: Sendable {
     let n: Int, R: Int, P: Int
-    let starts: SharedPointer<UInt32>, ends: SharedPointer<UInt32>, tgt: SharedPointer<UInt32>
+    /// Each row's marks (`RowMarks`): `stride` indices per source.
+    let marks: SharedPointer<UInt32>, stride: Int
+    let tgt: SharedPointer<UInt32>
     let wts: SharedPointer<Float>, dly: SharedPointer<UInt16>
     /// The table's one weight and one delay when every synapse has the same (`wts`, `dly` are
     /// then empty): NaN and −1 otherwise.
     let uniformWeight: Float, uniformDelay: Int
-    let popStart: SharedPointer<UInt32>, srcPop: SharedPointer<UInt8>
+    let srcPop: SharedPointer<UInt8>
     let mA: SharedPointer<Float>, mN: SharedPointer<Float>, mG: SharedPointer<Float>
     let rA: SharedPointer<Float>, rN: SharedPointer<Float>, rG: SharedPointer<Float>
 
     init(_ k: ShardKernel) {
         n = k.n; R = k.ringDepth; P = k.populations
-        starts = k.synapses.rowStart.shared; ends = k.synapses.rowEnd.shared; tgt = k.synapses.target.shared
+        marks = k.synapses.marks.marks.shared; stride = k.synapses.marks.stride; tgt = k.synapses.target.shared
         wts = k.synapses.weightStore.shared; dly = k.synapses.delayStore.shared
         uniformWeight = k.synapses.uniformWeight ?? .nan; uniformDelay = k.synapses.uniformDelay.map { Int($0) } ?? -1
-        popStart = k.populationStart.shared; srcPop = k.sourcePopulation.shared
+        srcPop = k.sourcePopulation.shared
         mA = k.mixBuffers.ampa.shared; mN = k.mixBuffers.nmda.shared; mG = k.mixBuffers.gaba.shared
         rA = k.ringA.shared; rN = k.ringN.shared; rG = k.ringG.shared
     }
 
-    /// Delivers every spike into the rings of targets in `targets`; with `nmdaFactors` (NMDA
+    /// Delivers every spike into the rings of the targets of `segments[range]` (a worker's
+    /// runs of one population, between two marks of each row); with `nmdaFactors` (NMDA
     /// saturation) spike k's NMDA conductance is scaled by factor k.
     @inline(__always)
-    func deliver(_ spikes: UnsafeBufferPointer<Spike>, nmdaFactors: SharedPointer<Float>? = nil, targets: Range<UInt32>) {
+    func deliver(_ spikes: UnsafeBufferPointer<Spike>, nmdaFactors: SharedPointer<Float>? = nil,
+                 segments: SharedPointer<DeliverySegment>, _ range: Range<Int>) {
+        guard !range.isEmpty else { return }
         // Prefetching in two stages hides the first touch of each spike's row, a miss to
-        // memory in a large network (fixed 64 000: a 64 MB table, 256 kB of row bounds):
-        // the row bounds `boundsLookahead` spikes ahead, the row itself `rowLookahead` ahead.
+        // memory in a large network (fixed 64 000: a 64 MB table, 256 kB of row marks):
+        // the row's marks `boundsLookahead` spikes ahead, the part of the row this worker
+        // reads `rowLookahead` ahead.
+        let head = segments[range.lowerBound].from, tail = segments[range.upperBound - 1].to
         let count = spikes.count
-        for k in 0..<min(Self.boundsLookahead, count) { prefetchBounds(Int(spikes[k].source)) }
-        for k in 0..<min(Self.rowLookahead, count) { prefetchRow(Int(spikes[k].source)) }
+        for k in 0..<min(Self.boundsLookahead, count) { prefetchMarks(Int(spikes[k].source)) }
+        for k in 0..<min(Self.rowLookahead, count) { prefetchRow(Int(spikes[k].source), head, tail) }
         for (k, s) in spikes.enumerated() {
-            if k + Self.boundsLookahead < count { prefetchBounds(Int(spikes[k + Self.boundsLookahead].source)) }
-            if k + Self.rowLookahead < count { prefetchRow(Int(spikes[k + Self.rowLookahead].source)) }
+            if k + Self.boundsLookahead < count { prefetchMarks(Int(spikes[k + Self.boundsLookahead].source)) }
+            if k + Self.rowLookahead < count { prefetchRow(Int(spikes[k + Self.rowLookahead].source), head, tail) }
             let g = Int(s.source)
-            let (lo, hi) = rowPart(g, targets)
-            if lo == hi { continue }
+            let row = marks.base + g * stride
+            if row[head] == row[tail] { continue }
             let base = Int(srcPop[g]) * P
             let s0 = s.step % R   // one division per spike, not per synapse
-            // The row in runs of one target population (local populations are contiguous and
-            // rows sorted by target), so each run adds with fixed receptor factors and no
-            // per-synapse branch; a receptor a run does not use is skipped. Each ring entry
-            // still receives its adds in row order, so the sums are the same bits.
-            var jlo = lo
-            for tp in 0..<P where jlo < hi {
-                // No count where the bound lies outside `targets` (a worker's range is often
-                // inside one population).
-                let bound = tp == P - 1 ? targets.upperBound : min(popStart[tp + 1], targets.upperBound)
-                let jhi = bound >= targets.upperBound ? hi : bound <= targets.lowerBound ? jlo : lowerBound(bound, jlo, hi)
+            // Runs of one target population (local populations are contiguous and rows sorted
+            // by target), so each run adds with fixed receptor factors and no per-synapse
+            // branch; a receptor a run does not use is skipped. Each ring entry still receives
+            // its adds in row order, so the sums are the same bits.
+            for i in range {
+                let seg = segments[i]
+                let jlo = Int(row[seg.from]), jhi = Int(row[seg.to])
                 if jlo == jhi { continue }
-                let m = base + tp
+                let m = base + seg.population
                 if mA[m] != 0 { add(rA, mA[m], s0, jlo..<jhi) }
                 if mN[m] != 0 { add(rN, nmdaFactors.map { mN[m] * $0[k] } ?? mN[m], s0, jlo..<jhi) }
                 if mG[m] != 0 { add(rG, mG[m], s0, jlo..<jhi) }
-                jlo = jhi
             }
         }
     }
 
-    /// The part of source g's row whose targets lie in `targets`.
-    @inline(__always)
-    func rowPart(_ g: Int, _ targets: Range<UInt32>) -> (Int, Int) {
-        var lo = Int(starts[g]), hi = Int(ends[g])
-        if lo < hi, targets.lowerBound > 0 { lo = lowerBound(targets.lowerBound, lo, hi) }
-        if lo < hi, targets.upperBound < UInt32(n) { hi = lowerBound(targets.upperBound, lo, hi) }
-        return (lo, hi)
-    }
-
-    /// How many spikes ahead delivery prefetches row bounds and synapse rows.
+    /// How many spikes ahead delivery prefetches row marks and synapse rows.
     static let boundsLookahead = 12, rowLookahead = 4
 
-    /// Prefetches where source g's row starts and ends.
+    /// Prefetches source g's row marks.
     @inline(__always)
-    func prefetchBounds(_ g: Int) {
-        // SAFETY: hints only; g is a source of the table (a prefetch never faults anyway).
-        np_prefetch(starts.base + g); np_prefetch(ends.base + g)
+    func prefetchMarks(_ g: Int) {
+        // SAFETY: hints only; the group lies in the marks buffer (a prefetch never faults anyway).
+        np_prefetch(marks.base + g * stride); np_prefetch(marks.base + g * stride + stride - 1)
     }
 
-    /// Prefetches the head of source g's row — its first `rowHead` targets, weights and
-    /// delays, one hint per cache line. The head is what a row's first touch misses on; the
-    /// hardware's stream prefetcher follows a long row from there.
+    /// Prefetches the head of the part of source g's row between marks `from` and `to` — its
+    /// first `rowHead` targets, weights and delays, one hint per cache line. The head is what
+    /// a row's first touch misses on; the hardware's stream prefetcher follows a long row
+    /// from there.
     @inline(__always)
-    func prefetchRow(_ g: Int) {
-        let lo = Int(starts[g]), hi = min(Int(ends[g]), lo + Self.rowHead)
+    func prefetchRow(_ g: Int, _ from: Int, _ to: Int) {
+        let row = marks.base + g * stride
+        let lo = Int(row[from]), hi = min(Int(row[to]), lo + Self.rowHead)
         // SAFETY: hints only; the addresses lie in the row (a prefetch never faults anyway).
         var j = lo
         while j < hi { np_prefetch(tgt.base + j); j += 16 }
@@ -412,40 +426,6 @@ struct DeliveryView: Sendable {
             while slot >= R { slot -= R }
             ring[slot * n + Int(tgt[j])] += wts[j] * factor
         }
-    }
-
-    /// First index in lo..<hi whose target is ≥ t (rows are sorted by target), as lo plus the
-    /// number of targets below t, counted 16 at a time with vector compares: no
-    /// data-dependent branch. A binary search mispredicted about half its probes — a quarter
-    /// of COBA's delivery time — and LLVM turns both a branch-free search's selects and a
-    /// scalar count back into branches. Rows are short (~100 synapses), and delivery reads
-    /// them anyway. The last block overlaps the one before; lanes already counted are masked.
-    @inline(__always)
-    func lowerBound(_ t: UInt32, _ lo: Int, _ hi: Int) -> Int {
-        typealias Block = SIMD16<UInt32>
-        if hi - lo < Block.scalarCount {
-            var below = 0
-            // SAFETY: lo..<hi is inside one row of the table.
-            for j in lo..<hi where tgt[j] < t { below += 1 }
-            return lo + below
-        }
-        let bound = Block(repeating: t), one = Block(repeating: 1)
-        var counts = Block()
-        var j = lo
-        while j + Block.scalarCount <= hi {
-            // SAFETY: j ..< j + 16 is inside the row.
-            let block = UnsafeRawPointer(tgt.base + j).loadUnaligned(as: Block.self)
-            counts &+= Block().replacing(with: one, where: block .< bound)
-            j += Block.scalarCount
-        }
-        if j < hi {
-            // SAFETY: hi − 16 ≥ lo, so hi − 16 ..< hi is inside the row; lanes before j were counted.
-            let start = hi - Block.scalarCount
-            let block = UnsafeRawPointer(tgt.base + start).loadUnaligned(as: Block.self)
-            let fresh = Block(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= Block(repeating: UInt32(j - start))
-            counts &+= Block().replacing(with: one, where: (block .< bound) .& fresh)
-        }
-        return lo + Int(counts.wrappedSum())
     }
 }
 

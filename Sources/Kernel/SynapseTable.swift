@@ -71,6 +71,9 @@ public final class SynapseTable {
     /// Largest and smallest delay [steps] ever stored (0 if none).
     public private(set) var maxDelay: Int
     public private(set) var minDelay: Int
+    /// Where each row crosses the cut targets delivery asks for (`mark(cuts:threads:)`):
+    /// kept true through every change of the rows. Built with no cuts (each row's start and end).
+    public private(set) var marks: RowMarks
 
     /// A table of `synapses` as listed (tests and small tables).
     public convenience init(globalNeurons: Int, synapses: [SynapseSpec]) throws(SynapseTableError) {
@@ -175,7 +178,15 @@ public final class SynapseTable {
         used = total
         maxDelay = total == 0 ? 0 : hi
         minDelay = total == 0 ? 0 : lo
+        marks = RowMarks(rows: N, start: rowStart, end: rowEnd, target: tgt, cuts: [], threads: threads)
         keepUniformOnce()
+    }
+
+    /// Marks every row at `cuts` (ascending, distinct local targets), unless it is marked
+    /// there already; rows in blocks on up to `threads` threads.
+    public func mark(cuts: [UInt32], threads: Int) {
+        guard cuts != marks.cuts else { return }
+        marks = RowMarks(self, cuts: cuts, threads: threads)
     }
 
     /// Keeps the weight (the delay) once if every live synapse has the same one.
@@ -218,10 +229,10 @@ public final class SynapseTable {
         if uniformDelay == nil { delayStore[to] = delayStore[from] }
     }
 
-    /// Total bytes including spare room and the row index.
+    /// Total bytes including spare room, the row index and the row marks.
     public var bytes: Int {
         target.count * MemoryLayout<UInt32>.size + weightStore.count * MemoryLayout<Float>.size
-            + delayStore.count * MemoryLayout<UInt16>.size + globalNeurons * 3 * MemoryLayout<UInt32>.size
+            + delayStore.count * MemoryLayout<UInt16>.size + globalNeurons * 3 * MemoryLayout<UInt32>.size + marks.bytes
     }
 
     /// Live synapses of row `source` as a storage index range.
@@ -246,6 +257,7 @@ public final class SynapseTable {
         count += 1
         maxDelay = max(maxDelay, Int(s.delay))
         minDelay = minDelay == 0 ? Int(s.delay) : min(minDelay, Int(s.delay))
+        marks.update(row: r, of: self)
     }
 
     /// Removes the first synapse from `source` onto local `target`; returns whether one existed.
@@ -256,6 +268,7 @@ public final class SynapseTable {
         for j in k..<(hi - 1) { move(j + 1, to: j) }
         rowEnd[source] -= 1
         count -= 1
+        marks.update(row: source, of: self)
         return true
     }
 
@@ -308,10 +321,11 @@ public final class SynapseTable {
         }
         target = t; weightStore = w; delayStore = d
         used = at
+        marks = RowMarks(self, cuts: marks.cuts, threads: 1)   // every row moved
     }
 
     /// Checks the table's invariants (tests and debug builds): rows inside the storage, no
-    /// overlaps, rows sorted by target, live count consistent.
+    /// overlaps, rows sorted by target, live count consistent, row marks true.
     public func checkInvariants() -> [String] {
         var problems: [String] = []
         var live = 0
@@ -326,6 +340,13 @@ public final class SynapseTable {
         spans.sort { $0.0 < $1.0 }
         for (a, b) in zip(spans, spans.dropFirst()) where a.1 > b.0 { problems.append("rows overlap at \(b.0)") }
         if live != count { problems.append("count \(count) but rows hold \(live)") }
+        // Each row's marks: its start, the first synapse at or above each cut, its end.
+        for r in 0..<globalNeurons {
+            let lo = Int(rowStart[r]), hi = Int(rowEnd[r])
+            let expected = [lo] + marks.cuts.map { c in lo + (lo..<hi).filter { target[$0] < c }.count } + [hi]
+            let got = (0..<marks.stride).map { Int(marks.marks[r * marks.stride + $0]) }
+            if got != expected { problems.append("row \(r): marks \(got), expected \(expected)") }
+        }
         return problems
     }
 }
@@ -399,6 +420,7 @@ extension SynapseTable {
         uniformWeight = nil; uniformDelay = nil
         used = at; count = n
         minDelay = rows.minDelay; maxDelay = rows.maxDelay
+        marks = RowMarks(self, cuts: marks.cuts, threads: 1)
         keepUniformOnce()
         return nil
     }

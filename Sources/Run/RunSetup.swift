@@ -64,14 +64,14 @@ extension RunSetup {
             throw RunError.invalid("\(file): the network is too large for this machine: about \(est.synapses.formattedCount) synapses and \(est.neurons.formattedCount) neurons need ≈ \(formatBytes(build)) while being built with \(options.shards) shard(s) and \(options.threads) thread(s), but only \(usable); reduce the network or --shards, or ask Slurm for more --mem")
         }
         let writes = options.checkpointEvery != nil ? "--checkpoint-every" : sc.checkpoint != nil ? "the scenario's `checkpoint`" : nil
-        if let why = options.resume ? "--resume" : writes, est.checkpointPeak(shards: localShards(options)) > budget.bytes {
-            throw RunError.invalid("\(file): \(why) needs ≈ \(formatBytes(est.checkpointPeak(shards: localShards(options)))) while a checkpoint of this network (about \(est.synapses.formattedCount) synapses) is \(why == "--resume" ? "read" : "written"), but only \(usable); the run without checkpoints needs ≈ \(formatBytes(build))")
+        if let why = options.resume ? "--resume" : writes, est.checkpointPeak(shards: localShards(options), threads: options.threads) > budget.bytes {
+            throw RunError.invalid("\(file): \(why) needs ≈ \(formatBytes(est.checkpointPeak(shards: localShards(options), threads: options.threads))) while a checkpoint of this network (about \(est.synapses.formattedCount) synapses) is \(why == "--resume" ? "read" : "written"), but only \(usable); the run without checkpoints needs ≈ \(formatBytes(build))")
         }
     }
 
     /// Whether this process's checkpoint of the run fits in memory (see `checkMemory`).
     static func checkpointFits(_ sc: Scenario, options: RunOptions, budget: Double = MemoryBudget.process.bytes) -> Bool {
-        SizeEstimate(scenario: sc).share(ofShards: localShards(options), in: options.shards).checkpointPeak(shards: localShards(options)) <= budget
+        SizeEstimate(scenario: sc).share(ofShards: localShards(options), in: options.shards).checkpointPeak(shards: localShards(options), threads: options.threads) <= budget
     }
 
     /// The shards this process holds (with ranks, its block).

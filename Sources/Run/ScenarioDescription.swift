@@ -55,7 +55,7 @@ public enum ScenarioDescription {
         s += String(format: "size: %d neurons, about %.0f synapses (%.1f per neuron); memory ≈ %.1f MiB\n",
                     sc.neuronCount, est.synapses, est.synapses / Double(max(1, sc.neuronCount)), est.bytes / 1_048_576)
         let budget = MemoryBudget.process, cores = MemoryBudget.cores
-        s += "memory: steady ≈ \(formatBytes(est.steady(shards: 1))) (\(Int(est.bytesPerSynapse)) B per synapse\(est.bytesPerSynapse < SizeEstimate.fullBytesPerSynapse ? ": one weight and one delay, kept once" : "")); peak ≈ \(formatBytes(est.buildPeak(shards: 1, threads: cores))) while built (1 shard, \(cores) threads), ≈ \(formatBytes(est.checkpointPeak(shards: 1))) while a checkpoint is written or read; usable \(formatBytes(budget.bytes)) (\(budget.source))\n"
+        s += "memory: steady ≈ \(formatBytes(est.steady(shards: 1, threads: cores))) (\(Int(est.bytesPerSynapse)) B per synapse\(est.bytesPerSynapse < SizeEstimate.fullBytesPerSynapse ? ": one weight and one delay, kept once" : "")); peak ≈ \(formatBytes(est.buildPeak(shards: 1, threads: cores))) while built (1 shard, \(cores) threads), ≈ \(formatBytes(est.checkpointPeak(shards: 1, threads: cores))) while a checkpoint is written or read; usable \(formatBytes(budget.bytes)) (\(budget.source))\n"
         let minDelay = sc.projections.map(\.synapticDelay).min() ?? sc.time.dt
         let epoch = Simulation.epochSteps(sc)
         s += """

@@ -20,7 +20,7 @@ import Scenario
         let table = try Connectivity(blueprint: Blueprint(scenario: sc)).table(onto: (0..<1000).map(Int32.init), threads: threads)
         #expect(table.count == 1000 * 1250)
         #expect(table.uniformWeight == 1 && table.uniformDelay == 15, "1.5 ms at 0.1 ms steps")
-        #expect(table.bytes == table.count * 4 + 1000 * 12, "targets and the row index only")
+        #expect(table.bytes == table.count * 4 + 1000 * (12 + 8), "targets, the row index and the marks (start, end) only")
         let est = SizeEstimate(scenario: sc)
         #expect(est.bytesPerSynapse == 4 && est.synapses == Double(table.count))
         // A writer gets each synapse its own weight, the promised one.
@@ -46,7 +46,7 @@ import Scenario
                                                                      try Override.parse("populations.I.count=200", index: 1)])
         let shard = try Shard.build(index: 0, targets: (0..<1000).map(Int32.init), blueprint: Blueprint(scenario: sc),
                                     threads: 1, chunkSize: 2048, statEvery: 10)
-        #expect(shard.synapseBytes == 1000 * 1250 * 8 + 1000 * 12)
+        #expect(shard.synapseBytes == 1000 * 1250 * 8 + 1000 * (12 + 8))
         #expect(SizeEstimate(scenario: sc).bytesPerSynapse == 10)
     }
 

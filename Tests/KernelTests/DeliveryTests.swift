@@ -1,7 +1,8 @@
 // Spike delivery against a plain reference: every synapse of every spike added in row order
 // with its (source, target) populations' receptor factors. Delivery itself cuts rows at
-// population borders and at worker ranges by a vector count of targets; that count is also
-// checked against a scalar one on rows of every length around its 16-lane blocks.
+// population borders and at worker ranges by the rows' marks (`DeliveryPlan`, `RowMarks`),
+// here with 1–3 workers, populations whose borders fall inside and on workers' ranges, and
+// an empty population.
 
 import NeuroplastCore
 import Testing
@@ -11,12 +12,15 @@ import Testing
     static let n = 200
     /// Populations of 60, 17 and 123 neurons.
     static let population: [UInt8] = (0..<n).map { $0 < 60 ? 0 : $0 < 77 ? 1 : 2 }
+    /// Populations of 66, 0 and 134 neurons: population 1 empty, 2 starting at worker 1's
+    /// bound with three workers (200·1/3 = 66).
+    static let withEmpty: [UInt8] = (0..<n).map { $0 < 66 ? 0 : 2 }
 
     /// Source s has a row of s mod 61 synapses (0–60: below, at and across 16-lane blocks),
     /// random targets with repeats (rows sorted by target), delays 1–4 steps (or all 3 with
     /// `oneDelay`), weights in [0.5, 1.5) (or all 0.7 with `oneWeight`: the table then keeps
     /// them once); receptor factors differ per population pair and some are 0.
-    func kernel(oneWeight: Bool = false, oneDelay: Bool = false) -> ShardKernel {
+    func kernel(oneWeight: Bool = false, oneDelay: Bool = false, population: [UInt8] = Self.population) -> ShardKernel {
         var seq = KeyedSequence(key: 5)
         var synapses: [SynapseSpec] = []
         for s in 0..<Self.n {
@@ -30,38 +34,30 @@ import Testing
         synapses.sort { $0.target < $1.target }
         let cell = CellModel(model: KernelFixtures.lif(), dt: 0.1, current: 0, drive: .none)
         let mix = { (k: Int) in (0..<9).map { Float(($0 * k) % 4) * 0.25 } }
-        let layout = ShardLayout(globalIds: (0..<Self.n).map(Int32.init), population: Self.population,
-                                 cells: [cell, cell, cell], sourcePopulation: Self.population,
+        let layout = ShardLayout(globalIds: (0..<Self.n).map(Int32.init), population: population,
+                                 cells: [cell, cell, cell], sourcePopulation: population,
                                  mixAMPA: mix(1), mixNMDA: mix(2), mixGABA: mix(3),
                                  initialV: [Double](repeating: -65, count: Self.n))
         return ShardKernel(layout: layout, synapses: try! SynapseTable(globalNeurons: Self.n, synapses: synapses),
                            receptors: KernelFixtures.receptors, dt: 0.1, chunkSize: 64, seed: 1)
     }
 
-    @Test func countOfTargetsBelowEqualsScalarCount() {
-        let k = kernel(), view = DeliveryView(k), table = k.synapses
-        var seq = KeyedSequence(key: 6)
-        for s in 0..<Self.n {
-            let row = table.row(s)
-            for _ in 0..<20 {
-                // A random part of the row, as parallel delivery and population runs take.
-                let a = row.lowerBound + seq.below(row.count + 1)
-                let b = a + seq.below(row.upperBound - a + 1)
-                for t in [0, 1, 59, 60, 77, 150, 199, 200].map(UInt32.init) + [UInt32(seq.below(Self.n + 1))] {
-                    let expected = a + (a..<b).filter { table.target[$0] < t }.count
-                    #expect(view.lowerBound(t, a, b) == expected, "row \(s), part \(a)..<\(b), t \(t)")
-                }
-            }
-        }
-    }
-
     @Test(arguments: [1, 2, 3], [(false, false), (true, false), (false, true), (true, true)])
     func deliveryEqualsReference(threads: Int, uniform: (weight: Bool, delay: Bool)) {
+        expectDeliveryEqualsReference(threads: threads, uniform: uniform, population: Self.population)
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func deliveryWithAnEmptyPopulationEqualsReference(threads: Int) {
+        expectDeliveryEqualsReference(threads: threads, uniform: (false, false), population: Self.withEmpty)
+    }
+
+    func expectDeliveryEqualsReference(threads: Int, uniform: (weight: Bool, delay: Bool), population: [UInt8]) {
         var seq = KeyedSequence(key: 7)
         var spikes: [Spike] = []
         for step in 0..<3 { for _ in 0..<50 { spikes.append(Spike(step: step, source: Int32(seq.below(Self.n)))) } }
         spikes.sort()
-        let k = kernel(oneWeight: uniform.weight, oneDelay: uniform.delay)
+        let k = kernel(oneWeight: uniform.weight, oneDelay: uniform.delay, population: population)
         #expect((k.synapses.uniformWeight != nil) == uniform.weight && (k.synapses.uniformDelay != nil) == uniform.delay)
         k.parallelDeliveryMinSpikes = 1
         k.deliver(spikes, threads: threads)
@@ -72,7 +68,7 @@ import Testing
         for s in spikes {
             for j in table.row(Int(s.source)) {
                 let target = Int(table.target[j])
-                let m = Int(Self.population[Int(s.source)]) * P + Int(Self.population[target])
+                let m = Int(population[Int(s.source)]) * P + Int(population[target])
                 let e = ((s.step + Int(table.delay(at: j))) % R) * Self.n + target
                 for r in 0..<3 where mixes[r][m] != 0 { rings[r][e] += table.weight(at: j) * mixes[r][m] }
             }
@@ -80,6 +76,8 @@ import Testing
         for (r, ring) in [k.ringA, k.ringN, k.ringG].enumerated() {
             #expect(ring.array.map(\.bitPattern) == rings[r].map(\.bitPattern), "receptor \(r), threads \(threads), uniform \(uniform)")
         }
+        #expect(k.synapses.checkInvariants().isEmpty)
+        #expect(k.plan?.workers == min(threads, 3))
     }
 
     /// A source population's GABA_A output scaled (PV cells that lost their phenotype): its

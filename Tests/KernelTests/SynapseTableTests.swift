@@ -1,5 +1,6 @@
 // The rewirable synapse table against a plain reference model under random insertions and
-// deletions: same synapses per row in the same order, invariants after every operation.
+// deletions: same synapses per row in the same order, invariants (row marks included) after
+// every operation, after compaction and after a restore.
 
 import Testing
 @testable import Kernel
@@ -19,6 +20,9 @@ import Testing
         for s in initial { ref[Int(s.source)].append((s.target, s.weight)) }
         for r in 0..<n { ref[r] = ref[r].enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element) }
         #expect(table.uniformWeight == 1 && table.uniformDelay == 1)
+        // Rows marked where delivery would cut them (population starts, worker bounds).
+        table.mark(cuts: [1, 7, 20, 33], threads: 2)
+        #expect(table.checkInvariants().isEmpty, "\(table.checkInvariants())")
         for op in 0..<5000 {
             let src = seq.below(n), tgt = Int32(seq.below(n))
             if seq.uniform() < 0.6 {
@@ -34,7 +38,7 @@ import Testing
                     #expect(!removed)
                 }
             }
-            if op % 97 == 0 { #expect(table.checkInvariants().isEmpty, "\(table.checkInvariants())") }
+            #expect(table.checkInvariants().isEmpty, "op \(op): \(table.checkInvariants())")
             if op < agreeing { #expect(table.uniformWeight == 1 && table.uniformDelay == 1, "op \(op)") }
         }
         if agreeing < 5000 { #expect(table.uniformWeight == nil && table.uniformDelay == nil) }
@@ -49,7 +53,9 @@ import Testing
         #expect(table.maxDelay <= 9)
         // A checkpoint's rows restore the same synapses, kept once again if they agree.
         let copy = try SynapseTable(globalNeurons: n, synapses: [])
+        copy.mark(cuts: [39], threads: 1)
         #expect(copy.restore(table.rows(), localNeurons: n, maxRingDelay: 9) == nil)
+        #expect(copy.marks.cuts == [39] && copy.checkInvariants().isEmpty, "\(copy.checkInvariants())")
         for r in 0..<n { #expect(copy.row(r).map { copy.weight(at: $0) } == ref[r].map(\.1), "restored row \(r)") }
         #expect((copy.uniformWeight != nil) == (agreeing == 5000) && (copy.uniformDelay != nil) == (agreeing == 5000))
         // A writer's `weight` gives every synapse its own entry, with the same values.

@@ -37,11 +37,15 @@ import Testing
         let est = SizeEstimate(scenario: sc)
         #expect(est.synapses == 12_500 * 1250 && est.neurons == 12_500)
         #expect(est.bytesPerSynapse == 4, "one weight, one delay, nothing writes them: targets only")
-        #expect(est.steady(shards: 1) == est.synapses * 4 + est.neurons * (1200 + 12))
-        #expect(est.steady(shards: 4) - est.steady(shards: 1) == 3 * 12 * est.neurons, "each shard indexes every source")
+        // Per source row and shard: 12 B of index, 4 B marks at its start, end and E/I border.
+        #expect(est.steady(shards: 1, threads: 1) == est.synapses * 4 + est.neurons * (1200 + 12 + 3 * 4))
+        #expect(est.steady(shards: 4, threads: 4) - est.steady(shards: 1, threads: 1) == 3 * 24 * est.neurons,
+                "each shard indexes and marks every source")
+        #expect(est.steady(shards: 1, threads: 2) - est.steady(shards: 1, threads: 1) == 4 * est.neurons,
+                "one more mark per row: the border between two delivery workers")
         #expect(est.construction(shards: 1, threads: 1) == 4 * est.neurons, "one block on one thread")
         #expect(est.construction(shards: 1, threads: 2) == 8 * 4 * est.neurons, "four blocks per thread")
         #expect(est.construction(shards: 2, threads: 2) == 2 * 4 * est.neurons)
-        #expect(est.checkpoint > est.steady(shards: 1), "a checkpoint is held several times over while encoded")
+        #expect(est.checkpoint > est.steady(shards: 1, threads: 1), "a checkpoint is held several times over while encoded")
     }
 }

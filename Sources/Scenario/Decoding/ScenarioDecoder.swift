@@ -501,9 +501,9 @@ struct ScenarioDecoder {
         if build > memoryLimit {
             (top["populations"] ?? root).error(
                 "the network is too large for this machine: about \(est.synapses.formattedCount) synapses and \(est.neurons.formattedCount) neurons need ≈ \(formatBytes(build)) while being built, but only \(formatBytes(memoryLimit)) of memory is usable; reduce `count`/`density` or connection probabilities")
-        } else if checkpoint != nil, est.checkpointPeak(shards: 1) > memoryLimit {
+        } else if checkpoint != nil, est.checkpointPeak(shards: 1, threads: MemoryBudget.cores) > memoryLimit {
             (top["checkpoint"] ?? root).error(
-                "a checkpoint of this network (about \(est.synapses.formattedCount) synapses) needs ≈ \(formatBytes(est.checkpointPeak(shards: 1))) while it is written or read, but only \(formatBytes(memoryLimit)) of memory is usable; remove `checkpoint` (the run itself needs ≈ \(formatBytes(build)))")
+                "a checkpoint of this network (about \(est.synapses.formattedCount) synapses) needs ≈ \(formatBytes(est.checkpointPeak(shards: 1, threads: MemoryBudget.cores))) while it is written or read, but only \(formatBytes(memoryLimit)) of memory is usable; remove `checkpoint` (the run itself needs ≈ \(formatBytes(build)))")
         }
     }
 }

@@ -5,7 +5,10 @@
 // anything is allocated instead of dying in the allocator.
 //
 // Sizes (per shard S, the kernel's storage; see `SynapseTable`):
-//   steady        = 10 B × synapses + 1200 B × neurons + S × 12 B × neurons (row index);
+//   steady        = 10 B × synapses + 1200 B × neurons + S × R × neurons, with R = 12 B of
+//                   row index (start, end, capacity) and 4 B × (2 + P − 1 + T − 1) of row
+//                   marks (start, end, one per population border and per border between the
+//                   shard's T delivery workers; `RowMarks`) per source row;
 //                   4 B × synapses when every synapse has one weight and one delay and
 //                   nothing in the scenario changes weights or forms synapses
 //                   (`uniformSynapses`): the table then keeps targets only
@@ -33,6 +36,8 @@ public struct SizeEstimate: Sendable {
     public static let bytesPerNeuron = 1200.0
     /// Bytes per neuron per shard: the shard's row index (start, end, capacity of every source).
     public static let rowIndexBytes = 12.0
+    /// Populations (each border between two is a cut at which rows are marked).
+    public var populations: Int
     /// A checkpoint's transient bytes per synapse and per neuron (see the file comment).
     public static let checkpointBytesPerSynapse = 48.0
     public static let checkpointBytesPerNeuron = 400.0
@@ -46,6 +51,7 @@ public struct SizeEstimate: Sendable {
     public init(populations: [Population], projections: [Projection], sheet: Sheet?, dt: Double? = nil, staticWeights: Bool = false) {
         if staticWeights, let dt, Self.uniformSynapses(projections, dt: dt) { bytesPerSynapse = Self.targetBytesPerSynapse }
         neurons = Double(populations.reduce(0) { $0 + $1.count })
+        self.populations = populations.count
         var s = 0.0
         for p in projections {
             let nPre = Double(populations[p.source].count), nPost = Double(populations[p.target].count)
@@ -82,12 +88,19 @@ public struct SizeEstimate: Sendable {
         return e
     }
 
-    /// The steady size with one shard.
-    public var bytes: Double { steady(shards: 1) }
+    /// The steady size with one shard on one thread.
+    public var bytes: Double { steady(shards: 1, threads: 1) }
 
-    /// Network and neuron state with `shards` shards.
-    public func steady(shards: Int) -> Double {
-        synapses * bytesPerSynapse + neurons * (Self.bytesPerNeuron + Double(max(1, shards)) * Self.rowIndexBytes)
+    /// A shard's bytes per source row: its index and its marks, with `threads` delivery
+    /// workers in the shard.
+    public func rowBytes(threadsPerShard threads: Int) -> Double {
+        Self.rowIndexBytes + 4 * Double(2 + max(0, populations - 1) + max(0, threads - 1))
+    }
+
+    /// Network and neuron state with `shards` shards sharing `threads` threads.
+    public func steady(shards: Int, threads: Int) -> Double {
+        let s = max(1, shards), perShard = max(1, threads / s)
+        return synapses * bytesPerSynapse + neurons * (Self.bytesPerNeuron + Double(s) * rowBytes(threadsPerShard: perShard))
     }
 
     /// The transient of construction: each shard's per-block row counts.
@@ -101,10 +114,10 @@ public struct SizeEstimate: Sendable {
     public var checkpoint: Double { synapses * Self.checkpointBytesPerSynapse + neurons * Self.checkpointBytesPerNeuron }
 
     /// The peak while the network is built.
-    public func buildPeak(shards: Int, threads: Int) -> Double { steady(shards: shards) + construction(shards: shards, threads: threads) }
+    public func buildPeak(shards: Int, threads: Int) -> Double { steady(shards: shards, threads: threads) + construction(shards: shards, threads: threads) }
 
     /// The peak while a checkpoint is written or read.
-    public func checkpointPeak(shards: Int) -> Double { steady(shards: shards) + checkpoint }
+    public func checkpointPeak(shards: Int, threads: Int) -> Double { steady(shards: shards, threads: threads) + checkpoint }
 }
 
 /// The memory this process may use.
