@@ -220,7 +220,7 @@ public final class ShardKernel {
                 spikes.withUnsafeBufferPointer { view.deliver($0, nmdaFactors: f, segments: segments, plan.range(of: plan.workers)) }
                 return
             }
-            let ranges = (0..<workers).map { plan.range(of: $0) }
+            let first = plan.first   // worker w's segments: first[w] ..< first[w + 1]
             spikes.withUnsafeBufferPointer { sp in
                 let list = SharedPointer(UnsafeMutablePointer(mutating: sp.baseAddress!))
                 let count = sp.count
@@ -232,7 +232,7 @@ public final class ShardKernel {
                     // `withUnsafeBufferPointer` ends (a gang member may still hold the finished
                     // phase, but its tickets are used up and the closure is not called again).
                     view.deliver(UnsafeBufferPointer(start: list.base, count: count), nmdaFactors: f,
-                                 segments: segments, ranges[w])
+                                 segments: segments, first[w]..<first[w + 1])
                 }
             }
         }

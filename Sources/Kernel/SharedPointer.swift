@@ -48,8 +48,9 @@ public final class KernelBuffer<T: BitwiseCopyable> {
         let n = max(count, 1), bytes = n * MemoryLayout<T>.stride
         if bytes >= Self.hugePageThreshold, let m = Self.hugePageMapping(bytes: bytes) {
             mapping = m
-            let start = (Int(bitPattern: m.base) + Self.hugePage - 1) / Self.hugePage * Self.hugePage
-            pointer = UnsafeMutableRawPointer(bitPattern: start)!.bindMemory(to: T.self, capacity: n)
+            let address = Int(bitPattern: m.base)
+            let skip = (address + Self.hugePage - 1) / Self.hugePage * Self.hugePage - address   // to the next 2 MiB boundary
+            pointer = (m.base + skip).bindMemory(to: T.self, capacity: n)
             let zero = withUnsafeBytes(of: initial) { $0.allSatisfy { $0 == 0 } }
             if !zero { pointer.initialize(repeating: initial, count: n) }
         } else {
