@@ -94,12 +94,13 @@ package struct StructuralDriver {
         }
     }
 
-    /// One structural update at `now` [ms]: grow elements over the interval, then plan.
-    package mutating func update(now: Double, synapses: [(key: SynapseKey, weight: Float)]) -> RewiringPlan {
+    /// One structural update at `now` [ms]: grow elements over the interval, then plan
+    /// (formation's distance factors on `threads` threads; the plan is the same for any count).
+    package mutating func update(now: Double, synapses: [(key: SynapseKey, weight: Float)], threads: Int = 1) -> RewiringPlan {
         let ca = calcium(at: now)
         elements.grow(dt: config.interval, calcium: ca, curves: curves, population: blueprint.populationOf,
                       formation: formationScale, retraction: retractionScale)
-        let plan = rewiring.update(now: now, synapses: synapses, elements: elements)
+        let plan = rewiring.update(now: now, synapses: synapses, elements: elements, threads: threads)
         for k in plan.created {
             if let p = projectionIndex(k) { formed[p] += 1 }
         }

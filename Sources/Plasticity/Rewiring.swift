@@ -74,17 +74,15 @@ public struct Rewiring: Sendable {
         allowed = Set(allowedPairs.map { [$0.0, $0.1] })
     }
 
-    func distance2(_ a: Int, _ b: Int) -> Double {
-        var dx = abs(x[a] - x[b]), dy = abs(y[a] - y[b])
-        if periodic { dx = min(dx, width - dx); dy = min(dy, height - dy) }
-        return dx * dx + dy * dy
-    }
 
     /// Decides one update at time `now` [ms].
     /// - Parameters:
     ///   - synapses: every structural synapse now, with its weight factor.
     ///   - elements: element counts after growth.
-    public mutating func update(now: Double, synapses: [(key: SynapseKey, weight: Float)], elements: SynapticElements) -> RewiringPlan {
+    ///   - threads: threads for formation's distance factors (`DistanceFactors`); the plan
+    ///     is the same for any count.
+    public mutating func update(now: Double, synapses: [(key: SynapseKey, weight: Float)], elements: SynapticElements,
+                                threads: Int = 1) -> RewiringPlan {
         updates += 1
         var plan = RewiringPlan()
         var rng = KeyedSequence(key: CounterRNG(seed: seed).key(stream: CounterRNG.Stream.plasticity.sub(1), entity: updates))
@@ -158,8 +156,7 @@ public struct Rewiring: Sendable {
         var lostBy: [Int32: [LostSite]] = [:]
         if rules.siteMemory { for s in lost { lostBy[s.key.post, default: []].append(s) } }
         let P = Int(population.max() ?? 0) + 1
-        var allowedTable = [Bool](repeating: false, count: P * P)
-        for a in 0..<P { for b in 0..<P { allowedTable[a * P + b] = allowed.contains([a, b]) } }
+        let allowedTable = (0..<P * P).map { allowed.contains([$0 / P, $0 % P]) }
         var mark = [Int](repeating: -1, count: n)   // mark[i] == j: i already projects to j
         var siteMark = [Int](repeating: -1, count: n), siteBoost = [Double](repeating: 1, count: n)
         for sg in [SynapseSign.excitatory, .inhibitory] {
@@ -182,8 +179,16 @@ public struct Rewiring: Sendable {
             // Shuffle the spines (Fisher–Yates, deterministic), then give each a partner.
             for k in stride(from: spines.count - 1, to: 0, by: -1) { spines.swapAt(k, rng.below(k + 1)) }
             var weights = [Double](repeating: 0, count: senders.count)
-            for j in spines {
+            // Distance factors a block of spines ahead, in parallel (`DistanceFactors`).
+            var factors = rules.sigma.map { DistanceFactors(sigma: $0, width: width, height: height, periodic: periodic,
+                                                            senders: senders, x: x, y: y, population: population) }
+            let perBlock = factors?.spinesPerBlock ?? 1
+            for (q, j) in spines.enumerated() {
                 guard remainingBoutons > 0 else { break }
+                if q % perBlock == 0 {
+                    factors?.fill(spines: spines[q..<min(q + perBlock, spines.count)], x: x, y: y, population: population,
+                                  open: vacant.map { $0 > 0 }, allowed: allowedTable, populations: P, threads: threads)
+                }
                 for s in inputs[j]..<inputs[j + 1] where identity[s] == s && !pruned[s] && !removed[s] {
                     mark[Int(keys[s].pre)] = j
                 }
@@ -199,13 +204,28 @@ public struct Rewiring: Sendable {
                 }
                 var total = 0.0
                 let pj = Int(population[j])
-                for (b, i) in senders.enumerated() {
-                    weights[b] = 0
-                    guard vacant[b] > 0, i != j, allowedTable[Int(population[i]) * P + pj], mark[i] != j else { continue }
-                    var w = Double(vacant[b])
-                    if let s = rules.sigma { w *= exp(-distance2(i, j) / (2 * s * s)) }
-                    if siteMark[i] == j { w *= siteBoost[i] }
-                    weights[b] = w; total += w
+                if let f = factors {
+                    // This spine's row of the block's factors. A factor is 0 where the sender
+                    // had no vacant bouton at the block's start, is j itself or may not connect
+                    // to j (and where exp underflows, which gives weight 0 all the same), so
+                    // only the checks that change from spine to spine are left here.
+                    let fv = f.values, row = (q % perBlock) * senders.count
+                    for (b, i) in senders.enumerated() {
+                        weights[b] = 0
+                        let d = fv[row + b], v = vacant[b]
+                        guard d != 0, v > 0, mark[i] != j else { continue }
+                        var w = Double(v) * d
+                        if siteMark[i] == j { w *= siteBoost[i] }
+                        weights[b] = w; total += w
+                    }
+                } else {
+                    for (b, i) in senders.enumerated() {
+                        weights[b] = 0
+                        guard vacant[b] > 0, i != j, allowedTable[Int(population[i]) * P + pj], mark[i] != j else { continue }
+                        var w = Double(vacant[b])
+                        if siteMark[i] == j { w *= siteBoost[i] }
+                        weights[b] = w; total += w
+                    }
                 }
                 guard total > 0 else { continue }
                 var u = rng.uniform() * total

@@ -275,7 +275,8 @@ public final class RunSession {
             let hours = e.hours ?? 0
             let blocks = activeBlocks(now: hours)
             let change = s.realise(hours: hours, before: try await simulation.synapses(between: s.pairs),
-                                   blocked: { k in blocks.contains { $0.targets.contains(k.post) } }, killed: killed)
+                                   blocked: { k in blocks.contains { $0.targets.contains(k.post) } }, killed: killed,
+                                   threads: options.threads)
             await simulation.apply(deleted: change.deleted, created: change.created)
             ledger.deleted(change.deleted)
             ledger.created(change.created.map(\.key), at: hours)
@@ -388,7 +389,7 @@ public final class RunSession {
     func rewire(now: Double) async throws {
         guard var d = structural, let sr = structureRecorder else { return }
         await simulation.flush()
-        let plan = d.update(now: now, synapses: try await simulation.synapses(between: d.pairs))
+        let plan = d.update(now: now, synapses: try await simulation.synapses(between: d.pairs), threads: options.threads)
         let blocks = activeBlocks(now: now)
         let prevented = plan.created.filter { k in blocks.contains { $0.targets.contains(k.post) } }
         d.discardCreated(prevented)

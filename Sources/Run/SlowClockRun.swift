@@ -98,8 +98,9 @@ struct SlowClockRun {
     /// pools' formation and elimination (stochastically rounded, see `SpineRealiser`).
     /// `blocked`: synapses a formation block keeps from forming (counted in `prevented`);
     /// `killed`: neurons killed by an intervention, which neither lose, form nor offer synapses.
+    /// `threads`: threads for formation's distance factors (the result is the same for any count).
     mutating func realise(hours: Double, before all: [(key: SynapseKey, weight: Float)],
-                          blocked: (SynapseKey) -> Bool = { _ in false }, killed: Set<Int32> = [])
+                          blocked: (SynapseKey) -> Bool = { _ in false }, killed: Set<Int32> = [], threads: Int = 1)
         -> (deleted: [SynapseKey], created: [(key: SynapseKey, delay: UInt16)], prevented: [SynapseKey]) {
         var before = all
         let engulfed = driver.takeEngulfed()
@@ -107,7 +108,7 @@ struct SlowClockRun {
         if !eaten.isEmpty { before.removeAll { engulfed.contains($0.key) } }
         var plan = realiser.plan(now: hours * 3_600_000, synapses: before, formation: driver.pendingFormation,
                                  elimination: driver.pendingElimination, stress: driver.glucocorticoid,
-                                 dead: (driver.inflammation?.dead ?? []).union(killed))
+                                 dead: (driver.inflammation?.dead ?? []).union(killed), threads: threads)
         driver.lostSpines(eaten)
         plan.deleted = (plan.deleted + eaten).sorted()
         let prevented = plan.created.filter(blocked)

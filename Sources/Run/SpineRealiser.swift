@@ -51,8 +51,9 @@ struct SpineRealiser {
     /// One realisation at `now` [ms of biological time]: `formation`/`elimination` are the
     /// expected counts per neuron since the last one; `stress` the glucocorticoid level.
     /// `dead`: neurons that neither lose, form nor offer synapses (excitotoxic death).
+    /// `threads`: threads for formation's distance factors (the plan is the same for any count).
     mutating func plan(now: Double, synapses: [(key: SynapseKey, weight: Float)], formation: [Double],
-                       elimination: [Double], stress: Double, dead: Set<Int32> = []) -> RewiringPlan {
+                       elimination: [Double], stress: Double, dead: Set<Int32> = [], threads: Int = 1) -> RewiringPlan {
         updates += 1
         let n = excitatory.count
         var incoming = [[(key: SynapseKey, weight: Float)]](repeating: [], count: n)
@@ -94,7 +95,7 @@ struct SpineRealiser {
             if excitatory[i] && !dead.contains(Int32(i)) { elements.axonal[i] += slack }
             elements.dendriticExc[i] += Double(wanted[i])
         }
-        var plan = rewiring.update(now: now, synapses: remaining, elements: elements)
+        var plan = rewiring.update(now: now, synapses: remaining, elements: elements, threads: threads)
         plan.deleted = (plan.deleted + deleted).sorted()
         return plan
     }
