@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The parallel kernel, the worker gangs, the shard actors and the determinism checks under a
-# sanitizer: ThreadSanitizer by default (where a data race of the Dispatch kernel or the
-# actors would hide), AddressSanitizer with `address`. A separate build folder per sanitizer
-# (.build-tsan, .build-asan), so the ordinary build is untouched. Any report fails the run.
+# The parallel kernel, the worker gangs, the shard actors, formation's parallel distance
+# factors and the determinism checks under a sanitizer: ThreadSanitizer by default (where a
+# data race of the Dispatch kernel or the actors would hide), AddressSanitizer with
+# `address`. A separate build folder per sanitizer (.build-tsan, .build-asan), so the
+# ordinary build is untouched. Any report fails the run.
 #
 #   bash scripts/sanitizers.sh [thread|address]
 set -euo pipefail
@@ -13,7 +14,7 @@ case "$kind" in
   address) dir=.build-asan ;;
   *) echo "usage: bash scripts/sanitizers.sh [thread|address]" >&2; exit 64 ;;
 esac
-filter='KernelTests|DeterminismTests|FrameDeterminismTests|CheckpointTests|PackedArrayTests'
+filter='KernelTests|DeterminismTests|FrameDeterminismTests|CheckpointTests|PackedArrayTests|FormationTests'
 swift build --build-tests --sanitize="$kind" --scratch-path "$dir" 2>&1 | tail -1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

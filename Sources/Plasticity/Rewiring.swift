@@ -74,7 +74,6 @@ public struct Rewiring: Sendable {
         allowed = Set(allowedPairs.map { [$0.0, $0.1] })
     }
 
-
     /// Decides one update at time `now` [ms].
     /// - Parameters:
     ///   - synapses: every structural synapse now, with its weight factor.
