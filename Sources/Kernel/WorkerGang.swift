@@ -9,7 +9,8 @@
 // segment is a `Phase` — a chunk count, a body, a claim counter per member, a done counter —
 // published by the leader. Each member claims the chunks of its own lane, then any left in
 // other lanes, by atomic tickets; the leader then waits until every claimed chunk is done
-// and carries on. (A single shared ticket moved chunks between cores from step to step: two
+// and carries on. A phase can also be started ahead (`start`): the followers begin on it
+// while the leader does serial work, and the leader joins in and waits later (`finish`). (A single shared ticket moved chunks between cores from step to step: two
 // threads then spent 1.8× the single thread's CPU time in the update.) Followers wait for
 // the next phase or the end of the segment: spinning, then yielding, then sleeping.
 //
@@ -43,7 +44,7 @@ public final class WorkerGang: Sendable {
     /// and the two cores' data meet at one border only (interleaved chunks let each core's
     /// prefetcher pull in lines the other was writing); a member whose lane is empty then
     /// takes from the others' lanes, so no chunk waits for a member that has not started.
-    final class Phase: Sendable {
+    public final class Phase: Sendable {
         let count: Int
         let body: @Sendable (Int) -> Void
         let lanes: [Counter]
@@ -129,13 +130,27 @@ public final class WorkerGang: Sendable {
             for c in 0..<chunks { body(c) }
             return
         }
+        finish(start(chunks: chunks, body))
+    }
+
+    /// The leader: publishes chunks 0..<chunks of `body` to the followers and returns at once,
+    /// so that the leader can do serial work while they run it; `finish` then runs the chunks
+    /// still unclaimed and waits for all. Between the two the leader publishes nothing else,
+    /// and must not touch what the chunks write.
+    public func start(chunks: Int, _ body: @escaping @Sendable (Int) -> Void) -> Phase {
         let phase = Phase(count: chunks, lanes: threads, body: body)
         let g = generation.load(ordering: .relaxed) + 1   // only the leader changes it
         current.withLock { $0 = (phase, g) }
         generation.store(g, ordering: .releasing)
+        return phase
+    }
+
+    /// The leader: takes part in `phase` (from `start`), then waits until every chunk is
+    /// done; its acquiring load orders the chunks' writes before the leader's next reads.
+    public func finish(_ phase: Phase) {
         phase.work(member: 0)
         var spins = 0
-        while phase.done.load(ordering: .acquiring) < chunks { Self.pause(&spins) }
+        while phase.done.load(ordering: .acquiring) < phase.count { Self.pause(&spins) }
     }
 
     /// A follower: takes part in every phase until the segment ends.

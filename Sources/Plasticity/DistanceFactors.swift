@@ -5,11 +5,17 @@
 // A factor depends only on the two positions, not on what formation decided before, so a
 // block of spines can be computed ahead, in parallel, and the serial partner choice reads it.
 //
-// Schedule (one `fill`): the block's K·S factors (K spines × S senders, spine-major) are cut
-// into chunks of `chunk` factors; threads take chunks round-robin (`ChunkedLoop`); the
-// caller's loop then walks the block's spines in order. Each factor is the one expression
-// `factor(_:_:_:_:)` whichever thread computes it: the plan is identical bit for bit for any
-// thread count.
+// Schedule. A block's K·S factors (K spines × S senders, spine-major) are cut into chunks of
+// `chunk` factors. With one thread, `fill` computes a block when the caller reaches it. With
+// a `WorkerGang`, blocks alternate between two slots: while the caller (the gang's leader)
+// chooses the partners of block b from one slot, the followers compute block b + 1 into the
+// other (`start`); when the leader is done with block b it joins in on what is left of
+// b + 1 and waits for it (`finish`), then starts b + 2. A factor computed ahead is the same
+// value: only the senders without a vacant bouton when a fill starts get 0, and a sender
+// loses boutons, never gains them, within one update, so a sender that is 0 in an earlier
+// fill has none left by the time its spine is chosen. Each factor is the one expression
+// `factor(_:_:_:_:)` whichever thread computes it, and the choice reads only factors: the
+// plan is identical bit for bit for any thread count.
 
 import Kernel
 
@@ -17,77 +23,105 @@ import Kernel
 import Glibc
 #endif
 
-struct DistanceFactors: Sendable {
+final class DistanceFactors {
     /// Factors per chunk of the parallel fill.
     static let chunk = 4_096
     /// Factors per block at most (2 MiB of Doubles): K = max(1, min(64, budget / S)) spines.
     static let budget = 1 << 18
 
-    /// Distance scale σ [µm], and the sheet (periodic distances wrap around it).
-    let sigma: Double
-    let width: Double, height: Double, periodic: Bool
-    /// The senders by index b: neuron id, position [µm] and population.
-    let senderID: [Int]
-    let senderX: [Double], senderY: [Double]
-    let senderPopulation: [Int]
-    /// Spines per block.
-    var spinesPerBlock: Int { max(1, min(64, Self.budget / max(1, senderID.count))) }
-    /// factor(k, b) = values[k·S + b]: spine k of the block and sender b; 0 where the pair
-    /// cannot be chosen anywhere in this block (no vacant bouton left at its start, the
-    /// spine's own neuron, or a pair of populations that may not connect) — such a sender
-    /// gets weight 0, as the caller's own checks give it.
-    private(set) var values: [Double] = []
+    /// What every fill reads: σ [µm], the sheet (periodic distances wrap around it) and the
+    /// senders by index b — neuron id, position [µm] and population.
+    struct Geometry: Sendable {
+        let sigma: Double
+        let width: Double, height: Double, periodic: Bool
+        let senderID: [Int]
+        let senderX: [Double], senderY: [Double]
+        let senderPopulation: [Int]
 
-    init(sigma: Double, width: Double, height: Double, periodic: Bool, senders: [Int], x: [Double], y: [Double], population: [UInt8]) {
-        self.sigma = sigma; self.width = width; self.height = height; self.periodic = periodic
-        senderID = senders
-        senderX = senders.map { x[$0] }
-        senderY = senders.map { y[$0] }
-        senderPopulation = senders.map { Int(population[$0]) }
+        /// exp(−d²/2σ²), d the (periodic) distance between (xa, ya) and (xb, yb) [µm].
+        @inline(__always)
+        func factor(_ xa: Double, _ ya: Double, _ xb: Double, _ yb: Double) -> Double {
+            var dx = abs(xa - xb), dy = abs(ya - yb)
+            if periodic { dx = min(dx, width - dx); dy = min(dy, height - dy) }
+            return exp(-(dx * dx + dy * dy) / (2 * sigma * sigma))
+        }
     }
 
-    /// exp(−d²/2σ²), d the (periodic) distance between (xa, ya) and (xb, yb) [µm].
-    @inline(__always)
-    func factor(_ xa: Double, _ ya: Double, _ xb: Double, _ yb: Double) -> Double {
-        var dx = abs(xa - xb), dy = abs(ya - yb)
-        if periodic { dx = min(dx, width - dx); dy = min(dy, height - dy) }
-        return exp(-(dx * dx + dy * dy) / (2 * sigma * sigma))
+    let geometry: Geometry
+    /// Spines per block.
+    let spinesPerBlock: Int
+    /// Two slots of `spinesPerBlock · S` factors: factor(k, b) of a block in slot t is
+    /// slots[t][k·S + b], spine k of the block and sender b; 0 where the pair cannot be
+    /// chosen anywhere in this block (no vacant bouton left when its fill started, the
+    /// spine's own neuron, or a pair of populations that may not connect) — such a sender
+    /// gets weight 0, as the caller's own checks give it.
+    private let slots: [KernelBuffer<Double>]
+
+    init(sigma: Double, width: Double, height: Double, periodic: Bool, senders: [Int], x: [Double], y: [Double], population: [UInt8]) {
+        geometry = Geometry(sigma: sigma, width: width, height: height, periodic: periodic,
+                            senderID: senders, senderX: senders.map { x[$0] }, senderY: senders.map { y[$0] },
+                            senderPopulation: senders.map { Int(population[$0]) })
+        spinesPerBlock = max(1, min(64, Self.budget / max(1, senders.count)))
+        let size = spinesPerBlock * senders.count
+        slots = [KernelBuffer(count: size, initial: 0), KernelBuffer(count: size, initial: 0)]
+    }
+
+    /// The factors of the block in `slot`, spine-major; valid once its fill has returned or
+    /// been finished.
+    func values(slot: Int) -> UnsafeBufferPointer<Double> {
+        UnsafeBufferPointer(start: slots[slot].pointer, count: slots[slot].count)
     }
 
     /// Computes the factors of the block `spines` (at most `spinesPerBlock`) against every
-    /// sender. `open[b]`: sender b has a vacant bouton now; `allowed[a·P + b]`: population a
-    /// may connect to population b.
-    mutating func fill(spines: ArraySlice<Int>, x: [Double], y: [Double], population: [UInt8],
-                       open: [Bool], allowed: [Bool], populations P: Int, threads: Int) {
-        let S = senderID.count, total = spines.count * S
-        if values.count < total { values = [Double](repeating: 0, count: total) }
-        guard total > 0 else { return }
+    /// sender into `slot`, now, with `gang` if one runs. `open[b]`: sender b has a vacant
+    /// bouton now; `allowed[a·P + b]`: population a may connect to population b.
+    func fill(slot: Int, spines: ArraySlice<Int>, x: [Double], y: [Double], population: [UInt8],
+              open: [Bool], allowed: [Bool], populations P: Int, gang: WorkerGang?) {
+        let (chunks, body) = loop(slot: slot, spines: spines, x: x, y: y, population: population,
+                                  open: open, allowed: allowed, populations: P)
+        if let gang { gang.parallel(chunks: chunks, body) } else { for c in 0..<chunks { body(c) } }
+    }
+
+    /// As `fill`, but only starts it on the gang's followers and returns; the caller must
+    /// `gang.finish` the phase before it reads `slot` or starts another phase.
+    func start(slot: Int, spines: ArraySlice<Int>, x: [Double], y: [Double], population: [UInt8],
+               open: [Bool], allowed: [Bool], populations P: Int, gang: WorkerGang) -> WorkerGang.Phase {
+        let (chunks, body) = loop(slot: slot, spines: spines, x: x, y: y, population: population,
+                                  open: open, allowed: allowed, populations: P)
+        return gang.start(chunks: chunks, body)
+    }
+
+    /// The chunks of one block's fill and the body that computes chunk c.
+    private func loop(slot: Int, spines: ArraySlice<Int>, x: [Double], y: [Double], population: [UInt8],
+                      open: [Bool], allowed: [Bool], populations P: Int) -> (Int, @Sendable (Int) -> Void) {
+        let S = geometry.senderID.count, total = spines.count * S
+        precondition(spines.count <= spinesPerBlock, "a block holds at most spinesPerBlock spines")
         let spineID = Array(spines), spineX = spines.map { x[$0] }, spineY = spines.map { y[$0] }
         let spinePopulation = spines.map { Int(population[$0]) }
         let chunks = (total + Self.chunk - 1) / Self.chunk
-        let me = self
-        values.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            // SAFETY: `values` holds at least `total` elements and outlives the loop (the
-            // loop returns before `withUnsafeMutableBufferPointer` does); chunk c writes only
-            // indices [c·chunk, min((c+1)·chunk, total)), disjoint from every other chunk's.
-            let out = SharedPointer(base)
-            ChunkedLoop.run(chunks: chunks, threads: threads) { c in
-                let end = min((c + 1) * Self.chunk, total)
-                var e = c * Self.chunk
-                var k = e / S, b = e - k * S   // one division per chunk, not per factor
-                while e < end {
-                    // The rest of spine k's row that lies in this chunk.
-                    let stop = min(end - e + b, S)
-                    let j = spineID[k], xj = spineX[k], yj = spineY[k], pj = spinePopulation[k]
-                    while b < stop {
-                        let ok = open[b] && me.senderID[b] != j && allowed[me.senderPopulation[b] * P + pj]
-                        out[e] = ok ? me.factor(me.senderX[b], me.senderY[b], xj, yj) : 0
-                        e += 1; b += 1
-                    }
-                    if b == S { b = 0; k += 1 }
+        let g = geometry
+        // SAFETY: the slot holds spinesPerBlock · S ≥ `total` elements and is owned by `self`,
+        // which the caller keeps alive until the loop has returned or been finished. Chunk c
+        // writes only indices [c·chunk, min((c+1)·chunk, total)), disjoint from every other
+        // chunk's, and the caller reads the slot only after the loop has returned or been
+        // finished (the gang's acquiring wait orders the chunks' writes before the reads).
+        let out = SharedPointer(slots[slot].pointer)
+        let body: @Sendable (Int) -> Void = { c in
+            let end = min((c + 1) * Self.chunk, total)
+            var e = c * Self.chunk
+            var k = e / S, b = e - k * S   // one division per chunk, not per factor
+            while e < end {
+                // The rest of spine k's row that lies in this chunk.
+                let stop = min(end - e + b, S)
+                let j = spineID[k], xj = spineX[k], yj = spineY[k], pj = spinePopulation[k]
+                while b < stop {
+                    let ok = open[b] && g.senderID[b] != j && allowed[g.senderPopulation[b] * P + pj]
+                    out[e] = ok ? g.factor(g.senderX[b], g.senderY[b], xj, yj) : 0
+                    e += 1; b += 1
                 }
+                if b == S { b = 0; k += 1 }
             }
         }
+        return (chunks, body)
     }
 }

@@ -4,6 +4,8 @@
 // site-memory-biased choice). Pure and deterministic: the engine gathers the network's
 // structural synapses, calls this, and applies the result to its shards.
 
+import Kernel
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -158,87 +160,109 @@ public struct Rewiring: Sendable {
         let allowedTable = (0..<P * P).map { allowed.contains([$0 / P, $0 % P]) }
         var mark = [Int](repeating: -1, count: n)   // mark[i] == j: i already projects to j
         var siteMark = [Int](repeating: -1, count: n), siteBoost = [Double](repeating: 1, count: n)
-        for sg in [SynapseSign.excitatory, .inhibitory] {
-            // Neurons with vacant boutons (id order) and how many each has: a neuron's
-            // boutons are interchangeable, so it is drawn with weight × count (the same
-            // distribution as one entry per bouton, with one distance weight per neuron).
-            var senders: [Int] = [], vacant: [Int] = []
-            for i in 0..<n where sign[i] == sg {
-                let v = Int(elements.axonal[i].rounded(.down)) - connectedOut[i]
-                if v > 0 { senders.append(i); vacant.append(v) }
-            }
-            var remainingBoutons = vacant.reduce(0, +)
-            var spines: [Int] = []
-            for j in 0..<n {
-                let z = sg == .excitatory ? elements.dendriticExc[j] : elements.dendriticInh[j]
-                let c = sg == .excitatory ? connectedE[j] : connectedI[j]
-                let v = Int(z.rounded(.down)) - c
-                if v > 0 { for _ in 0..<v { spines.append(j) } }
-            }
-            // Shuffle the spines (Fisher–Yates, deterministic), then give each a partner.
-            for k in stride(from: spines.count - 1, to: 0, by: -1) { spines.swapAt(k, rng.below(k + 1)) }
-            var weights = [Double](repeating: 0, count: senders.count)
-            // Distance factors a block of spines ahead, in parallel (`DistanceFactors`).
-            var factors = rules.sigma.map { DistanceFactors(sigma: $0, width: width, height: height, periodic: periodic,
-                                                            senders: senders, x: x, y: y, population: population) }
-            let perBlock = factors?.spinesPerBlock ?? 1
-            for (q, j) in spines.enumerated() {
-                guard remainingBoutons > 0 else { break }
-                if q % perBlock == 0 {
-                    factors?.fill(spines: spines[q..<min(q + perBlock, spines.count)], x: x, y: y, population: population,
-                                  open: vacant.map { $0 > 0 }, allowed: allowedTable, populations: P, threads: threads)
+        // Formation's schedule: one worker gang for both signs (one Dispatch call; inline with one
+        // thread), which fills the blocks of distance factors (`DistanceFactors`) while this
+        // thread, its leader, makes every choice in order.
+        WorkerGang.run(threads: threads) { gang in
+            for sg in [SynapseSign.excitatory, .inhibitory] {
+                // Neurons with vacant boutons (id order) and how many each has: a neuron's
+                // boutons are interchangeable, so it is drawn with weight × count (the same
+                // distribution as one entry per bouton, with one distance weight per neuron).
+                var senders: [Int] = [], vacant: [Int] = []
+                for i in 0..<n where sign[i] == sg {
+                    let v = Int(elements.axonal[i].rounded(.down)) - connectedOut[i]
+                    if v > 0 { senders.append(i); vacant.append(v) }
                 }
-                for s in inputs[j]..<inputs[j + 1] where identity[s] == s && !pruned[s] && !removed[s] {
-                    mark[Int(keys[s].pre)] = j
+                var remainingBoutons = vacant.reduce(0, +)
+                var spines: [Int] = []
+                for j in 0..<n {
+                    let z = sg == .excitatory ? elements.dendriticExc[j] : elements.dendriticInh[j]
+                    let c = sg == .excitatory ? connectedE[j] : connectedI[j]
+                    let v = Int(z.rounded(.down)) - c
+                    if v > 0 { for _ in 0..<v { spines.append(j) } }
                 }
-                var c = createdHead[j]
-                while c >= 0 { mark[Int(createdPre[c])] = j; c = createdNext[c] }
-                if rules.siteMemory, let sites = lostBy[Int32(j)] {
-                    // The bias of each lost partner, multiplied over its lost sites.
-                    for site in sites {
-                        let i = Int(site.key.pre)
-                        if siteMark[i] != j { siteMark[i] = j; siteBoost[i] = 1 }
-                        siteBoost[i] *= 1 + rules.siteBias * exp(-(now - site.time) / rules.siteTau)
+                // Shuffle the spines (Fisher–Yates, deterministic), then give each a partner.
+                for k in stride(from: spines.count - 1, to: 0, by: -1) { spines.swapAt(k, rng.below(k + 1)) }
+                var weights = [Double](repeating: 0, count: senders.count)
+                // Distance factors a block of spines ahead, in parallel (`DistanceFactors`): block
+                // q / perBlock in slot (q / perBlock) % 2; with a gang, the next block's fill runs
+                // on the followers while this loop chooses the partners of the current one.
+                let factors = rules.sigma.map { DistanceFactors(sigma: $0, width: width, height: height, periodic: periodic,
+                                                                senders: senders, x: x, y: y, population: population) }
+                let perBlock = factors?.spinesPerBlock ?? 1
+                var ahead: WorkerGang.Phase?
+                func block(_ q: Int) -> ArraySlice<Int> { spines[q..<min(q + perBlock, spines.count)] }
+                for (q, j) in spines.enumerated() {
+                    guard remainingBoutons > 0 else { break }
+                    if q % perBlock == 0, let f = factors {
+                        let slot = (q / perBlock) % 2
+                        if let phase = ahead {
+                            gang?.finish(phase)
+                            ahead = nil
+                        } else {
+                            f.fill(slot: slot, spines: block(q), x: x, y: y, population: population,
+                                   open: vacant.map { $0 > 0 }, allowed: allowedTable, populations: P, gang: gang)
+                        }
+                        if let gang, q + perBlock < spines.count {
+                            ahead = f.start(slot: 1 - slot, spines: block(q + perBlock), x: x, y: y, population: population,
+                                            open: vacant.map { $0 > 0 }, allowed: allowedTable, populations: P, gang: gang)
+                        }
                     }
-                }
-                var total = 0.0
-                let pj = Int(population[j])
-                if let f = factors {
-                    // This spine's row of the block's factors. A factor is 0 where the sender
-                    // had no vacant bouton at the block's start, is j itself or may not connect
-                    // to j (and where exp underflows, which gives weight 0 all the same), so
-                    // only the checks that change from spine to spine are left here.
-                    let fv = f.values, row = (q % perBlock) * senders.count
-                    for (b, i) in senders.enumerated() {
-                        weights[b] = 0
-                        let d = fv[row + b], v = vacant[b]
-                        guard d != 0, v > 0, mark[i] != j else { continue }
-                        var w = Double(v) * d
-                        if siteMark[i] == j { w *= siteBoost[i] }
-                        weights[b] = w; total += w
+                    for s in inputs[j]..<inputs[j + 1] where identity[s] == s && !pruned[s] && !removed[s] {
+                        mark[Int(keys[s].pre)] = j
                     }
-                } else {
-                    for (b, i) in senders.enumerated() {
-                        weights[b] = 0
-                        guard vacant[b] > 0, i != j, allowedTable[Int(population[i]) * P + pj], mark[i] != j else { continue }
-                        var w = Double(vacant[b])
-                        if siteMark[i] == j { w *= siteBoost[i] }
-                        weights[b] = w; total += w
+                    var c = createdHead[j]
+                    while c >= 0 { mark[Int(createdPre[c])] = j; c = createdNext[c] }
+                    if rules.siteMemory, let sites = lostBy[Int32(j)] {
+                        // The bias of each lost partner, multiplied over its lost sites.
+                        for site in sites {
+                            let i = Int(site.key.pre)
+                            if siteMark[i] != j { siteMark[i] = j; siteBoost[i] = 1 }
+                            siteBoost[i] *= 1 + rules.siteBias * exp(-(now - site.time) / rules.siteTau)
+                        }
                     }
+                    var total = 0.0
+                    let pj = Int(population[j])
+                    if let f = factors {
+                        // This spine's row of the block's factors. A factor is 0 where the sender
+                        // had no vacant bouton at the block's start, is j itself or may not connect
+                        // to j (and where exp underflows, which gives weight 0 all the same), so
+                        // only the checks that change from spine to spine are left here.
+                        let fv = f.values(slot: (q / perBlock) % 2), row = (q % perBlock) * senders.count
+                        for (b, i) in senders.enumerated() {
+                            weights[b] = 0
+                            let d = fv[row + b], v = vacant[b]
+                            guard d != 0, v > 0, mark[i] != j else { continue }
+                            var w = Double(v) * d
+                            if siteMark[i] == j { w *= siteBoost[i] }
+                            weights[b] = w; total += w
+                        }
+                    } else {
+                        for (b, i) in senders.enumerated() {
+                            weights[b] = 0
+                            guard vacant[b] > 0, i != j, allowedTable[Int(population[i]) * P + pj], mark[i] != j else { continue }
+                            var w = Double(vacant[b])
+                            if siteMark[i] == j { w *= siteBoost[i] }
+                            weights[b] = w; total += w
+                        }
+                    }
+                    guard total > 0 else { continue }
+                    var u = rng.uniform() * total
+                    var chosen = -1
+                    for (b, w) in weights.enumerated() where w > 0 {
+                        chosen = b
+                        if u < w { break }
+                        u -= w
+                    }
+                    let i = senders[chosen]
+                    vacant[chosen] -= 1
+                    remainingBoutons -= 1
+                    createdNext.append(createdHead[j]); createdPre.append(Int32(i)); createdHead[j] = createdPre.count - 1
+                    plan.created.append(SynapseKey(pre: Int32(i), post: Int32(j)))
                 }
-                guard total > 0 else { continue }
-                var u = rng.uniform() * total
-                var chosen = -1
-                for (b, w) in weights.enumerated() where w > 0 {
-                    chosen = b
-                    if u < w { break }
-                    u -= w
-                }
-                let i = senders[chosen]
-                vacant[chosen] -= 1
-                remainingBoutons -= 1
-                createdNext.append(createdHead[j]); createdPre.append(Int32(i)); createdHead[j] = createdPre.count - 1
-                plan.created.append(SynapseKey(pre: Int32(i), post: Int32(j)))
+                // The fill started ahead for a block that was not needed (every bouton taken):
+                // done before its slot is freed.
+                if let phase = ahead { gang?.finish(phase) }
             }
         }
         plan.created.sort()

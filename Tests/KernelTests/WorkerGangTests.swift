@@ -1,5 +1,5 @@
 // The worker gang: every chunk of every phase runs exactly once, whatever the number of
-// members, including more members than cores and a gang entered from an actor, and a
+// members, for phases started ahead of the leader's serial work too, including more members than cores and a gang entered from an actor, and a
 // segment's result comes back to the caller.
 
 import Testing
@@ -37,6 +37,29 @@ import Synchronization
                 #expect(runs[p * chunks + c] == (c < n ? 1 : 0), "phase \(p) chunk \(c)")
             }
         }
+    }
+
+    /// Phases started ahead (`start`) while the leader does serial work, then finished:
+    /// every chunk runs once, and the leader reads every chunk's write after `finish`.
+    @Test(arguments: [2, 3, 8])
+    func phasesStartedAheadRunOnce(threads: Int) {
+        let phases = 300, chunks = 9
+        let tally = Tally(phases * chunks)
+        let seen = WorkerGang.run(threads: threads) { gang -> [Int] in
+            guard let gang else { return [] }
+            var seen: [Int] = []
+            for p in 0..<phases {
+                let phase = gang.start(chunks: chunks - p % 4) { c in
+                    tally.runs[p * chunks + c].value.wrappingAdd(1, ordering: .relaxed)
+                }
+                var busy = 0.0
+                for k in 0..<(p % 5) * 1_000 { busy += Double(k).squareRoot() }   // serial work meanwhile
+                gang.finish(phase)
+                seen.append((0..<chunks).reduce(0) { $0 + tally.runs[p * chunks + $1].value.load(ordering: .relaxed) } + (busy < 0 ? 1 : 0))
+            }
+            return seen
+        }
+        #expect(seen == (0..<phases).map { chunks - $0 % 4 })
     }
 
     actor Owner {
