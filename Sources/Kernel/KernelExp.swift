@@ -1,5 +1,5 @@
 // The exponential of the neuron update (Mg²⁺ block, AdEx spike current, the membrane step
-// for very large conductances): table-free, so the compiler can vectorise the loop it sits
+// for very large conductances) and of formation's distance factors: table-free, so the compiler can vectorise the loop it sits
 // in — a table lookup per neuron is a gather whose address it cannot check against the
 // stores of the loop, and it then leaves the whole loop scalar.
 
@@ -25,8 +25,8 @@
 /// Only IEEE operations with one rounding each — add, multiply, fused multiply-add
 /// (`addingProduct`) — and bit operations, so every machine, vector width and lane computes
 /// the same bits.
-@inline(__always)
-func kernelExp(_ x0: Double) -> Double {
+@inlinable @inline(__always)
+public func kernelExp(_ x0: Double) -> Double {
     let invLn2 = 0x1.71547652b82fep0, ln2Hi = 0x1.62e42fefa3800p-1, ln2Lo = 0x1.ef35793c76730p-45
     let shift = 0x1.8p52
     let x = min(max(x0, -708), 709)

@@ -19,10 +19,6 @@
 
 import Kernel
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 final class DistanceFactors {
     /// Factors per chunk of the parallel fill.
     static let chunk = 4_096
@@ -38,16 +34,23 @@ final class DistanceFactors {
         let senderX: [Double], senderY: [Double]
         let senderPopulation: [Int]
 
-        /// exp(−d²/2σ²), d the (periodic) distance between (xa, ya) and (xb, yb) [µm].
+        /// exp(−d²/2σ²), d the (periodic) distance between (xa, ya) and (xb, yb) [µm], from
+        /// the kernel's own exponential (`kernelExp`, within 1.1 ulp of the exact value, the
+        /// same bits on every machine and vector lane — the C library's `exp` picks an FMA or
+        /// a plain variant by CPU, and cannot be vectorised); 0 below e^−708 ≈ 3·10⁻³⁰⁸
+        /// (d > 37.6 σ), where `exp` itself underflows towards 0.
         @inline(__always)
         func factor(_ xa: Double, _ ya: Double, _ xb: Double, _ yb: Double) -> Double {
             var dx = abs(xa - xb), dy = abs(ya - yb)
             if periodic { dx = min(dx, width - dx); dy = min(dy, height - dy) }
-            return exp(-(dx * dx + dy * dy) / (2 * sigma * sigma))
+            let a = -(dx * dx + dy * dy) / (2 * sigma * sigma)
+            return a < -708 ? 0 : kernelExp(a)
         }
     }
 
     let geometry: Geometry
+    /// senderIndex[i]: neuron i's index b among the senders, or −1.
+    private let senderIndex: [Int]
     /// Spines per block.
     let spinesPerBlock: Int
     /// Two slots of `spinesPerBlock · S` factors: factor(k, b) of a block in slot t is
@@ -61,6 +64,9 @@ final class DistanceFactors {
         geometry = Geometry(sigma: sigma, width: width, height: height, periodic: periodic,
                             senderID: senders, senderX: senders.map { x[$0] }, senderY: senders.map { y[$0] },
                             senderPopulation: senders.map { Int(population[$0]) })
+        var index = [Int](repeating: -1, count: x.count)
+        for (b, i) in senders.enumerated() { index[i] = b }
+        senderIndex = index
         spinesPerBlock = max(1, min(64, Self.budget / max(1, senders.count)))
         let size = spinesPerBlock * senders.count
         slots = [KernelBuffer(count: size, initial: 0), KernelBuffer(count: size, initial: 0)]
@@ -96,10 +102,18 @@ final class DistanceFactors {
                       open: [Bool], allowed: [Bool], populations P: Int) -> (Int, @Sendable (Int) -> Void) {
         let S = geometry.senderID.count, total = spines.count * S
         precondition(spines.count <= spinesPerBlock, "a block holds at most spinesPerBlock spines")
-        let spineID = Array(spines), spineX = spines.map { x[$0] }, spineY = spines.map { y[$0] }
+        let spineX = spines.map { x[$0] }, spineY = spines.map { y[$0] }
         let spinePopulation = spines.map { Int(population[$0]) }
         let chunks = (total + Self.chunk - 1) / Self.chunk
         let g = geometry
+        // eligible[p·S + b]: 1 if sender b has a vacant bouton and may connect to population
+        // p, else 0 — a multiplier, so the factor loop has no branch and vectorises (× 1 and
+        // × 0 are exact). A spine's own neuron is zeroed after its row (`selfIndex`).
+        let eligible = (0..<P * S).map { t -> Double in
+            let p = t / S, b = t - p * S
+            return open[b] && allowed[g.senderPopulation[b] * P + p] ? 1 : 0
+        }
+        let selfIndex = spines.map { senderIndex[$0] }
         // SAFETY: the slot holds spinesPerBlock · S ≥ `total` elements and is owned by `self`,
         // which the caller keeps alive until the loop has returned or been finished. Chunk c
         // writes only indices [c·chunk, min((c+1)·chunk, total)), disjoint from every other
@@ -113,12 +127,14 @@ final class DistanceFactors {
             while e < end {
                 // The rest of spine k's row that lies in this chunk.
                 let stop = min(end - e + b, S)
-                let j = spineID[k], xj = spineX[k], yj = spineY[k], pj = spinePopulation[k]
+                let xj = spineX[k], yj = spineY[k], mask = spinePopulation[k] * S, first = b, row = e - b
                 while b < stop {
-                    let ok = open[b] && g.senderID[b] != j && allowed[g.senderPopulation[b] * P + pj]
-                    out[e] = ok ? g.factor(g.senderX[b], g.senderY[b], xj, yj) : 0
-                    e += 1; b += 1
+                    out[row + b] = g.factor(g.senderX[b], g.senderY[b], xj, yj) * eligible[mask + b]
+                    b += 1
                 }
+                let me = selfIndex[k]
+                if me >= first, me < stop { out[row + me] = 0 }
+                e = row + b
                 if b == S { b = 0; k += 1 }
             }
         }

@@ -1,5 +1,6 @@
 // Formation's partner choice: the distance factors computed ahead in parallel
-// (`DistanceFactors`) are the formula exp(−d²/2σ²) bit for bit, a plan does not depend on
+// (`DistanceFactors`) are the formula exp(−d²/2σ²) bit for bit (the kernel's exponential,
+// within 1.1 ulp of the C library's), a plan does not depend on
 // the thread count, and the partners' distances follow the analytic law of the kernel.
 
 import Testing
@@ -35,7 +36,11 @@ import Glibc
                 guard open[b], i != j, allowed[Int(population[i]) * P + Int(population[j])] else { reference.append(0); continue }
                 var dx = abs(x[i] - x[j]), dy = abs(y[i] - y[j])
                 if periodic { dx = min(dx, width - dx); dy = min(dy, height - dy) }
-                reference.append(exp(-(dx * dx + dy * dy) / (2 * sigma * sigma)))
+                let a = -(dx * dx + dy * dy) / (2 * sigma * sigma)
+                reference.append(a < -708 ? 0 : kernelExp(a))
+                // The kernel's exponential against the C library's: within 1.1 ulp.
+                let libm = exp(a), ulp = libm.ulp
+                #expect(abs(reference.last! - libm) <= 1.1 * ulp, "exp(\(a))")
             }
         }
         #expect(reference.contains(0) && reference.contains { $0 > 0.5 })
@@ -60,6 +65,16 @@ import Glibc
             }
             #expect(got == [reference.map(\.bitPattern), reference.map(\.bitPattern)], "threads \(threads)")
         }
+    }
+
+    /// Beyond d = √1416·σ ≈ 37.6 σ the factor is 0 (where the C library's exp underflows
+    /// towards 0), and just inside it is the smallest normal double's order.
+    @Test func factorIsZeroBeyondUnderflow() {
+        let g = DistanceFactors.Geometry(sigma: 1, width: 100, height: 100, periodic: false,
+                                         senderID: [], senderX: [], senderY: [], senderPopulation: [])
+        #expect(g.factor(0, 0, 37.7, 0) == 0)
+        #expect(g.factor(0, 0, 37.6, 0) > 0 && g.factor(0, 0, 37.6, 0) < 1e-300)
+        #expect(g.factor(5, 5, 5, 5) == 1)
     }
 
     /// A sheet with vacant boutons (`boutons` axonal elements per neuron) and dendritic
