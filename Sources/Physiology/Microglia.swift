@@ -379,6 +379,14 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
                             candidates: [SynapseCandidate]) -> MicrogliaStepResult {
         guard let first = tiles.first else { return MicrogliaStepResult(release: [], engulfed: [], emigrants: []) }
         let tagged = Self.tagged(candidates, index: k, grid: first.grid, parameters: first.parameters, seed: first.seed)
+        return step(&tiles, index: k, dt: dt, cytokine: cytokine, damage: damage, tagged: tagged)
+    }
+
+    /// The strips' step with the step's tagged synapses given (`tagged`, or drawn by the
+    /// caller with `isTagged`).
+    public static func step(_ tiles: inout [MicrogliaPopulation], index k: UInt64, dt: Double,
+                            cytokine: some GridValues, damage: some GridValues,
+                            tagged: ReachBuckets) -> MicrogliaStepResult {
         var results: [MicrogliaStepResult] = []
         for t in tiles.indices {
             results.append(tiles[t].step(index: k, dt: dt, cytokine: cytokine, damage: damage, tagged: tagged))
@@ -409,11 +417,21 @@ public struct MicrogliaPopulation: Sendable, Equatable, Codable {
     /// draws it), bucketed for reach queries. Done once per step for all strips.
     public static func tagged(_ candidates: [SynapseCandidate], index k: UInt64, grid: CytokineGrid,
                               parameters p: MicrogliaParameters, seed: UInt64) -> ReachBuckets {
-        let tagKey = CounterRNG(seed: seed).key(stream: Self.tagStream, entity: k)
-        let tagged = p.tagging.enabled
-            ? candidates.filter { CounterRNG.unit(CounterRNG.bits(key: tagKey, counter: $0.id)) < $0.tag }
-            : []
+        let tagKey = tagKey(index: k, seed: seed)
+        let tagged = p.tagging.enabled ? candidates.filter { isTagged($0, key: tagKey) } : []
         return ReachBuckets(tagged, grid: grid, reach: p.reach)
+    }
+
+    /// The key of slow step `k`'s tag draws.
+    public static func tagKey(index k: UInt64, seed: UInt64) -> UInt64 {
+        CounterRNG(seed: seed).key(stream: Self.tagStream, entity: k)
+    }
+
+    /// Whether candidate `c` carries a complement tag in the step of `key` (its own draw
+    /// against its tag probability).
+    @inline(__always)
+    public static func isTagged(_ c: SynapseCandidate, key: UInt64) -> Bool {
+        CounterRNG.unit(CounterRNG.bits(key: key, counter: c.id)) < c.tag
     }
 
     /// Advances every agent by dt hours (slow step number `k`), in id order:

@@ -108,15 +108,18 @@ struct InflammationDriver {
         // Microglia read the new field (a tile with halos per strip).
         let field = GridArray(grid: grid, values: values)
         let damageField = damage?.field(on: grid, positions: positions) ?? GridArray(grid: grid, values: [])
-        // Synapses are offered with their complement-tag probability, set by the complement
+        // Synapses are tagged with their complement-tag probability, set by the complement
         // output of the (primed) microglia within reach, and only those within reach
-        // of a microglion that can engulf in this step (no other can be engulfed; the draws
-        // are keyed by synapse, so the outcome is the same as offering all — a 10 000-neuron
-        // sheet holds over a million structural synapses).
-        var offered: [SynapseCandidate] = []
-        if !candidates.isEmpty, let tagging = microglia.first?.parameters.tagging {
+        // of a microglion that can engulf in this step are drawn (no other can be engulfed;
+        // the draws are keyed by synapse, so the outcome is the same as drawing all — a
+        // 10 000-neuron sheet holds over a million structural synapses). The tag is drawn
+        // here, as `MicrogliaPopulation.tagged` draws it, so that only the tagged few are
+        // collected, not every synapse offered (an array of 100 MB, grown each slow step).
+        var tagged: [SynapseCandidate] = []
+        if !candidates.isEmpty, let parameters = microglia.first?.parameters, parameters.tagging.enabled {
             let reach = MicrogliaPopulation.inReach(microglia, dt: dt, cytokine: field, points: positions)
             if reach.contains(where: \.engulfing) {
+                let key = MicrogliaPopulation.tagKey(index: steps, seed: microglia[0].seed)
                 // A candidate sits at its postsynaptic neuron, whose id is the low 32 bits of
                 // the synapse id (`candidates(_:positions:activity:)`), so the neuron's test
                 // is the synapse's.
@@ -124,13 +127,14 @@ struct InflammationDriver {
                     let r = reach[Int(c.id & 0xFFFF_FFFF)]
                     guard r.engulfing else { continue }
                     var o = c
-                    o.tag = tagging.probability(microglia: r.complement, activity: c.activity, weight: c.weight)
-                    if o.tag > 0 { offered.append(o) }
+                    o.tag = parameters.tagging.probability(microglia: r.complement, activity: c.activity, weight: c.weight)
+                    if o.tag > 0, MicrogliaPopulation.isTagged(o, key: key) { tagged.append(o) }
                 }
             }
         }
+        let buckets = ReachBuckets(tagged, grid: microglia.first?.grid ?? grid, reach: microglia.first?.parameters.reach ?? 0)
         let result = MicrogliaPopulation.step(&microglia, index: steps, dt: dt, cytokine: field, damage: damageField,
-                                              candidates: offered)
+                                              tagged: buckets)
         release = result.release
         for e in result.engulfed {
             engulfed.insert(SynapseKey(pre: Int32(truncatingIfNeeded: e.synapse >> 32), post: Int32(truncatingIfNeeded: e.synapse & 0xFFFF_FFFF)))

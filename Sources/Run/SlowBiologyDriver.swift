@@ -120,18 +120,21 @@ struct SlowBiologyDriver {
         }
         let g = stress.level
         var spineParameters = self.spineParameters
-        if var infl = inflammation {
+        if inflammation != nil {
             // NMDA calcium of each neuron: its activity relative to baseline through the
             // unblocked receptors; an insult adds drive through the same receptors.
             let unblocked = blueprint.populationOf.map { 1 - block[Int($0)] }
             let calcium = neuronActivity.indices.map { neuronActivity[$0] * unblocked[$0] }
-            infl.step(at: t0, dt: dt, glucocorticoid: g, clearance: 1 + (effects["anti_inflammatory"] ?? 0),
-                      calcium: calcium, unblocked: unblocked, candidates: candidates)
+            // Stepped in place: a copy taken out and written back would copy each of its
+            // arrays and sets on first write, every slow step.
+            inflammation?.step(at: t0, dt: dt, glucocorticoid: g, clearance: 1 + (effects["anti_inflammatory"] ?? 0),
+                               calcium: calcium, unblocked: unblocked, candidates: candidates)
+        }
+        if let infl = inflammation {
             inflammationLevel = infl.levels()
             for i in infl.newlyDead { pools.initial[Int(i)] = 0; pools.new[Int(i)] = 0; pools.stable[Int(i)] = 0 }
             spineParameters.inflammationFormation = infl.config.formationEffect
             spineParameters.inflammationLoss = infl.config.lossEffect
-            inflammation = infl
         }
         let trigger = pharmacology?.bdnfTrigger ?? .both
         var sp = signallingParameters
