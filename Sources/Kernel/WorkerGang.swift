@@ -6,13 +6,15 @@
 //
 // Schedule. The first iteration of the `concurrentPerform` to start becomes the leader and
 // runs the segment's code; every other iteration is a follower. Each parallel loop of the
-// segment is a `Phase` — a chunk count, a body, a claim counter per member, a done counter —
-// published by the leader. Each member claims the chunks of its own lane, then any left in
-// other lanes, by atomic tickets; the leader then waits until every claimed chunk is done
-// and carries on. A phase can also be started ahead (`start`): the followers begin on it
-// while the leader does serial work, and the leader joins in and waits later (`finish`). (A single shared ticket moved chunks between cores from step to step: two
-// threads then spent 1.8× the single thread's CPU time in the update.) Followers wait for
-// the next phase or the end of the segment: spinning, then yielding, then sleeping.
+// segment is a phase — a body, a claim word per member's lane, a done counter, all in one
+// slot of the gang reused by every phase — published by the leader. Each member claims the
+// chunks of its own lane, then any left in other lanes, by atomic tickets; the leader then
+// waits until every claimed chunk is done and carries on. A phase can also be started ahead
+// (`start`): the followers begin on it while the leader does serial work, and the leader
+// joins in and waits later (`finish`). (A single shared ticket moved chunks between cores
+// from step to step: two threads then spent 1.8× the single thread's CPU time in the
+// update.) Followers wait for the next phase or the end of the segment: spinning, then
+// yielding, then sleeping.
 //
 // Never deadlocks: the leader waits only for chunks that a running thread has claimed, never
 // for a follower to start — if Dispatch runs the iterations one after another, the leader
@@ -29,50 +31,10 @@ import Darwin
 #endif
 
 public final class WorkerGang: Sendable {
-    /// An atomic counter as a class, so that a phase can hold one per lane; padded to two
-    /// cache lines so that two lanes' counters (claimed by different cores at every chunk)
-    /// never share a line.
-    final class Counter: Sendable {
-        let value = Atomic<Int>(0)
-        let padding: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    }
-
-    /// One parallel loop: chunks 0..<count of `body`. Lane p owns the p-th of W contiguous
-    /// blocks of chunks (W lanes, one per member of the gang) and takes them first, so a chunk
-    /// stays on the same thread — and its neurons in that core's cache — from step to step,
-    /// and the two cores' data meet at one border only (interleaved chunks let each core's
-    /// prefetcher pull in lines the other was writing); a member whose lane is empty then
-    /// takes from the others' lanes, so no chunk waits for a member that has not started.
-    public final class Phase: Sendable {
+    /// A started parallel loop, as `start` returns it for `finish`: its chunk count. Only
+    /// one phase runs at a time, in the gang's one slot below.
+    public struct Phase: Sendable {
         let count: Int
-        let body: @Sendable (Int) -> Void
-        let lanes: [Counter]
-        let done = Atomic<Int>(0)
-        init(count: Int, lanes: Int, body: @escaping @Sendable (Int) -> Void) {
-            self.count = count; self.body = body
-            self.lanes = (0..<max(1, lanes)).map { _ in Counter() }
-        }
-
-        /// Runs chunks of lane `member`, then of every other lane, until none are left; then
-        /// adds the number it ran to `done` once, so the cores do not pass that counter's cache
-        /// line back and forth at every chunk.
-        func work(member: Int) {
-            let W = lanes.count
-            var ran = 0
-            for q in 0..<W {
-                let lane = (member + q) % W
-                let lo = lane * count / W, hi = (lane + 1) * count / W
-                while true {
-                    let k = lanes[lane].value.wrappingAdd(1, ordering: .relaxed).oldValue
-                    let c = lo + k
-                    if c >= hi { break }
-                    body(c)
-                    ran += 1
-                }
-            }
-            if ran > 0 { done.wrappingAdd(ran, ordering: .releasing) }
-        }
     }
 
     let threads: Int
@@ -80,12 +42,77 @@ public final class WorkerGang: Sendable {
     /// Incremented (releasing) each time a phase is published or the segment ends.
     let generation = Atomic<Int>(0)
     let finished = Atomic<Bool>(false)
-    /// The phase being run and the generation that published it.
-    let current = Mutex<(phase: Phase, generation: Int)?>(nil)
     /// Members whose iteration has ended (each adds 1, releasing, as its last act).
     let left = Atomic<Int>(0)
 
-    init(threads: Int) { self.threads = threads }
+    // The phase slot. One parallel loop: chunks 0..<count of `body`. Lane p owns the p-th of
+    // W contiguous blocks of chunks (W lanes, one per member of the gang) and takes them
+    // first, so a chunk stays on the same thread — and its neurons in that core's cache — from
+    // step to step, and the two cores' data meet at one border only (interleaved chunks let
+    // each core's prefetcher pull in lines the other was writing); a member whose lane is
+    // empty then takes from the others' lanes, so no chunk waits for a member that has not
+    // started.
+    //
+    // The slot is reused by every phase, so a phase allocates nothing and touches no
+    // reference count that two cores share (a phase object with a counter object per lane,
+    // allocated by the leader and released by whichever member dropped it last, cost about
+    // as much as the two threads saved on COBA 4 000). What makes the reuse safe:
+    //   - each lane is one atomic word, hi << 32 | next; a member claims chunk `next` by an
+    //     atomic add and keeps it only if next < hi;
+    //   - a phase is finished only when every claimed chunk is done, so every lane is then
+    //     exhausted (next ≥ hi) and a late member's claim on a finished phase gets nothing;
+    //   - the leader writes `body` before it stores the lanes (releasing), and a
+    //     member reads `body` only after a claim that succeeded (acquiring), so it reads the
+    //     body of the phase it claimed from; the leader cannot rewrite them until that chunk
+    //     is done and counted.
+    /// The current phase's loop body.
+    nonisolated(unsafe) var body: @Sendable (Int) -> Void = { _ in }
+    /// Chunks of the current phase done (each member adds the number it ran, once).
+    let done = Atomic<Int>(0)
+    /// Lane p's word at `lanes + p·laneStride`: two cache lines apart, so two lanes (claimed
+    /// by different cores at every chunk) never share a line.
+    nonisolated(unsafe) let lanes: UnsafeMutablePointer<Atomic<Int>>
+    static let laneStride = 128 / MemoryLayout<Atomic<Int>>.stride
+
+    init(threads: Int) {
+        self.threads = threads
+        // SAFETY: `threads` words, each `laneStride` apart in an allocation of that many
+        // strides, initialised here and freed in `deinit`, after every member has left.
+        lanes = .allocate(capacity: max(1, threads) * Self.laneStride)
+        for p in 0..<max(1, threads) { (lanes + p * Self.laneStride).initialize(to: Atomic(0)) }
+    }
+
+    deinit {
+        for p in 0..<max(1, threads) { _ = (lanes + p * Self.laneStride).deinitialize(count: 1) }
+        lanes.deallocate()
+    }
+
+    /// Lane p's atomic word.
+    @inline(__always)
+    func lane(_ p: Int) -> UnsafeMutablePointer<Atomic<Int>> { lanes + p * Self.laneStride }
+
+    /// Runs chunks of lane `member`, then of every other lane, until none are left; then adds
+    /// the number it ran to `done` once, so the cores do not pass that counter's cache line
+    /// back and forth at every chunk. Every chunk it claims belongs to one phase: that phase
+    /// cannot finish, and the slot cannot be reused, before this member's count is added.
+    func work(member: Int) {
+        let W = max(1, threads)
+        var ran = 0
+        var run: (@Sendable (Int) -> Void)? = nil
+        for q in 0..<W {
+            // SAFETY: `lane` points into `lanes`, alive while the gang is.
+            let word = lane((member + q) % W)
+            while true {
+                let v = word.pointee.wrappingAdd(1, ordering: .acquiring).oldValue
+                let next = v & 0xFFFF_FFFF, hi = v >> 32
+                if next >= hi { break }
+                if run == nil { run = body }
+                run!(next)
+                ran += 1
+            }
+        }
+        if ran > 0 { done.wrappingAdd(ran, ordering: .releasing) }
+    }
 
     /// Runs `segment` with a gang of `threads` workers (inline, without a gang, for one
     /// thread). Inside it, `parallel` loops are shared by the gang. The segment may run on
@@ -115,9 +142,9 @@ public final class WorkerGang: Sendable {
         }
         // The join, made explicit: `concurrentPerform` has returned, so every member has left
         // and this loop does not wait; its acquiring load orders every member's last use of the
-        // gang, its phases and `result` before this thread reads `result` and frees the gang
-        // (ThreadSanitizer does not see Dispatch's own join, nor the PI-futex hand-off of a
-        // contended `Mutex`, and reported a follower's read of a phase as racing its free).
+        // gang and `result` before this thread reads `result` and frees the gang
+        // (ThreadSanitizer does not see Dispatch's own join, and reported a follower's read of
+        // a phase as racing its free).
         var spins = 0
         while gang.left.load(ordering: .acquiring) < threads { Self.pause(&spins) }
         return result!
@@ -138,27 +165,32 @@ public final class WorkerGang: Sendable {
     /// still unclaimed and waits for all. Between the two the leader publishes nothing else,
     /// and must not touch what the chunks write.
     public func start(chunks: Int, _ body: @escaping @Sendable (Int) -> Void) -> Phase {
-        let phase = Phase(count: chunks, lanes: threads, body: body)
-        let g = generation.load(ordering: .relaxed) + 1   // only the leader changes it
-        current.withLock { $0 = (phase, g) }
-        generation.store(g, ordering: .releasing)
-        return phase
+        precondition(chunks < 1 << 31, "a phase of \(chunks) chunks")
+        // The previous phase is finished (every lane exhausted), so no member reads this.
+        self.body = body
+        done.store(0, ordering: .relaxed)
+        let W = max(1, threads)
+        for p in 0..<W {
+            let lo = p * chunks / W, hi = (p + 1) * chunks / W
+            lane(p).pointee.store(hi << 32 | lo, ordering: .releasing)
+        }
+        generation.wrappingAdd(1, ordering: .releasing)   // wakes the followers
+        return Phase(count: chunks)
     }
 
     /// The leader: takes part in `phase` (from `start`), then waits until every chunk is
     /// done; its acquiring load orders the chunks' writes before the leader's next reads.
     public func finish(_ phase: Phase) {
-        phase.work(member: 0)
+        work(member: 0)
         var spins = 0
-        while phase.done.load(ordering: .acquiring) < phase.count { Self.pause(&spins) }
+        while done.load(ordering: .acquiring) < phase.count { Self.pause(&spins) }
     }
 
-    /// A follower: takes part in every phase until the segment ends.
+    /// A follower: takes part in every phase until the segment ends. It needs no copy of the
+    /// phase: it claims from the lanes, which hold nothing to claim between phases.
     func follow(member: Int) {
-        var seen = generation.load(ordering: .acquiring)
-        var phase = published()
+        var seen = 0
         while true {
-            phase?.work(member: member)
             var spins = 0
             while generation.load(ordering: .acquiring) == seen {
                 if finished.load(ordering: .acquiring) { return }
@@ -166,18 +198,8 @@ public final class WorkerGang: Sendable {
             }
             if finished.load(ordering: .acquiring) { return }
             seen = generation.load(ordering: .acquiring)
-            phase = published()
+            work(member: member)
         }
-    }
-
-    /// The current phase, once `generation` shows it published: the acquiring load of the
-    /// generation that published it orders the leader's writes to the phase before the
-    /// follower's reads, whatever the mutex's hand-off does (see `run`).
-    private func published() -> Phase? {
-        guard let (phase, g) = current.withLock({ $0 }) else { return nil }
-        var spins = 0
-        while generation.load(ordering: .acquiring) < g { Self.pause(&spins) }
-        return phase
     }
 
     /// Busy-waits briefly (the next phase usually comes within microseconds), then yields the

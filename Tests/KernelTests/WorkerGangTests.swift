@@ -7,9 +7,10 @@ import Synchronization
 @testable import Kernel
 
 @Suite struct WorkerGangTests {
+    final class Counter: Sendable { let value = Atomic<Int>(0) }
     final class Tally: Sendable {
-        let runs: [WorkerGang.Counter]
-        init(_ n: Int) { runs = (0..<n).map { _ in WorkerGang.Counter() } }
+        let runs: [Counter]
+        init(_ n: Int) { runs = (0..<n).map { _ in Counter() } }
     }
 
     func runPhases(threads: Int, phases: Int, chunks: Int) -> (runs: [Int], result: Int) {
