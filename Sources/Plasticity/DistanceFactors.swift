@@ -26,11 +26,10 @@ final class DistanceFactors {
     static let budget = 1 << 18
 
     /// What every fill reads: σ [µm], the sheet (periodic distances wrap around it) and the
-    /// senders by index b — neuron id, position [µm] and population.
+    /// senders by index b — position [µm] and population.
     struct Geometry: Sendable {
         let sigma: Double
         let width: Double, height: Double, periodic: Bool
-        let senderID: [Int]
         let senderX: [Double], senderY: [Double]
         let senderPopulation: [Int]
 
@@ -49,8 +48,13 @@ final class DistanceFactors {
     }
 
     let geometry: Geometry
+    /// Senders (S).
+    let senderCount: Int
     /// senderIndex[i]: neuron i's index b among the senders, or −1.
     private let senderIndex: [Int]
+    /// Every neuron's position [µm] and population; allowed[a·P + b]: population a may connect
+    /// to population b (P populations).
+    private let x: [Double], y: [Double], population: [UInt8], allowed: [Bool], populations: Int
     /// Spines per block.
     let spinesPerBlock: Int
     /// Two slots of `spinesPerBlock · S` factors: factor(k, b) of a block in slot t is
@@ -60,10 +64,13 @@ final class DistanceFactors {
     /// gets weight 0, as the caller's own checks give it.
     private let slots: [KernelBuffer<Double>]
 
-    init(sigma: Double, width: Double, height: Double, periodic: Bool, senders: [Int], x: [Double], y: [Double], population: [UInt8]) {
+    init(sigma: Double, width: Double, height: Double, periodic: Bool, senders: [Int], x: [Double], y: [Double],
+         population: [UInt8], allowed: [Bool], populations P: Int) {
         geometry = Geometry(sigma: sigma, width: width, height: height, periodic: periodic,
-                            senderID: senders, senderX: senders.map { x[$0] }, senderY: senders.map { y[$0] },
+                            senderX: senders.map { x[$0] }, senderY: senders.map { y[$0] },
                             senderPopulation: senders.map { Int(population[$0]) })
+        senderCount = senders.count
+        self.x = x; self.y = y; self.population = population; self.allowed = allowed; populations = P
         var index = [Int](repeating: -1, count: x.count)
         for (b, i) in senders.enumerated() { index[i] = b }
         senderIndex = index
@@ -80,27 +87,22 @@ final class DistanceFactors {
 
     /// Computes the factors of the block `spines` (at most `spinesPerBlock`) against every
     /// sender into `slot`, now, with `gang` if one runs. `open[b]`: sender b has a vacant
-    /// bouton now; `allowed[a·P + b]`: population a may connect to population b.
-    func fill(slot: Int, spines: ArraySlice<Int>, x: [Double], y: [Double], population: [UInt8],
-              open: [Bool], allowed: [Bool], populations P: Int, gang: WorkerGang?) {
-        let (chunks, body) = loop(slot: slot, spines: spines, x: x, y: y, population: population,
-                                  open: open, allowed: allowed, populations: P)
+    /// bouton now.
+    func fill(slot: Int, spines: ArraySlice<Int>, open: [Bool], gang: WorkerGang?) {
+        let (chunks, body) = loop(slot: slot, spines: spines, open: open)
         if let gang { gang.parallel(chunks: chunks, body) } else { for c in 0..<chunks { body(c) } }
     }
 
     /// As `fill`, but only starts it on the gang's followers and returns; the caller must
     /// `gang.finish` the phase before it reads `slot` or starts another phase.
-    func start(slot: Int, spines: ArraySlice<Int>, x: [Double], y: [Double], population: [UInt8],
-               open: [Bool], allowed: [Bool], populations P: Int, gang: WorkerGang) -> WorkerGang.Phase {
-        let (chunks, body) = loop(slot: slot, spines: spines, x: x, y: y, population: population,
-                                  open: open, allowed: allowed, populations: P)
+    func start(slot: Int, spines: ArraySlice<Int>, open: [Bool], gang: WorkerGang) -> WorkerGang.Phase {
+        let (chunks, body) = loop(slot: slot, spines: spines, open: open)
         return gang.start(chunks: chunks, body)
     }
 
     /// The chunks of one block's fill and the body that computes chunk c.
-    private func loop(slot: Int, spines: ArraySlice<Int>, x: [Double], y: [Double], population: [UInt8],
-                      open: [Bool], allowed: [Bool], populations P: Int) -> (Int, @Sendable (Int) -> Void) {
-        let S = geometry.senderID.count, total = spines.count * S
+    private func loop(slot: Int, spines: ArraySlice<Int>, open: [Bool]) -> (Int, @Sendable (Int) -> Void) {
+        let S = senderCount, total = spines.count * S, P = populations
         precondition(spines.count <= spinesPerBlock, "a block holds at most spinesPerBlock spines")
         let spineX = spines.map { x[$0] }, spineY = spines.map { y[$0] }
         let spinePopulation = spines.map { Int(population[$0]) }

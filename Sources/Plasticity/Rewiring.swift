@@ -188,7 +188,8 @@ public struct Rewiring: Sendable {
                 // q / perBlock in slot (q / perBlock) % 2; with a gang, the next block's fill runs
                 // on the followers while this loop chooses the partners of the current one.
                 let factors = rules.sigma.map { DistanceFactors(sigma: $0, width: width, height: height, periodic: periodic,
-                                                                senders: senders, x: x, y: y, population: population) }
+                                                                senders: senders, x: x, y: y, population: population,
+                                                                allowed: allowedTable, populations: P) }
                 let perBlock = factors?.spinesPerBlock ?? 1
                 var ahead: WorkerGang.Phase?
                 func block(_ q: Int) -> ArraySlice<Int> { spines[q..<min(q + perBlock, spines.count)] }
@@ -196,16 +197,15 @@ public struct Rewiring: Sendable {
                     guard remainingBoutons > 0 else { break }
                     if q % perBlock == 0, let f = factors {
                         let slot = (q / perBlock) % 2
+                        let open = vacant.map { $0 > 0 }
                         if let phase = ahead {
                             gang?.finish(phase)
                             ahead = nil
                         } else {
-                            f.fill(slot: slot, spines: block(q), x: x, y: y, population: population,
-                                   open: vacant.map { $0 > 0 }, allowed: allowedTable, populations: P, gang: gang)
+                            f.fill(slot: slot, spines: block(q), open: open, gang: gang)
                         }
                         if let gang, q + perBlock < spines.count {
-                            ahead = f.start(slot: 1 - slot, spines: block(q + perBlock), x: x, y: y, population: population,
-                                            open: vacant.map { $0 > 0 }, allowed: allowedTable, populations: P, gang: gang)
+                            ahead = f.start(slot: 1 - slot, spines: block(q + perBlock), open: open, gang: gang)
                         }
                     }
                     for s in inputs[j]..<inputs[j + 1] where identity[s] == s && !pruned[s] && !removed[s] {

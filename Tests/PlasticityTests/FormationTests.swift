@@ -46,20 +46,17 @@ import Glibc
         #expect(reference.contains(0) && reference.contains { $0 > 0.5 })
         for threads in [1, 2, 3] {
             let f = DistanceFactors(sigma: sigma, width: width, height: height, periodic: periodic,
-                                    senders: senders, x: x, y: y, population: population)
+                                    senders: senders, x: x, y: y, population: population, allowed: allowed, populations: P)
             #expect(f.spinesPerBlock >= spines.count)
             // Slot 0 filled at once; slot 1 started ahead on the gang's followers while the
             // leader does something else, then finished, as formation's pipeline does.
             let got: [[UInt64]] = WorkerGang.run(threads: threads) { gang in
-                f.fill(slot: 0, spines: spines[...], x: x, y: y, population: population, open: open, allowed: allowed,
-                       populations: P, gang: gang)
+                f.fill(slot: 0, spines: spines[...], open: open, gang: gang)
                 if let gang {
-                    let phase = f.start(slot: 1, spines: spines[...], x: x, y: y, population: population, open: open,
-                                        allowed: allowed, populations: P, gang: gang)
+                    let phase = f.start(slot: 1, spines: spines[...], open: open, gang: gang)
                     gang.finish(phase)
                 } else {
-                    f.fill(slot: 1, spines: spines[...], x: x, y: y, population: population, open: open, allowed: allowed,
-                           populations: P, gang: nil)
+                    f.fill(slot: 1, spines: spines[...], open: open, gang: nil)
                 }
                 return [0, 1].map { Array(f.values(slot: $0).prefix(reference.count)).map(\.bitPattern) }
             }
@@ -71,7 +68,7 @@ import Glibc
     /// towards 0), and just inside it is the smallest normal double's order.
     @Test func factorIsZeroBeyondUnderflow() {
         let g = DistanceFactors.Geometry(sigma: 1, width: 100, height: 100, periodic: false,
-                                         senderID: [], senderX: [], senderY: [], senderPopulation: [])
+                                         senderX: [], senderY: [], senderPopulation: [])
         #expect(g.factor(0, 0, 37.7, 0) == 0)
         #expect(g.factor(0, 0, 37.6, 0) > 0 && g.factor(0, 0, 37.6, 0) < 1e-300)
         #expect(g.factor(5, 5, 5, 5) == 1)
