@@ -1,6 +1,6 @@
 // How delivery cuts the rows of a shard's table: the local targets split into one contiguous
-// range per worker (worker w owns n·w/W ..< n·(w+1)/W and is the only one to write their ring
-// entries) and each range into runs of one target population. Both kinds of border are cuts
+// range per worker (worker w owns bounds[w] ..< bounds[w+1] and is the only one to write their
+// ring entries) and each range into runs of one target population. Both kinds of border are cuts
 // at which the table marks every row (`RowMarks`), so a worker's runs of a row are read off
 // the row's marks. Planned once per worker count, not per delivery.
 
@@ -23,10 +23,11 @@ final class DeliveryPlan {
     let segments: KernelBuffer<DeliverySegment>
     let first: [Int]
 
-    /// `populationStart`: the first local index of each population, and n last (P + 1 values).
-    init(n: Int, populationStart: [UInt32], workers: Int) {
-        self.workers = workers
-        let bounds = (0...workers).map { UInt32($0 * n / workers) }
+    /// `populationStart`: the first local index of each population, and n last (P + 1 values);
+    /// `bounds`: 0, the workers' borders ascending, n (workers + 1 values).
+    init(n: Int, populationStart: [UInt32], bounds: [UInt32]) {
+        precondition(bounds.count >= 2 && bounds.first == 0 && bounds.last == UInt32(n) && zip(bounds, bounds.dropFirst()).allSatisfy { $0 <= $1 })
+        workers = bounds.count - 1
         cuts = Array(Set(populationStart + bounds).filter { $0 > 0 && Int($0) < n }).sorted()
         let all = [0] + cuts + [UInt32(n)]
         // (With no local neurons the start and the end are both 0; either index reads an empty row.)

@@ -239,11 +239,15 @@ public final class ShardKernel {
     }
 
     /// The plan for `threads` (workers = threads, at most one per 64 targets), made when the
-    /// worker count changes; the table marks its rows at the plan's cuts.
+    /// worker count changes; the table marks its rows at the plan's cuts. Worker w's targets
+    /// are the neurons of the gang's lane w in the update (chunks w·C/W ..< (w+1)·C/W of C),
+    /// so the core that updates a neuron is the one that adds into its rings.
     func deliveryPlan(threads: Int) -> DeliveryPlan {
         let workers = threads > 1 ? min(threads, max(1, n / 64)) : 1
         if let p = plan, p.workers == workers, p.cuts == synapses.marks.cuts { return p }
-        let p = DeliveryPlan(n: n, populationStart: populationStart.array, workers: workers)
+        let C = chunkCount
+        let bounds = (0...workers).map { UInt32(min(n, $0 * C / workers * chunkSize)) }
+        let p = DeliveryPlan(n: n, populationStart: populationStart.array, bounds: bounds)
         synapses.mark(cuts: p.cuts, threads: threads)
         plan = p
         return p
@@ -254,12 +258,22 @@ public final class ShardKernel {
     /// Advances every neuron by one step `t`, appending local indices of neurons that spiked
     /// (ascending) to `spiked`.
     public func step(_ t: Int, threads: Int, sampleStats: Bool, into spiked: inout [Int32]) {
+        step(t, threads: threads, sampleStats: sampleStats, delivering: [], into: &spiked)
+    }
+
+    /// Delivers `spikes` (as `deliver(_:threads:)`), then advances every neuron by one step
+    /// `t`. Inside a worker gang both are one parallel phase: member w delivers into the
+    /// targets of its delivery range and then updates them, which are exactly its lane of
+    /// chunks (`deliveryPlan`) — one hand-off between the cores per step instead of two, and
+    /// each neuron's rings written and read by the same core. A neuron's update reads its own
+    /// rings only, so it needs no other range's delivery; each target still sums its spikes
+    /// in spike order, so the rings are the same bits as delivering first.
+    public func step(_ t: Int, threads: Int, sampleStats: Bool, delivering spikes: [Spike], into spiked: inout [Int32]) {
         let view = KernelView(self)
         let slot = t % ringDepth
         let chunks = chunkCount
         let cells = layout.cells
         let ranges = populationRanges
-        if !stimuli.isEmpty { applyStimuli(step: t) }
         let nmda = receivesNMDA
         let stim = stimulated
         let size = chunkSize
@@ -278,12 +292,39 @@ public final class ShardKernel {
             }
             view.counts[c] = count
         }
-        // One thread: the chunks inline, without the escaping closure (a heap context of the
-        // view's ~30 pointers per step) that the parallel loop needs.
-        if threads <= 1 {
-            for c in 0..<chunks { runChunk(c) }
+        let plan = threads > 1 && !spikes.isEmpty ? deliveryPlan(threads: threads) : nil
+        if let gang, let plan, plan.workers == threads, chunks >= threads {
+            if !stimuli.isEmpty { applyStimuli(step: t) }   // writes no ring
+            let W = plan.workers, first = plan.first, segments = plan.segments.shared
+            let delivery = DeliveryView(self)
+            let factors = saturation.map { s in spikes.withUnsafeBufferPointer { s.factors($0) } } ?? []
+            factors.withUnsafeBufferPointer { fp in
+                spikes.withUnsafeBufferPointer { sp in
+                    // SAFETY: as in `deliver(_:threads:)` — member w writes the rings of its
+                    // range's targets only, and then updates chunks w·C/W ..< (w+1)·C/W, whose
+                    // neurons are that range (`deliveryPlan`); ranges and chunks are disjoint.
+                    // The spike list, factors and segments are only read, and the loop returns
+                    // when every member is done, before the buffers' scopes end.
+                    let f = fp.isEmpty ? nil : SharedPointer(UnsafeMutablePointer(mutating: fp.baseAddress!))
+                    let list = SharedPointer(UnsafeMutablePointer(mutating: sp.baseAddress!))
+                    let count = sp.count
+                    gang.parallel(chunks: W) { w in
+                        delivery.deliver(UnsafeBufferPointer(start: list.base, count: count), nmdaFactors: f,
+                                         segments: segments, first[w]..<first[w + 1])
+                        for c in (w * chunks / W)..<((w + 1) * chunks / W) { runChunk(c) }
+                    }
+                }
+            }
         } else {
-            ChunkedLoop.run(chunks: chunks, threads: threads, gang: gang) { runChunk($0) }
+            if !spikes.isEmpty { deliver(spikes, threads: threads) }
+            if !stimuli.isEmpty { applyStimuli(step: t) }
+            // One thread: the chunks inline, without the escaping closure (a heap context of
+            // the view's ~30 pointers per step) that the parallel loop needs.
+            if threads <= 1 {
+                for c in 0..<chunks { runChunk(c) }
+            } else {
+                ChunkedLoop.run(chunks: chunks, threads: threads, gang: gang) { runChunk($0) }
+            }
         }
         for c in 0..<chunks {
             let base = c * size

@@ -74,7 +74,9 @@ public actor Shard {
         // Schedule: one worker gang for the whole segment (one Dispatch call, not one per
         // step); inside it, per step: the neuron update over chunks (parallel), the spikes
         // gathered in chunk order (leader), and at each epoch's end delivery by target
-        // range (parallel when there are enough spikes).
+        // range (parallel when there are enough spikes). Without weight plasticity an
+        // epoch's delivery joins the next step's update as one phase (member w delivers into
+        // its lane's neurons, then updates them); the segment's last epoch is delivered alone.
         WorkerGang.run(threads: threads) { gang in
             kernel.gang = gang
             defer { kernel.gang = nil }
@@ -95,14 +97,24 @@ public actor Shard {
         var local: [Int32] = []
         local.reserveCapacity(256)
         var pendingStart = 0
+        // Without weight plasticity (whose rules act around each delivery, serially), an
+        // epoch's own spikes are delivered at the start of the next step, in the same parallel
+        // phase as its update (`ShardKernel.step(_:threads:sampleStats:delivering:into:)`);
+        // the last epoch's before the segment returns.
+        var pending: [Spike] = []
         for t in t0..<(t0 + steps) {
             local.removeAll(keepingCapacity: true)
-            kernel.step(t, threads: threads, sampleStats: t % statEvery == 0, into: &local)
+            kernel.step(t, threads: threads, sampleStats: t % statEvery == 0, delivering: pending, into: &local)
+            pending.removeAll(keepingCapacity: true)
             lfp?.record(step: t, kernel: kernel)
             for i in local { emitted.append(Spike(step: t, source: globalIds[Int(i)])) }
             if selfDeliver, (t + 1 - t0) % epoch == 0 || t + 1 == t0 + steps {
                 if pendingStart < emitted.count {
-                    deliver(Array(emitted[pendingStart...]))
+                    if plastic == nil, t + 1 < t0 + steps {
+                        pending.append(contentsOf: emitted[pendingStart...])
+                    } else {
+                        deliver(Array(emitted[pendingStart...]))
+                    }
                     pendingStart = emitted.count
                 }
             }

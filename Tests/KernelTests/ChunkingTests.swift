@@ -1,5 +1,6 @@
 // The chunked, multi-threaded kernel equals the serial kernel bit for bit, for every
-// chunk size and thread count: same spikes, same membrane potentials to the last bit.
+// chunk size and thread count: same spikes, same membrane potentials to the last bit —
+// also with delivery joined to the update in one phase of a worker gang.
 
 import Testing
 @testable import Kernel
@@ -34,6 +35,38 @@ import Testing
                 let spikes = KernelFixtures.run(k, steps: 3000, threads: threads)
                 #expect(spikes == reference, "chunk \(chunk), threads \(threads): spikes differ")
                 #expect(bits(k) == refBits, "chunk \(chunk), threads \(threads): state differs")
+            }
+        }
+    }
+
+    /// Delivery joined to the next step's update in one phase of a worker gang (each member
+    /// delivers into its lane's neurons, then updates them) equals delivering serially and then
+    /// stepping: same spikes, same state to the last bit, for chunk sizes that cut the
+    /// network into more chunks than members, as many, and too few to join (the fallback).
+    @Test(arguments: [2, 3])
+    func deliveryJoinedToUpdateEqualsSerial(threads: Int) {
+        let serial = network(chunkSize: 1_000_000)
+        let reference = KernelFixtures.run(serial, steps: 1500)
+        #expect(reference.count > 500, "the network should be active; got \(reference.count) spikes")
+        for chunk in [7, 100, 300] {
+            let k = network(chunkSize: chunk)
+            let spikes: [Spike] = WorkerGang.run(threads: threads) { gang in
+                k.gang = gang
+                defer { k.gang = nil }
+                var all: [Spike] = [], pending: [Spike] = [], local: [Int32] = []
+                for t in 0..<1500 {
+                    local.removeAll(keepingCapacity: true)
+                    k.step(t, threads: threads, sampleStats: false, delivering: pending, into: &local)
+                    pending = local.map { Spike(step: t, source: $0) }
+                    all.append(contentsOf: pending)
+                }
+                k.deliver(pending, threads: threads)
+                return all
+            }
+            #expect(spikes == reference, "chunk \(chunk), threads \(threads): spikes differ")
+            #expect(bits(k) == bits(serial), "chunk \(chunk), threads \(threads): state differs")
+            for ring in [(serial.ringA, k.ringA), (serial.ringN, k.ringN), (serial.ringG, k.ringG)] {
+                #expect(ring.0.array.map(\.bitPattern) == ring.1.array.map(\.bitPattern), "chunk \(chunk), threads \(threads): rings differ")
             }
         }
     }
