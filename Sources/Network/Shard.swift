@@ -97,10 +97,8 @@ public actor Shard {
         var local: [Int32] = []
         local.reserveCapacity(256)
         var pendingStart = 0
-        // Without weight plasticity (whose rules act around each delivery, serially), an
-        // epoch's own spikes are delivered at the start of the next step, in the same parallel
-        // phase as its update (`ShardKernel.step(_:threads:sampleStats:delivering:into:)`);
-        // the last epoch's before the segment returns.
+        // An epoch's own spikes, to be delivered in the next step's phase (see `advance`);
+        // with weight plasticity, whose rules act serially around each delivery, none are.
         var pending: [Spike] = []
         for t in t0..<(t0 + steps) {
             local.removeAll(keepingCapacity: true)
