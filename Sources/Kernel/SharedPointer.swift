@@ -55,7 +55,8 @@ public final class KernelBuffer<T: BitwiseCopyable> {
             if !zero { pointer.initialize(repeating: initial, count: n) }
         } else {
             mapping = nil
-            pointer = UnsafeMutablePointer<T>.allocate(capacity: n)
+            pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: max(Self.lineAlignment, MemoryLayout<T>.alignment))
+                .bindMemory(to: T.self, capacity: n)
             pointer.initialize(repeating: initial, count: n)
         }
     }
@@ -67,6 +68,10 @@ public final class KernelBuffer<T: BitwiseCopyable> {
     }
 
     static var hugePage: Int { 2 << 20 }
+    /// Smaller buffers start on a cache line (64 B; malloc gives 16): a 64-byte vector access
+    /// then never straddles two lines, and two chunks of 2 048 neurons updated on different
+    /// cores never share one.
+    static var lineAlignment: Int { 64 }
 
     /// An anonymous mapping of `bytes` plus one huge page (room to align the start to 2 MiB),
     /// advised for huge pages before anything touches it; nil if the mapping fails (the caller
@@ -79,7 +84,7 @@ public final class KernelBuffer<T: BitwiseCopyable> {
         return (base, length)
     }
     deinit {
-        if let m = mapping { munmap(m.base, m.length) } else { pointer.deinitialize(count: max(count, 1)); pointer.deallocate() }
+        if let m = mapping { munmap(m.base, m.length) } else { pointer.deinitialize(count: max(count, 1)); UnsafeMutableRawPointer(pointer).deallocate() }
     }
     public var shared: SharedPointer<T> { SharedPointer(pointer) }
     public subscript(i: Int) -> T {
