@@ -199,8 +199,10 @@ public final class ShardKernel {
     /// worker walks every spike, taking the part of its row that falls in its range, in runs
     /// of one target population, between the row's marks (`DeliveryPlan`, `RowMarks`). Each
     /// target is still summed in spike order, so the rings are bit-identical for any thread
-    /// count.
-    public func deliver(_ spikes: [Spike], threads: Int = 1) {
+    /// count. `after`, when given, is run by worker w right after its part, in the same phase
+    /// (for every w in turn after a serial delivery); `step(…delivering:…)` updates worker w's
+    /// neurons there.
+    public func deliver(_ spikes: [Spike], threads: Int = 1, then after: (@Sendable (Int) -> Void)? = nil) {
         // Below this many spikes a batch is delivered serially: waking the workers costs more
         // than it saves (measured: with a one-step epoch at 16 000 neurons, parallel delivery
         // of ~25 spikes per step made two threads slower than one).
@@ -218,6 +220,7 @@ public final class ShardKernel {
             let f = fp.isEmpty ? nil : SharedPointer(UnsafeMutablePointer(mutating: fp.baseAddress!))
             if workers <= 1 {
                 spikes.withUnsafeBufferPointer { view.deliver($0, nmdaFactors: f, segments: segments, plan.range(of: plan.workers)) }
+                if let after { for w in 0..<plan.workers { after(w) } }
                 return
             }
             let first = plan.first   // worker w's segments: first[w] ..< first[w + 1]
@@ -233,6 +236,7 @@ public final class ShardKernel {
                     // phase, but its tickets are used up and the closure is not called again).
                     view.deliver(UnsafeBufferPointer(start: list.base, count: count), nmdaFactors: f,
                                  segments: segments, first[w]..<first[w + 1])
+                    after?(w)
                 }
             }
         }
@@ -293,27 +297,14 @@ public final class ShardKernel {
             view.counts[c] = count
         }
         let plan = threads > 1 && !spikes.isEmpty ? deliveryPlan(threads: threads) : nil
-        if let gang, let plan, plan.workers == threads, chunks >= threads {
+        if gang != nil, let plan, plan.workers == threads, chunks >= threads {
             if !stimuli.isEmpty { applyStimuli(step: t) }   // writes no ring
-            let W = plan.workers, first = plan.first, segments = plan.segments.shared
-            let delivery = DeliveryView(self)
-            let factors = saturation.map { s in spikes.withUnsafeBufferPointer { s.factors($0) } } ?? []
-            factors.withUnsafeBufferPointer { fp in
-                spikes.withUnsafeBufferPointer { sp in
-                    // SAFETY: as in `deliver(_:threads:)` — member w writes the rings of its
-                    // range's targets only, and then updates chunks w·C/W ..< (w+1)·C/W, whose
-                    // neurons are that range (`deliveryPlan`); ranges and chunks are disjoint.
-                    // The spike list, factors and segments are only read, and the loop returns
-                    // when every member is done, before the buffers' scopes end.
-                    let f = fp.isEmpty ? nil : SharedPointer(UnsafeMutablePointer(mutating: fp.baseAddress!))
-                    let list = SharedPointer(UnsafeMutablePointer(mutating: sp.baseAddress!))
-                    let count = sp.count
-                    gang.parallel(chunks: W) { w in
-                        delivery.deliver(UnsafeBufferPointer(start: list.base, count: count), nmdaFactors: f,
-                                         segments: segments, first[w]..<first[w + 1])
-                        for c in (w * chunks / W)..<((w + 1) * chunks / W) { runChunk(c) }
-                    }
-                }
+            // SAFETY: worker w delivers into its range's targets only, and then updates chunks
+            // w·C/W ..< (w+1)·C/W, whose neurons are that range (`deliveryPlan`); ranges and
+            // chunks are disjoint, as in the plain parallel update.
+            let W = plan.workers
+            deliver(spikes, threads: threads) { w in
+                for c in (w * chunks / W)..<((w + 1) * chunks / W) { runChunk(c) }
             }
         } else {
             if !spikes.isEmpty { deliver(spikes, threads: threads) }
