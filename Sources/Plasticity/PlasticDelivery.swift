@@ -42,6 +42,9 @@ public final class PlasticDelivery {
     /// The STDP rules among them in trace terms (same index).
     let traceRules: [TraceRule?]
     let plasticSource: [Bool]
+    /// What `rules` holds per (source, target population), for the per-synapse dispatch.
+    let ruleKind: [RuleKind]
+    enum RuleKind { case none, trace, calcium }
     let stdpSource: [Bool]
     let stdpTarget: [Bool]
     let hasCalcium: Bool
@@ -58,8 +61,10 @@ public final class PlasticDelivery {
     /// Per neuron: its spikes are logged (a local postsynaptic neuron of an STDP rule); from
     /// the first kernel seen.
     var logged: [Bool] = []
-    /// Depression terms of the current sub-batch, in synapse visiting order.
-    var depTerms: [Double] = []
+    /// Depression terms of the current sub-batch, in synapse visiting order: `depCount` of
+    /// them at `depTerms`, room for `depCapacity` (grown by `reserveTerms`).
+    var depTerms = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+    var depCount = 0, depCapacity = 1
     /// Calcium-rule updates that could not see every spike they needed: the pre or post
     /// neuron fired more than the history's depth (64) times since the synapse's previous
     /// presynaptic spike (minus the calcium window), and the oldest of those spikes were
@@ -73,12 +78,31 @@ public final class PlasticDelivery {
         plasticSource = (0..<P).map { s in (0..<P).contains { rules[s * P + $0] != nil } }
         let plan = STDPTraces.plan(rules, dt: dt)
         traceRules = plan.rules
+        ruleKind = zip(rules, plan.rules).map { rule, trace in
+            if trace != nil { return .trace }
+            if case .calcium? = rule { return .calcium }
+            return .none
+        }
         stdpSource = (0..<P).map { s in (0..<P).contains { plan.rules[s * P + $0] != nil } }
         stdpTarget = (0..<P).map { t in (0..<P).contains { plan.rules[$0 * P + t] != nil } }
         hasCalcium = rules.contains { if case .calcium? = $0 { return true } else { return false } }
         history = SpikeHistory(neurons: hasCalcium ? neurons : 0, depth: 64)
         traces = STDPTraces(neurons: neurons, taus: plan.taus, kept: plan.kept, horizon: plan.horizon, dt: dt)
         flushed = [Bool](repeating: false, count: neurons)
+    }
+
+    deinit { depTerms.deallocate() }
+
+    /// Room for `extra` more depression terms.
+    @inline(__always)
+    func reserveTerms(_ extra: Int) {
+        guard depCount + extra > depCapacity else { return }
+        let cap = max(depCount + extra, 2 * depCapacity)
+        // SAFETY: the first `depCount` terms move to a buffer of `cap`; the old one is freed.
+        let grown = UnsafeMutablePointer<Double>.allocate(capacity: cap)
+        grown.moveInitialize(from: depTerms, count: depCount)
+        depTerms.deallocate()
+        depTerms = grown; depCapacity = cap
     }
 
     /// Delivers `spikes` (sorted) into the kernel's rings, with plastic weights updated around
@@ -113,7 +137,7 @@ public final class PlasticDelivery {
         // reference) keeps alive; nothing inserts into or compacts the table during delivery,
         // so they stay valid until this method returns.
         let weight = table.weight.pointer, target = table.target.pointer   // no retain per synapse
-        depTerms.removeAll(keepingCapacity: true)
+        depCount = 0
         let firstStep = spikes[start].step
         var g = start
         while g < spikes.count {
@@ -124,8 +148,6 @@ public final class PlasticDelivery {
                 break
             }
             closeWindows(before: t, kernel: k)
-            var terms = depTerms
-            depTerms = []
             do {
                 // A local copy for reading: calls on the stored property would copy the struct
                 // (retaining every array) per synapse. Scoped, so it is released before
@@ -137,23 +159,39 @@ public final class PlasticDelivery {
                     guard plasticSource[sp] else { continue }
                     let last = traces.lastSpike[i]
                     let open = !flushed[i]
-                    for j in table.row(i) {
-                        let local = Int(target[j])
-                        let tp = Int(layout.population[local])
-                        let post = Int(layout.globalIds[local])
-                        if let r = traceRules[sp * P + tp] {
-                            if open { weight[j] = Float(tr.facilitate(r, w: Double(weight[j]), pre: i, post: post, until: t)) }
-                            terms.append(tr.depression(r, pre: i, post: post, at: t))
-                        } else if case let .calcium(r, lo, hi, gRef, vRef)? = rules[sp * P + tp] {
-                            let gN = Double(layout.mixNMDA[sp * P + tp]) * layout.cells[tp].nmdaUnblocked
-                            let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
-                                            / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
-                            weight[j] = Float(calcium(r, w: Double(weight[j]), lo: lo, hi: hi, kappa: kappa, pre: i, post: post, t: t, last: last))
+                    let row = table.row(i)
+                    reserveTerms(row.count)
+                    let terms = depTerms
+                    var d = depCount
+                    let ruleBase = sp * P
+                    layout.population.withUnsafeBufferPointer { population in
+                        layout.globalIds.withUnsafeBufferPointer { globalIds in
+                            for j in row {
+                                let local = Int(target[j])
+                                let tp = Int(population[local])
+                                switch ruleKind[ruleBase + tp] {
+                                case .trace:
+                                    let r = traceRules[ruleBase + tp]!
+                                    let post = Int(globalIds[local])
+                                    if open { weight[j] = Float(tr.facilitate(r, w: Double(weight[j]), pre: i, post: post, until: t)) }
+                                    // SAFETY: `reserveTerms` made room for the row's terms.
+                                    terms[d] = tr.depression(r, pre: i, post: post, at: t)
+                                    d += 1
+                                case .calcium:
+                                    guard case let .calcium(r, lo, hi, gRef, vRef)? = rules[ruleBase + tp] else { continue }
+                                    let gN = Double(layout.mixNMDA[ruleBase + tp]) * layout.cells[tp].nmdaUnblocked
+                                    let kappa = min(10, gN / gRef * mgBlock(v: k.v[local], mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope)
+                                                    / mgBlock(v: vRef, mg: k.receptors.mg, half: k.receptors.mgHalf, slope: k.receptors.mgSlope))
+                                    weight[j] = Float(calcium(r, w: Double(weight[j]), lo: lo, hi: hi, kappa: kappa, pre: i, post: Int(globalIds[local]), t: t, last: last))
+                                case .none:
+                                    continue
+                                }
+                            }
                         }
                     }
+                    depCount = d
                 }
             }
-            depTerms = terms
             for q in g..<e {
                 let i = Int(spikes[q].source)
                 traces.record(i, step: t, log: logged[i])
