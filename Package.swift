@@ -59,7 +59,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "NeuroplastCore"),
-        .target(name: "Scenario", dependencies: ["NeuroplastCore", "Yams"], resources: [.copy("Resources/drugs.yaml")]),
+        .target(name: "InputReading", dependencies: ["Yams"]),
+        .target(name: "Scenario", dependencies: ["NeuroplastCore", "InputReading", "Yams"], resources: [.copy("Resources/drugs.yaml")]),
         .target(name: "CPrefetch"),
         .target(name: "Kernel", dependencies: ["NeuroplastCore", "CPrefetch"], swiftSettings: optimise),
         .target(name: "Plasticity", dependencies: ["NeuroplastCore", "Kernel"], swiftSettings: optimise),
@@ -80,25 +81,25 @@ let package = Package(
         .target(name: "Validation", dependencies: ["NeuroplastCore", "Scenario", "Physiology", "Network", "Recording", "Run"],
                 swiftSettings: optimise),
         .target(name: "Ranks", dependencies: ["Network"] + (withMPI ? ["CMPI"] : [])),
-        .target(name: "Experiments", dependencies: ["NeuroplastCore", "Scenario", "Rendering", "PNGCodec", "Yams"]),
+        .target(name: "Experiments", dependencies: ["NeuroplastCore", "InputReading", "Scenario", "Rendering", "PNGCodec", "Yams"]),
         .executableTarget(name: "neuroplast", dependencies: [
-            "NeuroplastCore", "Scenario", "Kernel", "Network", "Recording", "Run", "Validation", "Rendering", "PNGCodec", "Experiments", "Ranks",
+            "NeuroplastCore", "InputReading", "Scenario", "Kernel", "Network", "Recording", "Run", "Validation", "Rendering", "PNGCodec", "Experiments", "Ranks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The libFuzzer target over the loader (built with -sanitize=fuzzer,address -DFUZZING by
         // fuzz/campaign.sh), and otherwise a replayer of its corpus: fuzz/Target/FuzzTarget.swift.
         .executableTarget(name: "neuroplast-fuzz", dependencies: ["Scenario", "Experiments"], path: "fuzz/Target"),
         .testTarget(name: "CoreTests", dependencies: ["NeuroplastCore"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "NeuroplastCore"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["InputReading", "Scenario", "NeuroplastCore"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "NeuroplastCore"]),
-        .testTarget(name: "EngineTests", dependencies: ["Network", "Recording", "Run", "Scenario", "Kernel", "Physiology", "NeuroplastCore"]),
+        .testTarget(name: "EngineTests", dependencies: ["Network", "Recording", "Run", "InputReading", "Scenario", "Kernel", "Physiology", "NeuroplastCore"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "PNGCodec", "NeuroplastCore"],
                     resources: [.copy("Golden")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["NeuroplastCore", "TestSupport", "HDF5Codec"], exclude: ["Fixtures"]),
         .testTarget(name: "HDF5CodecTests", dependencies: ["HDF5Codec"]),
-        .testTarget(name: "PhysiologyTests", dependencies: ["Physiology", "Scenario", "NeuroplastCore"]),
+        .testTarget(name: "PhysiologyTests", dependencies: ["Physiology", "InputReading", "Scenario", "NeuroplastCore"]),
         .testTarget(name: "PlasticityTests", dependencies: ["Plasticity", "Kernel", "NeuroplastCore"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Scenario", "NeuroplastCore", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "InputReading", "Scenario", "NeuroplastCore", "TestSupport"]),
     ] + (withMPI ? [.systemLibrary(name: "CMPI", pkgConfig: "mpich", providers: [.apt(["libmpich-dev"])])] : [])
 )

@@ -5,6 +5,7 @@
 // that 0.1 + 0.2 prints as 0.3.
 
 import Foundation
+import InputReading
 
 enum AxisRanges {
     static let maxValues = 10_000

@@ -4,6 +4,7 @@
 // exists in the base scenario and each point is a valid scenario is `SweepPlanner`'s job.
 
 import Foundation
+import InputReading
 import Yams
 
 public enum SweepDecoder {

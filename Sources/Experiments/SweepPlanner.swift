@@ -5,6 +5,7 @@
 // the point and the scenario's message). Every fault is collected; nothing is thrown early.
 
 import Foundation
+import InputReading
 
 /// Column metadata for tables and figures.
 public struct ColumnInfo: Sendable, Codable, Equatable {

@@ -4,6 +4,8 @@
 // in the sweep file so that an invalid point is reported where it was written.
 
 /// One value of an axis column, as written in the sweep file.
+import InputReading
+
 public struct AxisValue: Sendable, Equatable {
     /// The YAML text handed to the scenario as an override ("2 kHz", "40", "{rule: random, p: 0.1}").
     public var text: String

@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import InputReading
 import Network
 import Rendering
 import Run

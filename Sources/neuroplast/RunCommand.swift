@@ -7,6 +7,7 @@
 
 import ArgumentParser
 import Foundation
+import InputReading
 import Network
 import Ranks
 import Run

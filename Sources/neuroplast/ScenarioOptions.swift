@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import InputReading
 import Scenario
 
 struct ScenarioOverrides: ParsableArguments {

@@ -4,6 +4,7 @@
 // and damaged or foreign checkpoints are refused with a message, never used.
 
 import Foundation
+import InputReading
 import Testing
 import Network
 import Recording

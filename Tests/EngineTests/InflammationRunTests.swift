@@ -4,6 +4,7 @@
 // block reduces excitotoxic death; bad inflammation input is refused with its location.
 
 import Foundation
+import InputReading
 import Testing
 import Network
 import Run

@@ -5,6 +5,7 @@
 // same keys act between windows; resume keeps the bytes.
 
 import Foundation
+import InputReading
 import Testing
 import Network
 import Recording

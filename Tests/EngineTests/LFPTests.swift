@@ -6,6 +6,7 @@
 // sample half accumulated); the slow clock's hours columns and one bands row per window.
 
 import Foundation
+import InputReading
 import Testing
 @testable import Network
 import Recording

@@ -2,6 +2,7 @@
 // conductance goes to zero while the block is on and comes back after it.
 
 import Foundation
+import InputReading
 import Testing
 import Network
 import Run

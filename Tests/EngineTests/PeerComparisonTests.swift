@@ -3,6 +3,7 @@
 // asynchronous-irregular state.
 
 import Foundation
+import InputReading
 import Testing
 import Network
 import Run

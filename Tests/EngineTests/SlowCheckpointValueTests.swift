@@ -5,6 +5,7 @@
 // itself writes are accepted.
 
 import Foundation
+import InputReading
 import Testing
 import NeuroplastCore
 import Physiology

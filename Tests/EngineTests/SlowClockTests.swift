@@ -4,6 +4,7 @@
 // comparison.
 
 import Foundation
+import InputReading
 import Testing
 import Network
 import Run

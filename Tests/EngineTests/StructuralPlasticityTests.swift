@@ -3,6 +3,7 @@
 // every update, and the same result for any shard count.
 
 import Foundation
+import InputReading
 import Testing
 import Network
 import Run

@@ -3,6 +3,7 @@
 // delay, no plasticity) at 4 bytes per synapse; a sheet with conduction delays at 10.
 
 import Foundation
+import InputReading
 import Testing
 @testable import Network
 import Kernel

@@ -3,6 +3,7 @@
 // shard and thread counts (the connectome dump is compared byte for byte).
 
 import Foundation
+import InputReading
 import Testing
 import Network
 import Run

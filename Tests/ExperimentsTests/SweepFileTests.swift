@@ -3,6 +3,7 @@
 
 import Experiments
 import Foundation
+import InputReading
 import Testing
 
 struct SweepFault: Sendable, CustomStringConvertible {

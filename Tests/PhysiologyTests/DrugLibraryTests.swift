@@ -1,6 +1,7 @@
 // The drug library file: the built-in one loads and every entry is sourced; a broken file
 // gives every fault with its file:line:column.
 
+import InputReading
 import XCTest
 import Foundation
 import NeuroplastCore

@@ -1,6 +1,7 @@
 // Bad scenario input: each fault gets a message naming file:line:column and what was
 // expected. The faults are written into a known-good scenario one at a time.
 
+import InputReading
 import Testing
 import Scenario
 

@@ -1,7 +1,8 @@
-// A lint over the modules that read user input (Scenario, Experiments): no plain conversion
-// of a Double expression to an integer type, which traps on NaN, infinity or overflow —
-// `Int(saturating:)` (NeuroplastCore) saturates instead. The expressions it looks for are
-// the ones that come from decoded values: a quotient, a product, a rounding, ceil or floor.
+// A lint over the modules that read user input (InputReading, Scenario, Experiments): no
+// plain conversion of a Double expression to an integer type, which traps on NaN, infinity
+// or overflow — `Int(saturating:)` (NeuroplastCore) saturates instead. The expressions it
+// looks for are the ones that come from decoded values: a quotient, a product, a rounding,
+// ceil or floor.
 
 import Foundation
 import NeuroplastCore
@@ -22,7 +23,7 @@ import Testing
     @Test func loaderModulesConvertDoublesOnlyBySaturating() throws {
         var found: [String] = []
         var scanned = 0
-        for module in ["Scenario", "Experiments"] {
+        for module in ["InputReading", "Scenario", "Experiments"] {
             let dir = Self.root + "/Sources/" + module
             // Every file of the module, in its role folders too.
             let files = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }

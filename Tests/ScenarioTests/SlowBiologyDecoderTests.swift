@@ -4,6 +4,7 @@
 // doses, regimens and settings, all reported in one pass.
 
 import Foundation
+import InputReading
 import XCTest
 import NeuroplastCore
 import Scenario

@@ -1,5 +1,6 @@
 // Units at the edge: parsing and conversion to kernel units.
 
+import InputReading
 import Testing
 import Scenario
 

@@ -2,6 +2,7 @@
 // overridden) tree, located where they are written, and the result decoded into a complete
 // scenario, so a bad arm is reported when the file loads (`ScenarioArm`, Model/Arms.swift).
 
+import InputReading
 import Yams
 
 extension ScenarioLoader {

@@ -4,6 +4,7 @@
 // built-in file, edits or extends it, and merges it over the built-in one.
 
 import Foundation
+import InputReading
 import NeuroplastCore
 import Yams
 

@@ -1,6 +1,8 @@
 // Decoding of the `inflammation` section with located errors: negative diffusion, a source
 // or insult outside the sheet, more microglia than the sheet holds, an unknown key.
 
+import InputReading
+
 extension ScenarioDecoder {
     func decodeInflammation(_ r: NodeReader, sheet: Sheet?, clock: SlowClockConfig?) -> InflammationConfig? {
         guard let m = r.mapping(allowed: ["grid", "diffusion", "tau", "lps", "sources", "stress_source", "microglia",

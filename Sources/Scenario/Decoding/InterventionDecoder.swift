@@ -2,6 +2,8 @@
 // a block that ends before it starts, a lesion of a projection that does not exist, an
 // intervention after the run's end, or one that nothing in the scenario could act on.
 
+import InputReading
+
 extension ScenarioDecoder {
     static let interventionKeys = ["name", "at", "population", "region", "remove_spines", "block_formation", "lesion", "kill"]
     static let interventionActions = ["remove_spines", "block_formation", "lesion", "kill"]

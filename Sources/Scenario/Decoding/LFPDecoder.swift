@@ -3,6 +3,8 @@
 // without an LFP, a Welch window shorter than 4 samples or longer than what it is
 // estimated over (the record interval on the fast clock, the window on the slow clock).
 
+import InputReading
+
 extension ScenarioDecoder {
     static let lfpKeys = ["electrodes", "radius", "rate", "population"]
 

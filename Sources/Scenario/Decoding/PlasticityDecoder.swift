@@ -1,6 +1,7 @@
 // Decoding of the plasticity sections: a projection's `plasticity:` weight rule and the
 // top-level `plasticity:` (homeostasis, structural), with located errors.
 
+import InputReading
 import NeuroplastCore
 
 extension ScenarioDecoder {

@@ -2,6 +2,8 @@
 // population per cue presentation) and `overlap` (cosine of population rate vectors
 // between two stretches of time) — with every fault located.
 
+import InputReading
+
 extension ScenarioDecoder {
     func decodeReadouts(_ m: [String: NodeReader], pops: [Population], stimuli: [Stimulus], time: TimeConfig?,
                         slow: SlowClockConfig?, doses: [DoseEvent], into rc: inout RecordConfig) {

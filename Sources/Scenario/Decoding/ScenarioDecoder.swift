@@ -1,6 +1,7 @@
 // ScenarioDecoder: turns a YAML node tree into a typed `Scenario`, checking every key,
 // unit, range and cross-reference, reporting all faults with their locations.
 
+import InputReading
 import Yams
 #if canImport(Glibc)
 import Glibc

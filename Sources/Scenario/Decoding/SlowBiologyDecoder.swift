@@ -3,6 +3,7 @@
 // infusion running past the end, overlapping doses) are reported before any work starts.
 
 import Foundation
+import InputReading
 
 extension ScenarioDecoder {
     /// The most slow steps a run may plan (10 years at a 30 s step).

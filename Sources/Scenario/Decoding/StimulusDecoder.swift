@@ -14,6 +14,8 @@
 // The magnitudes are typical of the cited recordings, not fits; a user sets them for the
 // preparation in question.
 
+import InputReading
+
 extension ScenarioDecoder {
     static let stimulusKeys = ["name", "population", "region", "near", "poisson", "current", "pulse", "sine",
                                "optogenetic", "chemogenetic", "start", "stop", "duration", "every", "count",

@@ -56,18 +56,18 @@ enum OverrideMarks {
 extension SourceLocation {
     /// Where `mark` points: in `file`, or, for an override's value (negative line), in the
     /// command line's `--set #k`.
-    init(mark m: Mark, file: String) {
+    package init(mark m: Mark, file: String) {
         if m.line < 0 { self.init(file: "--set #\(-m.line)", line: 1, column: m.column) }
         else { self.init(file: file, line: m.line, column: m.column) }
     }
 }
 
-enum OverrideApplier {
+package enum OverrideApplier {
     /// `node` with every mark replaced by `mark`.
-    static func remark(_ node: Node, _ mark: Mark) -> Node { mapMarks(node) { _ in mark } }
+    package static func remark(_ node: Node, _ mark: Mark) -> Node { mapMarks(node) { _ in mark } }
 
     /// `node` with every mark (of the node, its keys, values and items) replaced by `f(mark)`.
-    static func mapMarks(_ node: Node, _ f: (Mark?) -> Mark?) -> Node {
+    package static func mapMarks(_ node: Node, _ f: (Mark?) -> Mark?) -> Node {
         switch node {
         case var .scalar(s): s.mark = f(s.mark); return .scalar(s)
         case let .mapping(m):
@@ -85,7 +85,7 @@ enum OverrideApplier {
     /// Applies overrides in order, reporting bad paths to `sink` (at the override's origin).
     /// - Parameter marks: where each override's value sits in a file (arms), so that a fault
     ///   in it is reported there; without one, the value keeps the marks of its own text.
-    static func apply(_ overrides: [Override], to root: Node, sink: DiagnosticSink, marks: [Mark?] = []) -> Node {
+    package static func apply(_ overrides: [Override], to root: Node, sink: DiagnosticSink, marks: [Mark?] = []) -> Node {
         var root = root
         for (k, o) in overrides.enumerated() {
             var valueNode: Node

@@ -3,6 +3,7 @@
 // throws `ScenarioErrors` listing every fault with file:line:column.
 
 import Foundation
+import InputReading
 import Yams
 
 public enum ScenarioLoader {

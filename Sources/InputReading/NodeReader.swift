@@ -65,12 +65,12 @@ public struct NodeReader {
 
     // MARK: scalars
 
-    var scalarText: String? {
+    package var scalarText: String? {
         if case let .scalar(s) = node { return s.string }
         return nil
     }
 
-    func describeKind() -> String {
+    package func describeKind() -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
