@@ -10,6 +10,8 @@ struct DeliverySegment: Sendable {
     let from: Int, to: Int
     /// The local target population of the part.
     let population: Int
+    /// Its local targets: lo ..< hi (the cuts at `from` and `to`).
+    let lo: UInt32, hi: UInt32
 }
 
 /// The cuts, and the segments each worker (and a single serial pass) walks for every spike.
@@ -41,12 +43,12 @@ final class DeliveryPlan {
             let points = all.filter { $0 >= a && $0 <= b }
             for (u, v) in zip(points, points.dropFirst()) where u < v {
                 // Every point is one of `all`, so both lookups succeed.
-                list.append(DeliverySegment(from: markIndex[u] ?? 0, to: markIndex[v] ?? 0, population: population(u)))
+                list.append(DeliverySegment(from: markIndex[u] ?? 0, to: markIndex[v] ?? 0, population: population(u), lo: u, hi: v))
             }
         }
         first.append(list.count)
         self.first = first
-        segments = KernelBuffer(list, empty: DeliverySegment(from: 0, to: 0, population: 0))
+        segments = KernelBuffer(list, empty: DeliverySegment(from: 0, to: 0, population: 0, lo: 0, hi: 0))
     }
 
 

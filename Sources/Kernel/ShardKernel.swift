@@ -180,6 +180,9 @@ public final class ShardKernel {
     /// Batches smaller than this are delivered serially (tests lower it to exercise the
     /// parallel path on small networks).
     public var parallelDeliveryMinSpikes = 2048
+    /// Targets per block of delivery by blocks (`BlockedDelivery.swift`), used for worker
+    /// ranges of more than two blocks; tests lower it to exercise that path on small networks.
+    public var deliveryBlockTargets = DeliveryView.defaultBlockTargets
     /// The worker gang of the segment being run, if any (set by the shard around a run of
     /// steps): parallel loops then cost an atomic publish instead of a Dispatch call, and
     /// delivery goes parallel from `gangDeliveryMinSpikes` spikes (from one: each worker then
@@ -343,6 +346,8 @@ struct DeliveryView: Sendable {
     let srcPop: SharedPointer<UInt8>
     let mA: SharedPointer<Float>, mN: SharedPointer<Float>, mG: SharedPointer<Float>
     let rA: SharedPointer<Float>, rN: SharedPointer<Float>, rG: SharedPointer<Float>
+    /// Targets per block when delivering by blocks.
+    let blockTargets: Int
 
     init(_ k: ShardKernel) {
         n = k.n; R = k.ringDepth; P = k.populations
@@ -352,6 +357,7 @@ struct DeliveryView: Sendable {
         srcPop = k.sourcePopulation.shared
         mA = k.mixBuffers.ampa.shared; mN = k.mixBuffers.nmda.shared; mG = k.mixBuffers.gaba.shared
         rA = k.ringA.shared; rN = k.ringN.shared; rG = k.ringG.shared
+        blockTargets = min(max(1, k.deliveryBlockTargets), 1 << 40)
     }
 
     /// Delivers every spike into the rings of the targets of `segments[range]` (a worker's
@@ -361,6 +367,10 @@ struct DeliveryView: Sendable {
     func deliver(_ spikes: UnsafeBufferPointer<Spike>, nmdaFactors: SharedPointer<Float>? = nil,
                  segments: SharedPointer<DeliverySegment>, _ range: Range<Int>) {
         guard !range.isEmpty else { return }
+        if needsBlocks(segments, range) {
+            deliverByBlocks(spikes, nmdaFactors: nmdaFactors, segments: segments, range)
+            return
+        }
         // Prefetching in two stages hides the first touch of each spike's row, a miss to
         // memory in a large network (fixed 64 000: a 64 MB table, 256 kB of row marks):
         // the row's marks `boundsLookahead` spikes ahead, the part of the row this worker
