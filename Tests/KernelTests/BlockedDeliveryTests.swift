@@ -61,19 +61,7 @@ import Testing
         for threads in [1, 2] {
             let k = ChunkingTests().network(chunkSize: 64)
             k.deliveryBlockTargets = 7
-            let got: [Spike] = WorkerGang.run(threads: threads) { gang in
-                k.gang = gang
-                defer { k.gang = nil }
-                var all: [Spike] = [], pending: [Spike] = [], local: [Int32] = []
-                for t in 0..<1000 {
-                    local.removeAll(keepingCapacity: true)
-                    k.step(t, threads: threads, sampleStats: false, delivering: pending, into: &local)
-                    pending = local.map { Spike(step: t, source: $0) }
-                    all.append(contentsOf: pending)
-                }
-                k.deliver(pending, threads: threads)
-                return all
-            }
+            let got = KernelFixtures.runJoined(k, steps: 1000, threads: threads)
             #expect(got == spikes, "threads \(threads): spikes differ")
             #expect(ChunkingTests().bits(k) == ChunkingTests().bits(reference), "threads \(threads): state differs")
             #expect(rings(k) == rings(reference), "threads \(threads): rings differ")

@@ -50,19 +50,7 @@ import Testing
         #expect(reference.count > 500, "the network should be active; got \(reference.count) spikes")
         for chunk in [7, 100, 300] {
             let k = network(chunkSize: chunk)
-            let spikes: [Spike] = WorkerGang.run(threads: threads) { gang in
-                k.gang = gang
-                defer { k.gang = nil }
-                var all: [Spike] = [], pending: [Spike] = [], local: [Int32] = []
-                for t in 0..<1500 {
-                    local.removeAll(keepingCapacity: true)
-                    k.step(t, threads: threads, sampleStats: false, delivering: pending, into: &local)
-                    pending = local.map { Spike(step: t, source: $0) }
-                    all.append(contentsOf: pending)
-                }
-                k.deliver(pending, threads: threads)
-                return all
-            }
+            let spikes = KernelFixtures.runJoined(k, steps: 1500, threads: threads)
             #expect(spikes == reference, "chunk \(chunk), threads \(threads): spikes differ")
             #expect(bits(k) == bits(serial), "chunk \(chunk), threads \(threads): state differs")
             for ring in [(serial.ringA, k.ringA), (serial.ringN, k.ringN), (serial.ringG, k.ringG)] {

@@ -27,6 +27,25 @@ enum KernelFixtures {
                            receptors: receptors, dt: dt, chunkSize: chunkSize, seed: seed)
     }
 
+    /// Runs `steps` steps inside a worker gang of `threads`, each step's spikes delivered in
+    /// the next step's phase (`step(…delivering:…)`, as a shard without weight plasticity
+    /// does) and the last step's on their own; returns the spikes.
+    static func runJoined(_ k: ShardKernel, steps: Int, threads: Int) -> [Spike] {
+        WorkerGang.run(threads: threads) { gang in
+            k.gang = gang
+            defer { k.gang = nil }
+            var all: [Spike] = [], pending: [Spike] = [], local: [Int32] = []
+            for t in 0..<steps {
+                local.removeAll(keepingCapacity: true)
+                k.step(t, threads: threads, sampleStats: false, delivering: pending, into: &local)
+                pending = local.map { Spike(step: t, source: $0) }
+                all.append(contentsOf: pending)
+            }
+            k.deliver(pending, threads: threads)
+            return all
+        }
+    }
+
     /// Runs `steps` steps delivering each step's spikes back into the kernel; returns them.
     static func run(_ k: ShardKernel, steps: Int, threads: Int = 1) -> [Spike] {
         var all: [Spike] = []
