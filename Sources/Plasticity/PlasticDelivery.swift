@@ -213,7 +213,8 @@ public final class PlasticDelivery {
         let table = k.synapses
         let P = populations
         let layout = k.layout
-        // SAFETY: as in `beforeDelivery` — `table` keeps the buffers alive and unchanged.
+        // SAFETY: as in `beforeDelivery` — `table` keeps the buffers alive and unchanged; the
+        // same synapses are visited in the same order, so `d` stays below `depCount`.
         let weight = table.weight.pointer, target = table.target.pointer
         var d = 0
         for q in range {
