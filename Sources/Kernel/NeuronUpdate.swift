@@ -29,7 +29,8 @@ import Darwin
 #endif
 
 extension KernelView {
-    /// One step of neurons `range` (one population), in three passes over the range.
+    /// One step of neurons `range` (one population), in three passes over the range, after
+    /// the underflow sweep on steps with `sweep` (`Underflow.swift`).
     ///   1. drive     — only with Poisson drive: the draw for (neuron, t) added to the drive
     ///                  channel's conductance (`addPoisson`, four neurons at a time);
     ///   2. integrate — every neuron, as one loop the compiler vectorises: ring arrival,
@@ -42,8 +43,9 @@ extension KernelView {
     /// results do not depend on chunk boundaries, thread count or vector width.
     @inline(__always)
     func update(range: Range<Int>, cell: CellModel, nmda: Bool, stimulus: Bool, step t: Int, slot: Int,
-                stats: Bool, spikeBase: Int, count: inout Int) {
+                stats: Bool, sweep: Bool, spikeBase: Int, count: inout Int) {
         if range.isEmpty { return }
+        if sweep { sweepUnderflow(range: range, nmda: nmda, adex: cell.kind == .adex) }
         if cell.drive.isActive { addDrive(range: range, drive: cell.drive, step: t, nmda: nmda) }
         if stats { sampleConductances(range: range, cell: cell, nmda: nmda, slot: slot) }
         // One specialised loop per combination of features, so each loop body holds only the

@@ -5,6 +5,10 @@
 // One step t (the schedule of `step(_:threads:sampleStats:into:)`):
 //   0. stimulus — serial, only while stimuli are on (`StimulusInput.swift`): stimulus
 //                 conductances and currents set, Poisson stimulus inputs added;
+//      sweep    — every 64th step (t mod `underflowSweepEvery` = 0), per chunk: V,
+//                 conductances, NMDA gating and w below 2⁻⁵⁰⁰ in magnitude set to zero, so
+//                 a silent neuron's decaying state never sticks in the slow subnormal range
+//                 (`Underflow.swift`);
 //   1. arrive   — Poisson background is drawn (counter RNG keyed by neuron, t) and added to
 //                 its channel; ring slot t mod R is added to each neuron's AMPA g, NMDA rise x
 //                 and GABA g, and cleared;
@@ -190,6 +194,9 @@ public final class ShardKernel {
     /// 64 000 on two threads 2.35 → 2.06 s against 64; COBA unchanged).
     public var gang: WorkerGang?
     public var gangDeliveryMinSpikes = 1
+    /// Steps between two underflow sweeps (`Underflow.swift`: decaying state below 2⁻⁵⁰⁰ set
+    /// to zero, at steps t with t mod this = 0); tests raise it to compare against no sweep.
+    public var underflowSweepEvery = 64
     /// Delivery's cuts and segments for the current worker count (`deliveryPlan(threads:)`).
     var plan: DeliveryPlan?
 
@@ -284,6 +291,7 @@ public final class ShardKernel {
         let nmda = receivesNMDA
         let stim = stimulated
         let size = chunkSize
+        let sweep = t % max(1, underflowSweepEvery) == 0
         @inline(__always) @Sendable func runChunk(_ c: Int) {
             let lo = c * size, hi = min(view.n, lo + size)
             var count = 0
@@ -295,7 +303,7 @@ public final class ShardKernel {
                 // arrays and ring column, and only spike slots [c·size, c·size + count) — disjoint
                 // from every other chunk. All buffers outlive the loop (owned by `self`).
                 view.update(range: a..<b, cell: cells[p], nmda: nmda[p], stimulus: stim[p], step: t, slot: slot,
-                            stats: sampleStats, spikeBase: lo, count: &count)
+                            stats: sampleStats, sweep: sweep, spikeBase: lo, count: &count)
             }
             view.counts[c] = count
         }
