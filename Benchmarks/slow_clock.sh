@@ -3,12 +3,12 @@
 # (Scenarios/ketamine-infusion-human.yaml) on a 10 000-neuron sheet (8 000 pyramidal,
 # 1 200 PV, 800 SST; the sheet enlarged to 2.5 mm² so density and in-degree stay those of
 # the 4 000-neuron scenario), no frames, wall time and peak RSS per run, then the median.
-# Usage: Benchmarks/slow_clock.sh [repeats] [threads]
+# Usage: [BIN=path/to/neuroplast] Benchmarks/slow_clock.sh [repeats] [threads]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeats=${1:-1}
 threads=${2:-2}
-bin=.build/release/neuroplast
+bin=${BIN:-.build/release/neuroplast}
 [ -x "$bin" ] || swift build -c release --product neuroplast >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
