@@ -19,28 +19,29 @@ protocol UpdateReal: BinaryFloatingPoint {
 }
 
 extension Double: UpdateReal {
-    /// The kernel's `relaxationPhi`: degree 9, Estrin's scheme.
+    /// A copy of the kernel's `relaxationPhi` (degree 9, Estrin's scheme), so that the probe
+    /// builds on its own, without the package.
     @inline(__always) static func phi(_ x: Double) -> Double {
-    let c0 = 0x1.0000000000000p+0, c1 = -0x1.ffffffffffeefp-2
-    let c2 = 0x1.555555554c832p-3, c3 = -0x1.55555551cc379p-5
-    let c4 = 0x1.111110589fe36p-7, c5 = -0x1.6c16962d6271ap-10
-    let c6 = 0x1.a013d18d84387p-13, c7 = -0x1.9f8d22848c183p-16
-    let c8 = 0x1.6a3c1963299dcp-19, c9 = -0x1.d823af61bbfc6p-23
-    let x2 = x * x, x4 = x2 * x2, x8 = x4 * x4
-    let p01 = c0.addingProduct(c1, x), p23 = c2.addingProduct(c3, x), p45 = c4.addingProduct(c5, x)
-    let p67 = c6.addingProduct(c7, x), p89 = c8.addingProduct(c9, x)
-    let q0 = p01.addingProduct(p23, x2), q1 = p45.addingProduct(p67, x2)
-    return q0.addingProduct(q1, x4).addingProduct(p89, x8)
+        let c0 = 0x1.0000000000000p+0, c1 = -0x1.ffffffffffeefp-2
+        let c2 = 0x1.555555554c832p-3, c3 = -0x1.55555551cc379p-5
+        let c4 = 0x1.111110589fe36p-7, c5 = -0x1.6c16962d6271ap-10
+        let c6 = 0x1.a013d18d84387p-13, c7 = -0x1.9f8d22848c183p-16
+        let c8 = 0x1.6a3c1963299dcp-19, c9 = -0x1.d823af61bbfc6p-23
+        let x2 = x * x, x4 = x2 * x2, x8 = x4 * x4
+        let p01 = c0.addingProduct(c1, x), p23 = c2.addingProduct(c3, x), p45 = c4.addingProduct(c5, x)
+        let p67 = c6.addingProduct(c7, x), p89 = c8.addingProduct(c9, x)
+        let q0 = p01.addingProduct(p23, x2), q1 = p45.addingProduct(p67, x2)
+        return q0.addingProduct(q1, x4).addingProduct(p89, x8)
     }
 }
 
 extension Float: UpdateReal {
     /// Degree 5, Estrin's scheme.
     @inline(__always) static func phi(_ x: Float) -> Float {
-    let c0: Float = 1, c1: Float = -1.0 / 2, c2: Float = 1.0 / 6, c3: Float = -1.0 / 24, c4: Float = 1.0 / 120, c5: Float = -1.0 / 720
-    let x2 = x * x, x4 = x2 * x2
-    let p01 = c0.addingProduct(c1, x), p23 = c2.addingProduct(c3, x), p45 = c4.addingProduct(c5, x)
-    return p01.addingProduct(p23, x2).addingProduct(p45, x4)
+        let c0: Float = 1, c1: Float = -1.0 / 2, c2: Float = 1.0 / 6, c3: Float = -1.0 / 24, c4: Float = 1.0 / 120, c5: Float = -1.0 / 720
+        let x2 = x * x, x4 = x2 * x2
+        let p01 = c0.addingProduct(c1, x), p23 = c2.addingProduct(c3, x), p45 = c4.addingProduct(c5, x)
+        return p01.addingProduct(p23, x2).addingProduct(p45, x4)
     }
 }
 
