@@ -23,9 +23,9 @@
 //
 // Why every 64 steps suffices. A value sticks in the subnormal range only where p > 1/2
 // (x·p ≥ x/2 rounds up to x at the smallest subnormal; with p ≤ 1/2 it reaches zero by
-// itself). With p > 1/2 a value loses less than ln 2 per step, so 64 steps take a value
-// just above the floor down by less than 2⁻⁶⁴ — far from the subnormal range, 522 binary
-// orders lower. So between two sweeps no value reaches it from above the floor.
+// itself). With p > 1/2 a value loses less than ln 2 per step, so in 64 steps a value just
+// above the floor shrinks by a factor of less than 2⁶⁴ — far from the subnormal range, 522
+// binary orders lower. So between two sweeps no value reaches it from above the floor.
 //
 // The sweep runs per neuron inside its chunk (`KernelView.update`), at steps t with
 // t mod 64 = 0 of the run's step count, so it is the same for every chunking, thread count,
